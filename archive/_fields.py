@@ -1,0 +1,223 @@
+"""Generic finders for headline, sapo, authors, dates, section and tags.
+
+Each takes the parsed page (and what the <head> said) and returns its best guess; profile
+selectors, when a site has them, are tried before these in ``clean``.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime
+
+from lxml.html import HtmlElement
+
+from archive._dates import find_visible_date, parse_date
+from archive._meta import PageMeta, split_authors, strip_title_suffix, text_of, tidy_author
+
+__all__ = ["find_title", "find_sapo", "find_byline_authors", "ld_authors", "find_published",
+           "find_modified", "find_section", "find_tags", "looks_like_name", "byline_names"]
+
+_SAPO_HINT = re.compile(r"sapo|summary|lead|description|excerpt|intro|chapeau|tom-?tat|"
+                        r"abstract|standfirst|subtitle|sub-title|teaser", re.I)
+_AUTHOR_HINT = re.compile(r"author|byline|tac-?gia|credit|writer|reporter", re.I)
+_DATE_HINT = re.compile(r"date|time|publish|posted|ngay|meta", re.I)
+_TAG_HINT = re.compile(r"(?:^|[-_])tags?(?:$|[-_])|tag-?list|keyword|tu-?khoa|tagdetail|"
+                       r"tag_detail|article-tags", re.I)
+_CRUMB_HINT = re.compile(r"breadcrumb|bread-crumb", re.I)
+_NON_NAME = re.compile(r"\d|https?:|www\.|@|[.!?]\s*$|[:;]", re.I)
+_LOWER_OK = {"và", "theo", "văn", "thị", "de", "van", "der", "bin"}
+
+
+def _words(el: HtmlElement) -> list[str]:
+    return " ".join(el.get(a, "") for a in ("class", "id", "itemprop", "rel")).split()
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\W+", " ", unicodedata.normalize("NFC", text).lower()).strip()
+
+
+def _similar(a: str, b: str) -> float:
+    wa, wb = set(_fold(a).split()), set(_fold(b).split())
+    if not wa or not wb:
+        return 0.0
+    return len(wa & wb) / max(len(wa), len(wb))
+
+
+def find_title(doc: HtmlElement, pm: PageMeta, site_names: list[str]) -> str:
+    """The visible headline: an <h1> agreeing with the metadata, else cleaned meta titles."""
+    meta_titles = [t for t in (pm.ld_value("headline"), pm.get("og:title", "twitter:title"),
+                               pm.title_tag) if isinstance(t, str) and t.strip()]
+    meta_titles = [re.sub(r"\s+", " ", t).strip() for t in meta_titles]
+    best, best_score = "", 0.0
+    for h in doc.iter("h1"):
+        text = text_of(h)
+        if len(text) < 8 or len(text) > 300:
+            continue
+        score = max((_similar(text, t) for t in meta_titles), default=0.6)
+        if score > best_score + 1e-9:
+            best, best_score = text, score
+    if best and best_score >= 0.5:
+        return best
+    names = site_names + [pm.get("og:site_name") or "", pm.get("application-name") or ""]
+    for t in meta_titles:
+        cleaned = strip_title_suffix(t, names)
+        if cleaned:
+            return cleaned
+    return best
+
+
+def find_sapo(body: HtmlElement, root: HtmlElement | None, pm: PageMeta) -> HtmlElement | None:
+    """Lead paragraph element: class hints first, else the visible copy of the description."""
+    inside = set(root.iter()) if root is not None else set()
+    for el in body.iter():
+        if not isinstance(el.tag, str) or el.tag in ("a", "li", "ul", "img", "span", "body"):
+            continue
+        if not any(_SAPO_HINT.search(w) for w in _words(el)):
+            continue
+        text = text_of(el)
+        if 30 <= len(text) <= 1200 and not el.xpath(".//p[string-length(normalize-space())>60]"
+                                                    "/following-sibling::p"):
+            links = sum(len(a.text_content() or "") for a in el.iter("a"))
+            placed = el not in inside or (el.getparent() is root
+                                          and _first_text_child(root) is el)
+            if placed and links < 0.3 * len(text):
+                return el
+    desc = pm.get("og:description", "description", "twitter:description")
+    if desc and len(desc) >= 30:
+        want = _fold(desc)[:120]
+        for el in body.iter("p", "h2", "h3", "div", "strong", "span"):
+            if el in inside or el is root:
+                continue
+            text = text_of(el)
+            if 30 <= len(text) <= 1200 and _fold(text)[:120] == want:
+                return el
+    return None
+
+
+def _first_text_child(root: HtmlElement) -> HtmlElement | None:
+    for c in root:
+        if isinstance(c.tag, str) and text_of(c):
+            return c
+    return None
+
+
+def looks_like_name(text: str) -> bool:
+    """'Hữu Nghị', 'NHẬT XUÂN', 'Minh Chiến' yes; sentences, dates, links no."""
+    if not text or len(text) > 40 or _NON_NAME.search(text):
+        return False
+    words = text.split()
+    if not 1 <= len(words) <= 5:
+        return False
+    return all(w[0].isupper() or w.lower() in _LOWER_OK or not w[0].isalpha() for w in words) \
+        and any(w[0].isupper() for w in words)
+
+
+def byline_names(text: str) -> list[str]:
+    """Names in a byline line, or [] when the line is not a byline."""
+    raw = text.strip()
+    if len(raw) > 80 or raw.endswith((".", "?", "!", ":", "…")) and not raw.endswith(")."):
+        return []
+    names = split_authors(raw)
+    return names if names and all(looks_like_name(n) for n in names) else []
+
+
+def find_byline_authors(doc: HtmlElement) -> list[str]:
+    for el in doc.iter():
+        if not isinstance(el.tag, str) or el.tag in ("meta", "link", "img", "script"):
+            continue
+        if not any(_AUTHOR_HINT.search(w) for w in _words(el)):
+            continue
+        text = text_of(el)
+        names = byline_names(text)
+        if names:
+            return names
+        # "Nguyên Minh - 07/03/2026 08:47": a name followed by the date.
+        m = re.match(r"^([^\d|]{3,40}?)\s*[-–|,]\s*\d", text)
+        if m and byline_names(m.group(1)):
+            return byline_names(m.group(1))
+    return []
+
+
+def ld_authors(pm: PageMeta, site_names: list[str]) -> list[str]:
+    value = pm.ld_value("author")
+    items = value if isinstance(value, list) else [value] if value else []
+    names: list[str] = []
+    lowered = [n.lower() for n in site_names if n]
+    for item in items:
+        if isinstance(item, dict):
+            if str(item.get("@type", "Person")).lower() not in ("person", ""):
+                continue
+            name = item.get("name")
+        else:
+            name = item
+        if not isinstance(name, str):
+            continue
+        name = tidy_author(re.sub(r"\s+", " ", name))
+        if name and looks_like_name(name) and not any(n in name.lower() or name.lower() in n
+                                                      for n in lowered):
+            names.append(name)
+    return names
+
+
+def find_published(doc: HtmlElement, pm: PageMeta) -> datetime | None:
+    for value in (pm.ld_value("datePublished"), pm.get(
+            "article:published_time", "og:published_time", "datepublished", "pubdate",
+            "publishdate", "dc.date.issued", "dc.date", "date", "sailthru.date",
+            "article:published", "publish-date", "parsely-pub-date")):
+        if isinstance(value, str):
+            found = parse_date(value)
+            if found:
+                return found
+    for el in doc.iter("time"):
+        found = parse_date(el.get("datetime") or "") or find_visible_date(text_of(el))
+        if found:
+            return found
+    body = doc.find("body")
+    if body is None:
+        return None
+    for el in body.iter():
+        if not isinstance(el.tag, str) or not any(_DATE_HINT.search(w) for w in _words(el)):
+            continue
+        text = text_of(el)
+        if len(text) <= 160:
+            found = find_visible_date(text)
+            if found:
+                return found
+    return None
+
+
+def find_modified(pm: PageMeta) -> datetime | None:
+    for value in (pm.ld_value("dateModified"), pm.get("article:modified_time",
+                                                      "og:updated_time", "datemodified")):
+        if isinstance(value, str):
+            found = parse_date(value)
+            if found:
+                return found
+    return None
+
+
+def find_section(doc: HtmlElement, pm: PageMeta) -> str | None:
+    for el in doc.iter():
+        if isinstance(el.tag, str) and any(_CRUMB_HINT.search(w) for w in _words(el)):
+            items = [text_of(a) for a in el.iter("a", "li", "span")
+                     if el.tag != "a" and not any(True for _ in a.iter("li")) and text_of(a)]
+            items = [i for i in dict.fromkeys(items)
+                     if i.lower() not in ("trang chủ", "home", "trang chu") and len(i) < 60]
+            if items:
+                return items[-1]
+    crumbs = [c for c in pm.ld_breadcrumbs if c.lower() not in ("trang chủ", "home")]
+    if crumbs:
+        return crumbs[-1]
+    return pm.get("article:section")
+
+
+def find_tags(doc: HtmlElement) -> list[str]:
+    for el in doc.iter():
+        if not isinstance(el.tag, str) or el.tag == "meta":
+            continue
+        if any(_TAG_HINT.search(w) for w in _words(el)):
+            tags = [text_of(a).lstrip("#").strip() for a in el.iter("a")]
+            tags = [t for t in dict.fromkeys(tags) if t and len(t) < 80]
+            if tags:
+                return tags
+    return []

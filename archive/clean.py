@@ -1,0 +1,246 @@
+"""Any Vietnamese news page (bytes) → a faithful ``Article``, or a ``CleanError`` saying why not.
+
+>>> page = ("<html><head><title>Mưa lớn ở Huế - Báo Mẫu</title></head><body><article>"
+...         "<h1>Mưa lớn ở Huế</h1><p>Sáng 7/3, mưa lớn kéo dài khiến nhiều tuyến đường ở "
+...         "thành phố Huế ngập sâu, người dân phải di chuyển đồ đạc lên cao.</p><p>Theo đài "
+...         "khí tượng, mưa còn kéo dài đến hết ngày mai, lượng mưa phổ biến 50-100 mm, có nơi "
+...         "trên 150 mm.</p><p>Trần Văn Mẫu</p></article></body></html>")
+>>> a = clean_page(page, "https://bao-mau.vn/mua-lon.html?utm_source=x")
+>>> a.title, a.authors, len(a.paragraphs), a.url
+('Mưa lớn ở Huế', ('Trần Văn Mẫu',), 2, 'https://bao-mau.vn/mua-lon.html')
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import lxml.html
+from lxml import etree
+from lxml.html import HtmlElement
+
+from archive._css import select
+from archive._extract import Blocks, find_root, is_boilerplate, prune, walk
+from archive._fields import (byline_names, find_byline_authors, find_modified, find_published,
+                             find_sapo, find_section, find_tags, find_title, ld_authors)
+from archive._meta import canonical_url, read_meta, split_authors, text_of
+from archive.article import Article, site_of
+from archive.encoding import decode_html
+from archive.profiles import Profile, profile_for
+from archive.textnorm import clean_text
+
+__all__ = ["clean_page", "CleanError", "NotAnArticle"]
+
+# Below this much body text a page is not an article worth indexing.
+MIN_BODY_CHARS = 250
+# Share of words still garbled after mojibake repair above which we refuse the page.
+MAX_GARBLED = 0.05
+
+_SOFT_404 = re.compile(r"\b404\b|không tìm thấy|không tồn tại|page not found|not found|"
+                       r"trang bạn (?:tìm|yêu cầu)|đã bị xóa|đã bị gỡ|lỗi truy cập", re.I)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+
+
+class CleanError(ValueError):
+    """A page that cannot become an Article; ``reason`` is a short machine code."""
+
+    def __init__(self, reason: str, message: str | None = None) -> None:
+        self.reason = reason
+        super().__init__(message or reason)
+
+
+class NotAnArticle(CleanError):
+    """The page is fine but is not a news article (listing, 404, no body)."""
+
+
+def clean_page(page: bytes | str, url: str | None = None, *, content_type: str | None = None,
+               fetched: datetime | None = None, use_profiles: bool = True) -> Article:
+    """Clean one page.  Pure: the only I/O is reading site profiles once (cached)."""
+    try:
+        return _clean(page, url, content_type, fetched, use_profiles)
+    except CleanError:
+        raise
+    except (RecursionError, MemoryError) as exc:
+        raise CleanError("error:too-complex", f"page too deeply nested: {exc!r}") from exc
+    except Exception as exc:  # noqa: BLE001 - the contract is "CleanError or an Article"
+        raise CleanError("error:internal", f"cleaner failed: {type(exc).__name__}: {exc}") from exc
+
+
+def _parse(text: str) -> HtmlElement:
+    text = _XML_DECL.sub("", _CONTROL.sub("", text), count=1)
+    if not text.strip():
+        raise CleanError("empty", "page has no content")
+    try:
+        doc = lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as exc:
+        raise CleanError("empty", f"unparseable page: {exc}") from exc
+    if doc.find("body") is None:
+        raise NotAnArticle("not-article:no-body", "page has no <body>")
+    return doc
+
+
+def _first(root: HtmlElement, selectors: tuple[str, ...]) -> HtmlElement | None:
+    for sel in selectors:
+        found = select(root, sel)
+        if found:
+            return found[0]
+    return None
+
+
+def _clean(page: bytes | str, url: str | None, content_type: str | None,
+           fetched: datetime | None, use_profiles: bool) -> Article:
+    if isinstance(page, str):
+        raw, text = page.encode("utf-8", "surrogatepass"), page
+        if "\ufffd" not in text:
+            from archive.encoding import mojibake_ratio, repair_mojibake
+            if mojibake_ratio(text) > 0.02:
+                text = repair_mojibake(text)
+    elif isinstance(page, (bytes, bytearray, memoryview)):
+        raw = bytes(page)
+        if not raw.strip():
+            raise CleanError("empty", "page is empty")
+        decoded = decode_html(raw, content_type)
+        if decoded.garbled > MAX_GARBLED:
+            raise CleanError("encoding:unrepairable",
+                             f"{decoded.garbled:.0%} of words are still mojibake after repair")
+        text = decoded.text
+    else:
+        raise CleanError("empty", f"page must be bytes or str, not {type(page).__name__}")
+    from archive.encoding import mojibake_ratio
+    if mojibake_ratio(text) > MAX_GARBLED:
+        raise CleanError("encoding:unrepairable", "text is double-encoded and cannot be repaired")
+
+    doc = _parse(text)
+    pm = read_meta(doc, url)
+    page_url = pm.canonical or pm.get("og:url") or url
+    if not page_url:
+        raise CleanError("no-url", "no url given and the page declares none")
+    page_url = canonical_url(page_url)
+    site = site_of(page_url) or (site_of(url) if url else "")
+    profile: Profile | None = profile_for(site) if use_profiles and site else None
+    site_names = [site, site.split(".")[0], pm.get("og:site_name") or ""]
+
+    # Read what pruning would remove (headline, bylines, breadcrumbs, tags) first.
+    title = ""
+    if profile and profile.title:
+        el = _first(doc, profile.title)
+        title = text_of(el) if el is not None else ""
+    title = title or find_title(doc, pm, site_names)
+    if not title:
+        raise NotAnArticle("not-article:no-title", "page has no headline")
+    if _SOFT_404.search(title) or _SOFT_404.search(pm.title_tag[:80]) and len(pm.title_tag) < 80:
+        raise NotAnArticle("not-article:soft-404", f"page looks like an error page: {title!r}")
+
+    authors: list[str] = []
+    if profile and profile.byline:
+        for el in (e for sel in profile.byline for e in select(doc, sel)):
+            authors.extend(n for n in split_authors(text_of(el)) if n not in authors)
+            if authors:
+                break
+    authors = authors or ld_authors(pm, site_names)
+    byline_fallback = find_byline_authors(doc)
+    section = _profile_text(doc, profile.section, last=True) if profile else None
+    section = section or find_section(doc, pm)
+    tags = _profile_all(doc, profile.tags) if profile and profile.tags else []
+    tags = tags or find_tags(doc)
+    published = None
+    if profile and profile.date:
+        el = _first(doc, profile.date)
+        if el is not None:
+            from archive._dates import find_visible_date
+            published = find_visible_date(text_of(el))
+    published = published or find_published(doc, pm)
+
+    body = doc.find("body")
+    drops = [e for sel in profile.drop for e in select(body, sel)] if profile else []
+    prune(body, drops)
+    root = _first(body, profile.body) if profile and profile.body else None
+    root = root if root is not None else find_root(body)
+    if root is None:
+        raise NotAnArticle(_no_body_reason(doc), "no article text found")
+
+    sapo_el = _first(body, profile.sapo) if profile and profile.sapo else None
+    sapo_el = sapo_el if sapo_el is not None else find_sapo(body, root, pm)
+    sapo = text_of(sapo_el) if sapo_el is not None else None
+    if sapo_el is not None and sapo_el.getparent() is not None and sapo_el is not root:
+        sapo_el.drop_tree()
+
+    blocks = walk(root)
+    if profile and profile.captions:
+        for el in (e for sel in profile.captions for e in select(root, sel)):
+            cap = text_of(el)
+            if cap and cap not in blocks.captions:
+                blocks.captions.append(cap)
+    paragraphs, trailing = _tidy(blocks, title, sapo)
+    authors = authors or trailing or byline_fallback
+    if sum(len(p) for p in paragraphs) < MIN_BODY_CHARS:
+        raise NotAnArticle(_no_body_reason(doc), "too little article text")
+    if _is_listing(root, paragraphs, pm, published):
+        raise NotAnArticle("not-article:listing", "page is a list of article links")
+
+    captions = [c for c in dict.fromkeys(clean_text(c) for c in blocks.captions) if c]
+    lang = (pm.lang or pm.get("og:locale") or "vi").split("-")[0].split("_")[0].lower() or "vi"
+    return Article(
+        url=page_url, title=title, paragraphs=tuple(paragraphs), site=site,
+        sapo=sapo or None, captions=tuple(captions), authors=tuple(dict.fromkeys(authors)),
+        published=published, modified=find_modified(pm), fetched=fetched,
+        section=section or None, tags=tuple(tags), language=lang, raw_html=raw,
+    )
+
+
+def _profile_text(doc: HtmlElement, selectors: tuple[str, ...], last: bool = False) -> str | None:
+    for sel in selectors:
+        found = [t for t in (text_of(e) for e in select(doc, sel)) if t]
+        if found:
+            return found[-1] if last else found[0]
+    return None
+
+
+def _profile_all(doc: HtmlElement, selectors: tuple[str, ...]) -> list[str]:
+    for sel in selectors:
+        found = [text_of(e).lstrip("#").strip() for e in select(doc, sel)]
+        found = [t for t in dict.fromkeys(found) if t]
+        if found:
+            return found
+    return []
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\W+", " ", text.lower()).strip()
+
+
+def _tidy(blocks: Blocks, title: str, sapo: str | None) -> tuple[list[str], list[str]]:
+    """Drop repeats of title/sapo/captions; move a trailing byline out of the body."""
+    skip = {_key(title), _key(sapo or "")} | {_key(c) for c in blocks.captions}
+    out: list[str] = []
+    for text in blocks.paragraphs:
+        key = _key(text)
+        if not key or key in skip or (out and _key(out[-1]) == key) or is_boilerplate(text):
+            continue
+        out.append(text)
+    authors: list[str] = []
+    for _ in range(2):
+        if len(out) < 2:
+            break
+        names = byline_names(out[-1])
+        if not names:
+            break
+        authors = names + authors
+        out.pop()
+    return out, authors
+
+
+def _no_body_reason(doc: HtmlElement) -> str:
+    links = sum(1 for a in doc.iter("a") if len(a.text_content() or "") >= 25)
+    return "not-article:listing" if links >= 15 else "not-article:no-body"
+
+
+def _is_listing(root: HtmlElement, paragraphs: list[str], pm: PageMeta,
+                published: datetime | None) -> bool:
+    """Many headline links inside the chosen container and no article metadata."""
+    articleish = bool(pm.ld) or pm.og_type == "article" or published is not None
+    headline_links = sum(1 for a in root.iter("a") if len(a.text_content() or "") >= 25)
+    long_paras = sum(1 for p in paragraphs if len(p) >= 120)
+    if articleish:
+        return headline_links > 2 * max(long_paras, 1) + 10
+    return headline_links >= 5 or long_paras < 3

@@ -1,0 +1,192 @@
+"""Score the cleaner against the gold pages, next to trafilatura, and time it.
+
+    .venv/bin/python bench/extraction.py [--json]
+
+For every ``../shared/corpus/gold/<site>/<name>.json`` the page ``../shared/corpus/html/<site>/
+<name>.html`` is cleaned three ways — ours with site profiles, ours generic-only, and trafilatura
+(``include_comments=False``) — and scored: exact title / published / authors, paragraph-level
+precision, recall and F1 on normalised text (multiset match), and how many ``must_not_contain``
+strings leak into the output.  Then every shared page is cleaned repeatedly for throughput.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+sys.path.insert(0, str(ROOT))
+
+from archive.clean import CleanError, clean_page  # noqa: E402
+
+GOLD = SHARED / "corpus" / "gold"
+HTML = SHARED / "corpus" / "html"
+
+
+def norm(text: str) -> str:
+    """Comparison form: NFC, invisible/odd spaces removed, case-folded, spaces collapsed."""
+    text = unicodedata.normalize("NFC", text)
+    text = re.sub(r"[\u200b-\u200d\u2060\ufeff\u00ad]", "", text).replace("\u00a0", " ")
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+@dataclass
+class Output:
+    title: str | None
+    published: str | None      # ISO 8601, or a bare date when the tool gives only that
+    authors: list[str]
+    paragraphs: list[str]
+    text: str                  # everything the tool outputs, for leak checks
+    error: str | None = None
+
+
+@dataclass
+class Score:
+    title_ok: bool
+    date_ok: bool
+    authors_ok: bool
+    precision: float
+    recall: float
+    f1: float
+    leaks: list[str]
+    seconds: float
+    error: str | None = None
+
+
+def gold_pages() -> list[tuple[Path, dict[str, Any]]]:
+    if not GOLD.is_dir():
+        raise SystemExit(f"gold corpus missing: {GOLD}")
+    pages = []
+    for path in sorted(GOLD.glob("*/*.json")):
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        html_path = HTML / path.parent.name / (path.stem + ".html")
+        pages.append((html_path, gold))
+    return pages
+
+
+def run_ours(raw: bytes, url: str, use_profiles: bool) -> Output:
+    try:
+        a = clean_page(raw, url, use_profiles=use_profiles)
+    except CleanError as exc:
+        return Output(None, None, [], [], "", error=exc.reason)
+    text = "\n".join([a.title, a.sapo or "", *a.paragraphs, *a.captions])
+    return Output(a.title, a.published.isoformat() if a.published else None, list(a.authors),
+                  list(a.paragraphs), text)
+
+
+def run_trafilatura(raw: bytes, url: str) -> Output:
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(raw, url=url, include_comments=False, with_metadata=True)
+    if doc is None:
+        return Output(None, None, [], [], "", error="none")
+    get = (lambda k: getattr(doc, k, None)) if not isinstance(doc, dict) else doc.get
+    body = get("text") or ""
+    authors = [a.strip() for a in re.split(r";|,", get("author") or "") if a.strip()]
+    paragraphs = [p for p in body.split("\n") if p.strip()]
+    return Output(get("title"), get("date"), authors, paragraphs,
+                  "\n".join([get("title") or "", body]))
+
+
+def score(out: Output, gold: dict[str, Any], seconds: float) -> Score:
+    want = Counter(norm(p) for p in gold["paragraphs"])
+    got = Counter(norm(p) for p in out.paragraphs)
+    hit = sum((want & got).values())
+    precision = hit / sum(got.values()) if got else 0.0
+    recall = hit / sum(want.values()) if want else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    gp = gold.get("published") or ""
+    date_ok = bool(out.published) and (out.published == gp if len(out.published) > 10
+                                       else gp.startswith(out.published))
+    leaks = [s for s in gold.get("must_not_contain", []) if norm(s) in norm(out.text)]
+    return Score(
+        title_ok=out.title is not None and norm(out.title) == norm(gold["title"]),
+        date_ok=date_ok,
+        authors_ok=[norm(a) for a in out.authors] == [norm(a) for a in gold.get("authors", [])],
+        precision=precision, recall=recall, f1=f1, leaks=leaks, seconds=seconds,
+        error=out.error)
+
+
+def evaluate(runner: Callable[[bytes, str], Output]) -> dict[str, Score]:
+    results = {}
+    for html_path, gold in gold_pages():
+        raw = html_path.read_bytes()
+        t0 = time.perf_counter()
+        out = runner(raw, gold["url"])
+        results[f"{html_path.parent.name}/{html_path.stem}"] = score(
+            out, gold, time.perf_counter() - t0)
+    return results
+
+
+def table(name: str, results: dict[str, Score]) -> str:
+    lines = [f"\n## {name}",
+             f"{'page':42} {'title':>5} {'date':>5} {'auth':>5} {'P':>6} {'R':>6} {'F1':>6} "
+             f"{'leaks':>5} {'ms':>6}"]
+    for page, s in results.items():
+        lines.append(f"{page:42} {'ok' if s.title_ok else 'NO':>5} {'ok' if s.date_ok else 'NO':>5} "
+                     f"{'ok' if s.authors_ok else 'NO':>5} {s.precision:6.3f} {s.recall:6.3f} "
+                     f"{s.f1:6.3f} {len(s.leaks):5d} {s.seconds * 1000:6.1f}"
+                     + (f"  [{s.error}]" if s.error else ""))
+    n = len(results) or 1
+    vals = list(results.values())
+    lines.append(f"{'MEAN / TOTAL':42} {sum(s.title_ok for s in vals):>3}/{n} "
+                 f"{sum(s.date_ok for s in vals):>3}/{n} {sum(s.authors_ok for s in vals):>3}/{n} "
+                 f"{sum(s.precision for s in vals) / n:6.3f} {sum(s.recall for s in vals) / n:6.3f} "
+                 f"{sum(s.f1 for s in vals) / n:6.3f} {sum(len(s.leaks) for s in vals):5d}")
+    return "\n".join(lines)
+
+
+def throughput(rounds: int = 3) -> tuple[float, float, str, int]:
+    pages = sorted(HTML.glob("*/*.html"))
+    blobs = [(p, p.read_bytes()) for p in pages]
+    worst, worst_page, count = 0.0, "", 0
+    t0 = time.perf_counter()
+    for _ in range(rounds):
+        for path, raw in blobs:
+            t = time.perf_counter()
+            try:
+                clean_page(raw)
+            except CleanError:
+                pass
+            dt = time.perf_counter() - t
+            count += 1
+            if dt > worst:
+                worst, worst_page = dt, f"{path.parent.name}/{path.name}"
+    total = time.perf_counter() - t0
+    return count / total, worst, worst_page, sum(len(b) for _, b in blobs) // len(blobs)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--json", action="store_true", help="print machine-readable results")
+    ap.add_argument("--no-trafilatura", action="store_true")
+    args = ap.parse_args()
+    runs = {"ours (profiles)": evaluate(lambda r, u: run_ours(r, u, True)),
+            "ours (generic only, profiles disabled)": evaluate(lambda r, u: run_ours(r, u, False))}
+    if not args.no_trafilatura:
+        runs["trafilatura (include_comments=False)"] = evaluate(run_trafilatura)
+    rate, worst, worst_page, avg = throughput()
+    if args.json:
+        print(json.dumps({name: {p: vars(s) for p, s in res.items()} for name, res in runs.items()}
+                         | {"pages_per_s": rate, "worst_ms": worst * 1000}, ensure_ascii=False,
+                         indent=1))
+        return
+    for name, res in runs.items():
+        print(table(name, res))
+        for page, s in res.items():
+            if s.leaks:
+                print(f"   leak {page}: {s.leaks}")
+    print(f"\nthroughput: {rate:.1f} pages/s on one core over {len(list(HTML.glob('*/*.html')))} "
+          f"shared pages (avg {avg // 1024} KB), worst {worst * 1000:.1f} ms ({worst_page})")
+
+
+if __name__ == "__main__":
+    main()
