@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from html import unescape
 from datetime import datetime
 
 from lxml.html import HtmlElement
@@ -66,15 +67,19 @@ def find_title(doc: HtmlElement, pm: PageMeta, site_names: list[str]) -> str:
     return best
 
 
-def find_sapo(body: HtmlElement, root: HtmlElement | None, pm: PageMeta) -> HtmlElement | None:
+def find_sapo(body: HtmlElement, root: HtmlElement | None, pm: PageMeta,
+              title: str = "") -> HtmlElement | None:
     """Lead paragraph element: class hints first, else the visible copy of the description."""
     inside = set(root.iter()) if root is not None else set()
+    title_key = _fold(title)
     for el in body.iter():
         if not isinstance(el.tag, str) or el.tag in ("a", "li", "ul", "img", "span", "body"):
             continue
         if not any(_SAPO_HINT.search(w) for w in _words(el)):
             continue
         text = text_of(el)
+        if title_key and _fold(text).startswith(title_key):
+            continue  # a header block holding the headline, not the lead
         if 30 <= len(text) <= 1200 and not el.xpath(".//p[string-length(normalize-space())>60]"
                                                     "/following-sibling::p"):
             links = sum(len(a.text_content() or "") for a in el.iter("a"))
@@ -122,6 +127,8 @@ def byline_names(text: str) -> list[str]:
 
 
 def find_byline_authors(doc: HtmlElement) -> list[str]:
+    """Names from author/byline elements; the fullest list wins (co-authored pieces)."""
+    best: list[str] = []
     for el in doc.iter():
         if not isinstance(el.tag, str) or el.tag in ("meta", "link", "img", "script"):
             continue
@@ -129,13 +136,13 @@ def find_byline_authors(doc: HtmlElement) -> list[str]:
             continue
         text = text_of(el)
         names = byline_names(text)
-        if names:
-            return names
-        # "Nguyên Minh - 07/03/2026 08:47": a name followed by the date.
-        m = re.match(r"^([^\d|]{3,40}?)\s*[-–|,]\s*\d", text)
-        if m and byline_names(m.group(1)):
-            return byline_names(m.group(1))
-    return []
+        if not names:
+            # "Nguyên Minh - 07/03/2026 08:47": a name followed by the date.
+            m = re.match(r"^([^\d|]{3,40}?)\s*[-–|,]\s*\d", text)
+            names = byline_names(m.group(1)) if m else []
+        if len(names) > len(best):
+            best = names
+    return best
 
 
 def ld_authors(pm: PageMeta, site_names: list[str]) -> list[str]:
@@ -152,7 +159,7 @@ def ld_authors(pm: PageMeta, site_names: list[str]) -> list[str]:
             name = item
         if not isinstance(name, str):
             continue
-        name = tidy_author(re.sub(r"\s+", " ", name))
+        name = tidy_author(unescape(re.sub(r"\s+", " ", name)))
         if name and looks_like_name(name) and not any(n in name.lower() or name.lower() in n
                                                       for n in lowered):
             names.append(name)
@@ -160,14 +167,18 @@ def ld_authors(pm: PageMeta, site_names: list[str]) -> list[str]:
 
 
 def find_published(doc: HtmlElement, pm: PageMeta) -> datetime | None:
-    for value in (pm.ld_value("datePublished"), pm.get(
-            "article:published_time", "og:published_time", "datepublished", "pubdate",
-            "publishdate", "dc.date.issued", "dc.date", "date", "sailthru.date",
-            "article:published", "publish-date", "parsely-pub-date")):
-        if isinstance(value, str):
-            found = parse_date(value)
-            if found:
-                return found
+    machine = [parse_date(v) for v in (pm.ld_value("datePublished"), *(pm.get(k) for k in (
+        "article:published_time", "og:published_time", "datepublished", "pubdate",
+        "publishdate", "dc.date.issued", "dc.date", "date", "sailthru.date",
+        "article:published", "publish-date", "parsely-pub-date"))) if isinstance(v, str)]
+    machine = [m for m in machine if m]
+    if machine:
+        first = machine[0]
+        # Sources often disagree only in precision (08:01 vs 08:01:53): keep the finer one.
+        for other in machine[1:]:
+            if other.replace(second=0) == first.replace(second=0) and other.second:
+                return other
+        return first
     for el in doc.iter("time"):
         found = parse_date(el.get("datetime") or "") or find_visible_date(text_of(el))
         if found:

@@ -2,9 +2,10 @@
 
 >>> page = ("<html><head><title>Mưa lớn ở Huế - Báo Mẫu</title></head><body><article>"
 ...         "<h1>Mưa lớn ở Huế</h1><p>Sáng 7/3, mưa lớn kéo dài khiến nhiều tuyến đường ở "
-...         "thành phố Huế ngập sâu, người dân phải di chuyển đồ đạc lên cao.</p><p>Theo đài "
+...         "thành phố Huế ngập sâu, người dân phải di chuyển đồ đạc lên cao, trường học "
+...         "cho học sinh nghỉ.</p><p>Theo đài "
 ...         "khí tượng, mưa còn kéo dài đến hết ngày mai, lượng mưa phổ biến 50-100 mm, có nơi "
-...         "trên 150 mm.</p><p>Trần Văn Mẫu</p></article></body></html>")
+...         "trên 150 mm ở vùng núi phía tây.</p><p>Trần Văn Mẫu</p></article></body></html>")
 >>> a = clean_page(page, "https://bao-mau.vn/mua-lon.html?utm_source=x")
 >>> a.title, a.authors, len(a.paragraphs), a.url
 ('Mưa lớn ở Huế', ('Trần Văn Mẫu',), 2, 'https://bao-mau.vn/mua-lon.html')
@@ -160,7 +161,7 @@ def _clean(page: bytes | str, url: str | None, content_type: str | None,
         raise NotAnArticle(_no_body_reason(doc), "no article text found")
 
     sapo_el = _first(body, profile.sapo) if profile and profile.sapo else None
-    sapo_el = sapo_el if sapo_el is not None else find_sapo(body, root, pm)
+    sapo_el = sapo_el if sapo_el is not None else find_sapo(body, root, pm, title)
     sapo = text_of(sapo_el) if sapo_el is not None else None
     if sapo_el is not None and sapo_el.getparent() is not None and sapo_el is not root:
         sapo_el.drop_tree()
@@ -174,8 +175,8 @@ def _clean(page: bytes | str, url: str | None, content_type: str | None,
     paragraphs, trailing = _tidy(blocks, title, sapo)
     authors = authors or trailing or byline_fallback
     if sum(len(p) for p in paragraphs) < MIN_BODY_CHARS:
-        raise NotAnArticle(_no_body_reason(doc), "too little article text")
-    if _is_listing(root, paragraphs, pm, published):
+        raise NotAnArticle(_no_body_reason(body), "too little article text")
+    if _is_listing(body, paragraphs):
         raise NotAnArticle("not-article:listing", "page is a list of article links")
 
     captions = [c for c in dict.fromkeys(clean_text(c) for c in blocks.captions) if c]
@@ -230,17 +231,15 @@ def _tidy(blocks: Blocks, title: str, sapo: str | None) -> tuple[list[str], list
     return out, authors
 
 
+def _headline_links(root: HtmlElement) -> int:
+    return sum(1 for a in root.iter("a") if len((a.text_content() or "").strip()) >= 25)
+
+
 def _no_body_reason(doc: HtmlElement) -> str:
-    links = sum(1 for a in doc.iter("a") if len(a.text_content() or "") >= 25)
-    return "not-article:listing" if links >= 15 else "not-article:no-body"
+    return "not-article:listing" if _headline_links(doc) >= 8 else "not-article:no-body"
 
 
-def _is_listing(root: HtmlElement, paragraphs: list[str], pm: PageMeta,
-                published: datetime | None) -> bool:
-    """Many headline links inside the chosen container and no article metadata."""
-    articleish = bool(pm.ld) or pm.og_type == "article" or published is not None
-    headline_links = sum(1 for a in root.iter("a") if len(a.text_content() or "") >= 25)
-    long_paras = sum(1 for p in paragraphs if len(p) >= 120)
-    if articleish:
-        return headline_links > 2 * max(long_paras, 1) + 10
-    return headline_links >= 5 or long_paras < 3
+def _is_listing(body: HtmlElement, paragraphs: list[str]) -> bool:
+    """What remains after pruning is mostly headline links around one teaser paragraph."""
+    chars = sum(len(p) for p in paragraphs)
+    return len(paragraphs) <= 2 and chars < 600 and _headline_links(body) >= 8

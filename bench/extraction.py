@@ -46,6 +46,8 @@ class Output:
     paragraphs: list[str]
     text: str                  # everything the tool outputs, for leak checks
     error: str | None = None
+    sapo: str | None = None
+    captions: list[str] | None = None
 
 
 @dataclass
@@ -59,6 +61,8 @@ class Score:
     leaks: list[str]
     seconds: float
     error: str | None = None
+    sapo_ok: bool | None = None      # None: the tool has no such field
+    captions_ok: bool | None = None
 
 
 def gold_pages() -> list[tuple[Path, dict[str, Any]]]:
@@ -79,7 +83,7 @@ def run_ours(raw: bytes, url: str, use_profiles: bool) -> Output:
         return Output(None, None, [], [], "", error=exc.reason)
     text = "\n".join([a.title, a.sapo or "", *a.paragraphs, *a.captions])
     return Output(a.title, a.published.isoformat() if a.published else None, list(a.authors),
-                  list(a.paragraphs), text)
+                  list(a.paragraphs), text, sapo=a.sapo, captions=list(a.captions))
 
 
 def run_trafilatura(raw: bytes, url: str) -> Output:
@@ -112,7 +116,10 @@ def score(out: Output, gold: dict[str, Any], seconds: float) -> Score:
         date_ok=date_ok,
         authors_ok=[norm(a) for a in out.authors] == [norm(a) for a in gold.get("authors", [])],
         precision=precision, recall=recall, f1=f1, leaks=leaks, seconds=seconds,
-        error=out.error)
+        error=out.error,
+        sapo_ok=None if out.captions is None else norm(out.sapo or "") == norm(gold.get("sapo") or ""),
+        captions_ok=None if out.captions is None else
+        [norm(c) for c in out.captions] == [norm(c) for c in gold.get("captions", [])])
 
 
 def evaluate(runner: Callable[[bytes, str], Output]) -> dict[str, Score]:
@@ -126,14 +133,19 @@ def evaluate(runner: Callable[[bytes, str], Output]) -> dict[str, Score]:
     return results
 
 
+def _flag(value: bool | None) -> str:
+    return "-" if value is None else "ok" if value else "NO"
+
+
 def table(name: str, results: dict[str, Score]) -> str:
     lines = [f"\n## {name}",
              f"{'page':42} {'title':>5} {'date':>5} {'auth':>5} {'P':>6} {'R':>6} {'F1':>6} "
-             f"{'leaks':>5} {'ms':>6}"]
+             f"{'leaks':>5} {'ms':>6} sapo capt"]
     for page, s in results.items():
         lines.append(f"{page:42} {'ok' if s.title_ok else 'NO':>5} {'ok' if s.date_ok else 'NO':>5} "
                      f"{'ok' if s.authors_ok else 'NO':>5} {s.precision:6.3f} {s.recall:6.3f} "
-                     f"{s.f1:6.3f} {len(s.leaks):5d} {s.seconds * 1000:6.1f}"
+                     f"{s.f1:6.3f} {len(s.leaks):5d} {s.seconds * 1000:6.1f} {_flag(s.sapo_ok):>4} "
+                     f"{_flag(s.captions_ok):>4}"
                      + (f"  [{s.error}]" if s.error else ""))
     n = len(results) or 1
     vals = list(results.values())
