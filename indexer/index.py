@@ -1,0 +1,168 @@
+"""The Whoosh index: schema, documents, generations and the single-writer lock.
+
+The index lives in ``<data-dir>/index/gen-NNNNNN/``; the file ``CURRENT`` names the live
+generation.  ``reindex`` builds a new generation beside the live one and switches by an
+atomic ``os.replace`` of ``CURRENT``, so a reader never sees a half-built index and a killed
+reindex leaves the previous generation serving.
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.analysis import SpaceSeparatedTokenizer
+from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
+
+from archive.article import Article
+from indexer.analysis import views
+
+__all__ = ["IndexBusy", "IndexMissing", "FACET_FIELDS", "schema", "document",
+           "open_current", "new_generation", "switch_to", "writer_lock", "current_path"]
+
+# Facets kept as keyword fields (multi-valued, exact values) and as in-memory columns.
+FACET_FIELDS = ("province", "province_2025", "official", "program", "site", "year")
+
+
+class IndexBusy(RuntimeError):
+    """Another process holds the write lock of this data dir."""
+
+
+class IndexMissing(RuntimeError):
+    """No index has been built in this data dir yet."""
+
+
+def schema() -> Schema:
+    # Field values arrive already analysed (space-separated tokens from indexer.analysis),
+    # so Whoosh only splits on spaces: no second, different analysis at index time.
+    tokens = SpaceSeparatedTokenizer()
+    return Schema(
+        aid=ID(stored=True, unique=True, sortable=True),
+        published=NUMERIC(int, bits=64, signed=True, sortable=True),
+        month=ID(sortable=True),
+        year=ID,
+        site=ID,
+        province=KEYWORD(commas=True, scorable=False, lowercase=False),
+        province_2025=KEYWORD(commas=True, scorable=False, lowercase=False),
+        official=KEYWORD(commas=True, scorable=False, lowercase=False),
+        program=KEYWORD(commas=True, scorable=False, lowercase=False),
+        words=TEXT(analyzer=tokens, phrase=False),
+        syl=TEXT(analyzer=tokens, phrase=True),
+        fold=TEXT(analyzer=tokens, phrase=True),
+        t_words=TEXT(analyzer=tokens, phrase=False),
+        t_syl=TEXT(analyzer=tokens, phrase=True),
+        t_fold=TEXT(analyzer=tokens, phrase=True),
+    )
+
+
+def document(article_id: int, article: Article, analysis: dict[str, Any]) -> dict[str, Any]:
+    """Whoosh document for an article from its cached analysis (segmentation + entities)."""
+    seg = analysis["seg"]
+    body_parts = [seg["title"], seg.get("sapo") or "", *seg["paragraphs"], *seg["captions"]]
+    body = views(" ".join(p for p in body_parts if p))
+    title = views(seg["title"])
+    ents = analysis["entities"]
+    published = article.published
+    doc: dict[str, Any] = {
+        "aid": str(article_id),
+        "published": int(published.timestamp()) if published else -1,
+        "site": article.site,
+        "words": " ".join(body["words"]),
+        "syl": " ".join(body["syl"]),
+        "fold": " ".join(body["fold"]),
+        "t_words": " ".join(title["words"]),
+        "t_syl": " ".join(title["syl"]),
+        "t_fold": " ".join(title["fold"]),
+    }
+    if published:
+        doc["year"] = f"{published.year:04d}"
+        doc["month"] = f"{published.year:04d}-{published.month:02d}"
+    for field, key in (("province", "provinces"), ("province_2025", "provinces_2025"),
+                       ("program", "programs")):
+        if ents.get(key):
+            doc[field] = ",".join(ents[key])
+    names = [o["name"] for o in ents.get("officials", [])]
+    if names:
+        doc["official"] = ",".join(names)
+    return doc
+
+
+# -- generations -----------------------------------------------------------------------
+def _root(data_dir: Path) -> Path:
+    return Path(data_dir) / "index"
+
+
+def current_path(data_dir: Path) -> Path | None:
+    pointer = _root(data_dir) / "CURRENT"
+    try:
+        name = pointer.read_text().strip()
+    except FileNotFoundError:
+        return None
+    path = _root(data_dir) / name
+    return path if path.is_dir() else None
+
+
+def open_current(data_dir: Path) -> whoosh_index.Index:
+    path = current_path(data_dir)
+    if path is None:
+        raise IndexMissing(f"no index in {data_dir}: run `vnarchive ingest` or `vnarchive reindex`")
+    return whoosh_index.open_dir(str(path))
+
+
+def new_generation(data_dir: Path) -> tuple[Path, whoosh_index.Index]:
+    """Create an empty generation directory beside the live one (not yet live)."""
+    root = _root(data_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    numbers = [int(p.name[4:]) for p in root.glob("gen-*") if p.name[4:].isdigit()]
+    path = root / f"gen-{max(numbers, default=0) + 1:06d}"
+    path.mkdir()
+    return path, whoosh_index.create_in(str(path), schema())
+
+
+def switch_to(data_dir: Path, path: Path) -> None:
+    """Make ``path`` the live generation atomically; drop generations older than the last."""
+    root = _root(data_dir)
+    previous = current_path(data_dir)
+    tmp = root / "CURRENT.tmp"
+    with open(tmp, "w") as fh:
+        fh.write(path.name)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, root / "CURRENT")
+    dir_fd = os.open(root, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+    # Keep the previous generation: a searcher opened a moment ago may still read it.
+    keep = {path.name, previous.name if previous else ""}
+    for old in root.glob("gen-*"):
+        if old.name not in keep:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def writer_lock(data_dir: Path, what: str = "ingest") -> Iterator[None]:
+    """One writer per data dir; a second gets a clear error instead of a Whoosh LockError."""
+    Path(data_dir).mkdir(parents=True, exist_ok=True)
+    fh = open(Path(data_dir) / "write.lock", "a+")
+    try:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            raise IndexBusy(f"another ingest or reindex is running on {data_dir} ({holder}); "
+                            "wait for it to finish") from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"{what} pid {os.getpid()}")
+        fh.flush()
+        yield
+    finally:
+        fh.close()

@@ -1,0 +1,320 @@
+"""Search with facets over a live index generation.
+
+Facet counts come from compact per-document columns built once per index reader (value →
+set of docnums), not from Whoosh's generic grouping, and are disjunctive: each facet is
+counted with every other facet's filter applied but not its own, so selecting "Long An"
+still shows what "Tiền Giang" would give.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time as dtime
+from pathlib import Path
+from typing import Any
+
+from archive.article import VN_TZ
+from archive.store import Store
+from archive.textnorm import fold
+from indexer.analysis import has_diacritics, normalize, syllables
+from indexer.columns import Columns
+from indexer.index import FACET_FIELDS, IndexMissing, current_path, open_current
+from indexer.pipeline import store_path
+from indexer.query import QueryError, build, parse
+from indexer.snippets import snippet
+from indexer.suggest import correct_syllables, restore_from_texts
+
+__all__ = ["SearchRequest", "SearchError", "ArchiveSearcher", "FACETS", "SORTS"]
+
+FACETS = FACET_FIELDS
+SORTS = ("relevance", "newest", "oldest")
+MAX_PER_PAGE = 100
+MAX_PAGE = 1000
+
+
+class SearchError(ValueError):
+    """A request that cannot be answered as asked (→ HTTP 400 / CLI error)."""
+
+    def __init__(self, message: str, code: str = "bad_request") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass
+class SearchRequest:
+    q: str = ""
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 20
+    facet_limit: int = 10
+    with_snippets: bool = True
+
+    def validate(self) -> None:
+        if self.sort not in SORTS:
+            raise SearchError(f"sort must be one of {', '.join(SORTS)}")
+        if not 1 <= self.page <= MAX_PAGE:
+            raise SearchError(f"page must be between 1 and {MAX_PAGE}")
+        if not 1 <= self.per_page <= MAX_PER_PAGE:
+            raise SearchError(f"per_page must be between 1 and {MAX_PER_PAGE}")
+        unknown = set(self.filters) - set(FACETS)
+        if unknown:
+            raise SearchError(f"unknown filter {sorted(unknown)[0]!r}")
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise SearchError("'from' is after 'to'")
+
+
+class ArchiveSearcher:
+    """Thread-safe search over ``<data-dir>``; follows reindex switches and ingest commits."""
+
+    def __init__(self, data_dir: Path | str, *, refresh_interval: float = 0.5) -> None:
+        self.data_dir = Path(data_dir)
+        self.refresh_interval = refresh_interval
+        self._lock = threading.RLock()
+        self._ix = None
+        self._searcher = None
+        self._columns: Columns | None = None
+        self._gen: Path | None = None
+        self._checked = 0.0
+        self._store: Store | None = None
+
+    # -- lifecycle ----------------------------------------------------------------------
+    def _ensure(self) -> tuple[Any, Columns]:
+        now = time.monotonic()
+        if self._searcher is not None and now - self._checked < self.refresh_interval:
+            return self._searcher, self._columns  # type: ignore[return-value]
+        self._checked = now
+        gen = current_path(self.data_dir)
+        if gen is None:
+            raise IndexMissing(f"no index in {self.data_dir}: run `vnarchive ingest` first")
+        if self._searcher is None or gen != self._gen:
+            old = self._searcher
+            self._ix = open_current(self.data_dir)
+            self._searcher = self._ix.searcher()
+            self._gen = gen
+            self._columns = Columns(self._searcher.reader())
+            if old is not None:
+                old.close()
+        elif not self._searcher.up_to_date():
+            self._searcher = self._searcher.refresh()
+            self._columns = Columns(self._searcher.reader())
+        if self._store is None:
+            self._store = Store(store_path(self.data_dir), readonly=True)
+        return self._searcher, self._columns  # type: ignore[return-value]
+
+    def close(self) -> None:
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+            if self._store is not None:
+                self._store.close()
+                self._store = None
+
+    @property
+    def store(self) -> Store:
+        with self._lock:
+            self._ensure()
+            return self._store  # type: ignore[return-value]
+
+    # -- search -------------------------------------------------------------------------
+    def search(self, req: SearchRequest) -> dict[str, Any]:
+        req.validate()
+        started = time.perf_counter()
+        with self._lock:
+            searcher, cols = self._ensure()
+            try:
+                parsed = parse(req.q)
+            except QueryError as exc:
+                raise SearchError(str(exc), "bad_query") from None
+            wq = build(parsed, searcher.reader())
+            fallback = False
+            if wq is None:
+                matched = cols.live
+            else:
+                matched = set(searcher.docs_for_query(wq))
+                if not matched and _word_count(parsed) > 1:
+                    wq_or = build(parsed, searcher.reader(), any_word=True)
+                    matched = set(searcher.docs_for_query(wq_or)) if wq_or else set()
+                    if matched:
+                        wq, fallback = wq_or, True
+            dates = cols.date_range(_start(req.date_from), _end(req.date_to)) \
+                if (req.date_from or req.date_to) else None
+            allowed = {f: cols.allowed(f, vals) for f, vals in req.filters.items() if vals}
+            final = matched if dates is None else matched & dates
+            for docs in allowed.values():
+                final = final & docs
+            total = len(final)
+            k = req.page * req.per_page
+            sort = req.sort
+            if wq is None and sort == "relevance":  # nothing to rank by: browse newest first
+                sort = "newest"
+            if sort == "relevance":
+                use_filter = final if (dates is not None or allowed) else None
+                hits = searcher.search(wq, limit=k, filter=use_filter)
+                ranked = [(h.docnum, h.score) for h in hits]
+            else:
+                ranked = [(d, None) for d in cols.by_date(final, k, newest=sort == "newest")]
+            page = ranked[(req.page - 1) * req.per_page:k]
+            facets = self._facets(cols, req, matched, dates, allowed)
+            terms = {fold(s) for s in syllables(parsed.positive_text())}
+            results = self._hits(cols, page, terms, req.with_snippets)
+            suggestion = self._suggestion(searcher, parsed, total, cols)
+            months = cols.month_counts(final)
+        return {
+            "query": req.q,
+            "total": total,
+            "page": req.page,
+            "per_page": req.per_page,
+            "took_ms": round((time.perf_counter() - started) * 1000, 2),
+            "fallback": fallback,
+            "suggestion": suggestion,
+            "results": results,
+            "facets": facets,
+            "months": [{"month": m, "count": c} for m, c in months],
+        }
+
+    def _facets(self, cols: Columns, req: SearchRequest, matched: set[int],
+                dates: set[int] | None, allowed: dict[str, set[int]]) -> dict[str, list]:
+        base = matched if dates is None else matched & dates
+        out = {}
+        for name in FACETS:
+            docs = base
+            for other, allowed_docs in allowed.items():
+                if other != name:
+                    docs = docs & allowed_docs
+            selected = cols.resolve_all(name, req.filters.get(name, ()))
+            out[name] = cols.count(name, docs, req.facet_limit, selected)
+        return out
+
+    def facet_values(self, name: str, req: SearchRequest, limit: int = 500) -> list[dict]:
+        """Every value of one facet for the request (the "xem thêm" list)."""
+        if name not in FACETS:
+            raise SearchError(f"unknown facet {name!r}", "not_found")
+        req.validate()
+        with self._lock:
+            searcher, cols = self._ensure()
+            try:
+                parsed = parse(req.q)
+            except QueryError as exc:
+                raise SearchError(str(exc), "bad_query") from None
+            wq = build(parsed, searcher.reader())
+            matched = cols.live if wq is None else set(searcher.docs_for_query(wq))
+            if req.date_from or req.date_to:
+                matched = matched & cols.date_range(_start(req.date_from), _end(req.date_to))
+            for other, vals in req.filters.items():
+                if other != name and vals:
+                    matched = matched & cols.allowed(other, vals)
+            selected = cols.resolve_all(name, req.filters.get(name, ()))
+            return cols.count(name, matched, limit, selected)
+
+    def _hits(self, cols: Columns, page: Sequence[tuple[int, float | None]], terms: set[str],
+              with_snippets: bool) -> list[dict]:
+        ids = [cols.aid[d] for d, _ in page]
+        rows = self._store.get_many(ids)  # type: ignore[union-attr]
+        out = []
+        for (docnum, score), aid in zip(page, ids):
+            row = rows.get(aid)
+            if row is None:  # indexed but no longer stored: never show a broken hit
+                continue
+            a = row.article
+            ents = (row.analysis or {}).get("entities", {})
+            texts = [a.sapo or "", *a.paragraphs] if terms else [a.sapo or "", *a.paragraphs[:1]]
+            out.append({
+                "id": aid,
+                "url": a.url,
+                "title": a.title,
+                "published": a.published.isoformat() if a.published else None,
+                "site": a.site,
+                "snippet": snippet(texts, terms) if with_snippets else "",
+                "provinces": list(ents.get("provinces", [])),
+                "provinces_2025": list(ents.get("provinces_2025", [])),
+                "officials": [o["name"] for o in ents.get("officials", [])],
+                "programs": list(ents.get("programs", [])),
+                "score": round(score, 4) if score is not None else None,
+            })
+        return out
+
+    def _suggestion(self, searcher, parsed, total: int, cols: Columns) -> str | None:
+        text = parsed.positive_text()
+        syl = syllables(text)
+        if not syl or len(syl) > 12:
+            return None
+        if has_diacritics(text) and total > 0:
+            return None
+        vocab = cols.vocabulary()
+        folded = correct_syllables([fold(s) for s in syl], vocab)
+        from whoosh import query as Q
+        q = Q.Phrase("fold", folded) if len(folded) > 1 else Q.Term("fold", folded[0])
+        docnums = [h.docnum for h in searcher.search(q, limit=10)]
+        if not docnums and len(folded) > 1:
+            q = Q.And([Q.Term("fold", s) for s in folded])
+            docnums = [h.docnum for h in searcher.search(q, limit=10)]
+        rows = self._store.get_many([cols.aid[d] for d in docnums])  # type: ignore[union-attr]
+        texts = []
+        for row in rows.values():
+            texts.append(row.article.title)
+            texts.extend(row.article.paragraphs)
+        restored = restore_from_texts(folded, texts, vocab)
+        if not restored:
+            return None
+        suggestion = " ".join(restored)
+        if normalize(suggestion) == normalize(text.lower()):
+            return None
+        return suggestion
+
+    # -- other reads --------------------------------------------------------------------
+    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        with self._lock:
+            _, cols = self._ensure()
+            return cols.vocabulary().complete(normalize(prefix), limit)
+
+    def article(self, article_id: int) -> dict[str, Any] | None:
+        with self._lock:
+            self._ensure()
+            row = self._store.get(article_id)  # type: ignore[union-attr]
+        if row is None:
+            return None
+        data = row.article.to_dict()
+        ents = (row.analysis or {}).get("entities", {})
+        data.update({
+            "id": row.id,
+            "provinces": list(ents.get("provinces", [])),
+            "provinces_2025": list(ents.get("provinces_2025", [])),
+            "officials": [{"name": o["name"], "titles": list(o.get("titles", [])),
+                           "organisation": o.get("organisation")}
+                          for o in ents.get("officials", [])],
+            "programs": list(ents.get("programs", [])),
+        })
+        return data
+
+    def raw_html(self, article_id: int) -> bytes | None:
+        with self._lock:
+            self._ensure()
+            return self._store.raw_html(article_id)  # type: ignore[union-attr]
+
+    def stats(self) -> dict[str, Any]:
+        with self._lock:
+            searcher, cols = self._ensure()
+            stats = self._store.stats()  # type: ignore[union-attr]
+            gen = self._gen
+        size = sum(p.stat().st_size for p in gen.iterdir()) if gen else 0
+        stats.update({"indexed": len(cols.live), "index_bytes": size,
+                      "store_bytes": store_path(self.data_dir).stat().st_size})
+        return stats
+
+
+def _word_count(parsed) -> int:
+    return len(syllables(parsed.positive_text()))
+
+
+def _start(d: date | None) -> int | None:
+    return int(datetime.combine(d, dtime.min, VN_TZ).timestamp()) if d else None
+
+
+def _end(d: date | None) -> int | None:
+    return int(datetime.combine(d, dtime.max, VN_TZ).timestamp()) if d else None

@@ -1,0 +1,136 @@
+"""Did-you-mean (diacritics restored, typos corrected) and prefix completion.
+
+Both come from the index itself: the vocabulary of the ``words`` and ``syl`` fields with
+document frequencies, and — to choose between "giảm" and "giám" for "giam" — the text of the
+documents that match the folded query, where the words are seen in context.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+import string
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from archive.textnorm import fold
+
+__all__ = ["Vocabulary", "restore_from_texts", "correct_syllables"]
+
+_WORD = re.compile(r"\w+")
+
+
+class Vocabulary:
+    """Folded forms → best exact forms, built once per index reader."""
+
+    def __init__(self, reader) -> None:
+        self.syl_best: dict[str, tuple[str, int]] = {}
+        for term, df in _terms(reader, "syl"):
+            key = fold(term)
+            if df > self.syl_best.get(key, ("", -1))[1]:
+                self.syl_best[key] = (term, df)
+        entries: dict[str, tuple[str, int]] = {}
+        for term, df in _terms(reader, "words"):
+            display = term.replace("_", " ")
+            key = fold(display)
+            if df > entries.get(key, ("", -1))[1]:
+                entries[key] = (display, df)
+        self._keys = sorted(entries)
+        self._entries = entries
+
+    def complete(self, prefix: str, limit: int = 8) -> list[str]:
+        """Words starting with ``prefix`` (any diacritics), most frequent first."""
+        key = fold(prefix.lower()).strip()
+        if not key:
+            return []
+        lo = bisect.bisect_left(self._keys, key)
+        found = []
+        for k in self._keys[lo:lo + 5000]:
+            if not k.startswith(key):
+                break
+            found.append(self._entries[k])
+        found.sort(key=lambda e: -e[1])
+        return [display for display, _ in found[:limit]]
+
+    def known_fold(self, syllable: str) -> bool:
+        return syllable in self.syl_best
+
+
+def _terms(reader, fieldname: str) -> Iterable[tuple[str, int]]:
+    try:
+        for term, info in reader.iter_field(fieldname):
+            text = term.decode("utf-8") if isinstance(term, bytes) else term
+            yield text, info.doc_frequency()
+    except Exception:  # an empty index has no such field yet
+        return
+
+
+def correct_syllables(folded: Sequence[str], vocab: Vocabulary) -> list[str]:
+    """Replace folded syllables unknown to the index by their most frequent neighbour at
+    edit distance 1 (typos like "nghoe" → "ngheo").
+
+    Neighbours are generated (deletes, transposes, replaces, inserts over a–z), not searched,
+    so the cost is a few hundred dict look-ups per unknown syllable.
+    """
+    out = []
+    for syl in folded:
+        if vocab.known_fold(syl) or not syl.isalpha() or len(syl) > 8:
+            out.append(syl)
+            continue
+        best, best_df = syl, 0
+        for cand in _edits1(syl):
+            hit = vocab.syl_best.get(cand)
+            if hit and hit[1] > best_df:
+                best, best_df = cand, hit[1]
+        out.append(best)
+    return out
+
+
+def _edits1(word: str) -> set[str]:
+    letters = string.ascii_lowercase
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = [a + b[1:] for a, b in splits if b]
+    transposes = [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
+    replaces = [a + c + b[1:] for a, b in splits if b for c in letters]
+    inserts = [a + c + b for a, b in splits for c in letters]
+    return set(deletes + transposes + replaces + inserts)
+
+
+def restore_from_texts(folded: Sequence[str], texts: Iterable[str],
+                       vocab: Vocabulary | None = None) -> list[str] | None:
+    """Exact spelling of the folded syllable sequence as the matching documents write it.
+
+    Whole-sequence occurrences vote first; syllables never seen inside a full occurrence
+    fall back to the best pair occurrence, then to the most frequent form in the index.
+
+    >>> restore_from_texts(["giam", "ngheo"], ["Giám đốc bàn về giảm nghèo.", "giảm nghèo"])
+    ['giảm', 'nghèo']
+    """
+    n = len(folded)
+    if not n:
+        return None
+    full: Counter[tuple[str, ...]] = Counter()
+    pairs: list[Counter[tuple[str, str]]] = [Counter() for _ in range(max(0, n - 1))]
+    for text in texts:
+        toks = _WORD.findall(text.lower())
+        ftoks = [fold(t) for t in toks]
+        for i in range(len(toks)):
+            if ftoks[i] != folded[0] and n > 1 and ftoks[i] not in folded:
+                continue
+            if ftoks[i:i + n] == list(folded):
+                full[tuple(toks[i:i + n])] += 1
+            for j in range(n - 1):
+                if ftoks[i:i + 2] == [folded[j], folded[j + 1]]:
+                    pairs[j][(toks[i], toks[i + 1])] += 1
+    if full:
+        return list(full.most_common(1)[0][0])
+    out: list[str | None] = [None] * n
+    for j, counter in enumerate(pairs):
+        if counter:
+            a, b = counter.most_common(1)[0][0]
+            out[j] = out[j] or a
+            out[j + 1] = out[j + 1] or b
+    for i, syl in enumerate(folded):
+        if out[i] is None:
+            hit = vocab.syl_best.get(syl) if vocab else None
+            out[i] = hit[0] if hit else syl
+    return [s for s in out if s is not None]

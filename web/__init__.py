@@ -1,0 +1,59 @@
+"""web: the Flask app — a search page blueprint and a JSON API blueprint."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+__all__ = ["create_app"]
+
+DEFAULTS: dict[str, Any] = {
+    "DATA_DIR": "data",
+    "CORS_ORIGINS": [],          # e.g. ["https://example.org"]; off by default
+    "EXPORT_MAX": 10000,         # most rows one CSV/JSON export streams
+    "JSON_AS_ASCII": False,
+}
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app for one data dir; no module-level app or index exists."""
+    from indexer import ArchiveSearcher
+    from web import api, pages, security
+
+    app = Flask(__name__)
+    app.config.update(DEFAULTS)
+    app.config.update(config or {})
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    app.extensions["vnarchive"] = ArchiveSearcher(Path(app.config["DATA_DIR"]))
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp, url_prefix="/api")
+    security.install(app)
+    _install_errors(app)
+    return app
+
+
+def _install_errors(app: Flask) -> None:
+    from flask import render_template, request
+    from werkzeug.exceptions import HTTPException, InternalServerError
+
+    from web.api import error, handle_http_error
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        if request.path.startswith("/api/") or request.path == "/api":
+            return handle_http_error(exc)
+        messages = {404: "Không tìm thấy trang này.", 405: "Phương thức không được hỗ trợ."}
+        return render_template("error.html", code=exc.code,
+                               message=messages.get(exc.code or 500, exc.description)), exc.code
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        if isinstance(exc, HTTPException):
+            return _http(exc)
+        app.logger.exception("unhandled error on %s", request.path)
+        if request.path.startswith("/api/"):
+            return error(500, "internal_error", "internal error; it has been logged")
+        return render_template("error.html", code=500,
+                               message="Lỗi máy chủ; lỗi đã được ghi lại."), 500

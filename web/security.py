@@ -1,0 +1,28 @@
+"""Security headers on every response, and opt-in CORS for the API."""
+from __future__ import annotations
+
+from flask import Flask, Response, request
+
+__all__ = ["install", "PAGE_CSP", "RAW_CSP"]
+
+# Our pages load nothing from elsewhere and only our own small script.
+PAGE_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "object-src 'none'; base-uri 'none'; frame-ancestors 'self'; form-action 'self'")
+# An archived page is shown as inert data: no scripts, no plugins, no network, sandboxed.
+RAW_CSP = ("sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
+           "base-uri 'none'; form-action 'none'; frame-ancestors 'self'")
+
+
+def install(app: Flask) -> None:
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        response.headers.setdefault("Content-Security-Policy", PAGE_CSP)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        origins = app.config.get("CORS_ORIGINS") or []
+        origin = request.headers.get("Origin")
+        if request.path.startswith("/api/") and origin and ("*" in origins or origin in origins):
+            response.headers["Access-Control-Allow-Origin"] = "*" if "*" in origins else origin
+            response.headers["Vary"] = "Origin"
+        return response
