@@ -38,12 +38,13 @@ _STRONG = re.compile(
     r"relate|lienquan|lien-quan|comment|binhluan|binh-luan|newsletter|subscribe|recommend|"
     r"most-?read|xemnhieu|xem-nhieu|tinkhac|tin-khac|same-?cat|popup|modal|cookie|breadcrumb|"
     r"advert|quangcao|banner|footer|readmore|read-more|see-?more|"
-    r"(?:^|[-_])(?:ads?|adv|notebox|hot-?news|box-?news|list-?news|news-?list|author-?bio)"
-    r"(?:$|[-_\d])", re.I)
+    r"(?:^|[-_\s])(?:ads?|adv|notebox|hot-?news|box-?news|list-?news|news-?list|author-?bio)"
+    r"(?:$|[-_\d\s])", re.I)
 _WEAK = re.compile(
     r"sharing|share|social|sidebar|toolbar|login|register|rating|vote|weather|topbar|top-bar|"
-    r"navbar|menu|(?:^|[-_])(?:nav|tags?|keywords?|print|widget|sticky|player|audio|tts)"
-    r"(?:$|[-_\d])|^(?:hidden|hide|d-none|sr-only|zalo|fb|facebook)$", re.I)
+    r"navbar|menu|(?:^|[-_\s])(?:nav|tags?|keywords?|print|widget|sticky|player|audio|tts)"
+    r"(?:$|[-_\d\s])|(?:^|\s)(?:hidden|hide|d-none|sr-only|zalo|fb|facebook)(?:$|\s)", re.I)
+_ANY = re.compile(_STRONG.pattern + "|" + _WEAK.pattern, re.I)
 _CONTENT_HINT = re.compile(r"content|article|detail|body|main|post|entry|story|text|news-?body",
                            re.I)
 _CAPTION_HINT = re.compile(r"caption|chu-?thich|desc|note|expnoedit|image-?title|photo-?title",
@@ -71,25 +72,27 @@ _DATE_ONLY = re.compile(r"^(?:(?:thứ\s*\w+|chủ nhật)\s*,?\s*)?\d{1,2}[/\-]
                         re.I)
 
 
-def _attr_words(el: HtmlElement) -> list[str]:
-    words: list[str] = []
-    for name in ("class", "id", "type", "data-type", "data-role", "role", "itemprop",
-                 "data-marked-zoneid"):
-        v = el.get(name)
-        if v:
-            words.extend(v.split())
-    return words
+_ATTRS = ("class", "id", "type", "data-type", "data-role", "role", "itemprop",
+          "data-marked-zoneid")
+
+
+def _attr_string(el: HtmlElement) -> str:
+    # One space-joined string so each pattern runs once per element (speed).
+    attrib = el.attrib
+    if not attrib:
+        return ""
+    return " ".join(attrib[n] for n in _ATTRS if n in attrib)
 
 
 def is_chrome(el: HtmlElement) -> bool:
-    words = _attr_words(el)
+    words = _attr_string(el)
     if not words:
         return False
-    if any(_STRONG.search(w) for w in words):
-        return True
-    if not any(_WEAK.search(w) for w in words):
+    if not _ANY.search(words):
         return False
-    if any(_CONTENT_HINT.search(w) for w in words):
+    if _STRONG.search(words):
+        return True
+    if not _WEAK.search(words) or _CONTENT_HINT.search(words):
         return False
     prose = 0
     for p in el.iter("p"):
@@ -172,8 +175,7 @@ def find_root(body: HtmlElement) -> HtmlElement | None:
     if not scores:
         return None
     for el in list(scores):
-        words = _attr_words(el)
-        if any(_CONTENT_HINT.search(w) for w in words):
+        if _CONTENT_HINT.search(_attr_string(el)):
             scores[el] *= 1.15
     return max(scores.items(), key=lambda kv: kv[1])[0]
 
@@ -193,7 +195,7 @@ def _caption_of(el: HtmlElement) -> str:
     for sub in el.iter():
         if sub is el or not isinstance(sub.tag, str):
             continue
-        if any(_CAPTION_HINT.search(w) for w in _attr_words(sub)) and not sub.xpath(".//img"):
+        if _CAPTION_HINT.search(_attr_string(sub)) and not sub.xpath(".//img"):
             t = _text(sub)
             if t:
                 return t
@@ -246,7 +248,7 @@ def _walk(el: HtmlElement, out: Blocks, is_root: bool = False) -> None:
         if cap and not is_boilerplate(cap) and link_density(el) < 0.5:
             out.captions.append(cap)
         return
-    if tag == "figcaption" or (tag != "p" and any(_CAPTION_HINT.search(w) for w in _attr_words(el))
+    if tag == "figcaption" or (tag != "p" and _CAPTION_HINT.search(_attr_string(el))
                                and len(_text(el)) < 400 and not _has_block_child(el)):
         cap = _text(el)
         if cap:

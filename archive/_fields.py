@@ -6,6 +6,7 @@ selectors, when a site has them, are tried before these in ``clean``.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from html import unescape
 from datetime import datetime
@@ -22,15 +23,38 @@ _SAPO_HINT = re.compile(r"sapo|summary|lead|description|excerpt|intro|chapeau|to
                         r"abstract|standfirst|subtitle|sub-title|teaser", re.I)
 _AUTHOR_HINT = re.compile(r"author|byline|tac-?gia|credit|writer|reporter", re.I)
 _DATE_HINT = re.compile(r"date|time|publish|posted|ngay|meta", re.I)
-_TAG_HINT = re.compile(r"(?:^|[-_])tags?(?:$|[-_])|tag-?list|keyword|tu-?khoa|tagdetail|"
+_TAG_HINT = re.compile(r"(?:^|[-_\s])tags?(?:$|[-_\s])|tag-?list|keyword|tu-?khoa|tagdetail|"
                        r"tag_detail|article-tags", re.I)
 _CRUMB_HINT = re.compile(r"breadcrumb|bread-crumb", re.I)
 _NON_NAME = re.compile(r"\d|https?:|www\.|@|[.!?]\s*$|[:;]", re.I)
 _LOWER_OK = {"và", "theo", "văn", "thị", "de", "van", "der", "bin"}
 
 
-def _words(el: HtmlElement) -> list[str]:
-    return " ".join(el.get(a, "") for a in ("class", "id", "itemprop", "rel")).split()
+def _attrs(el: HtmlElement) -> str:
+    attrib = el.attrib
+    return " ".join(attrib[a] for a in ("class", "id", "itemprop", "rel") if a in attrib)
+
+
+_LOCAL = threading.local()
+
+
+def _hinted(doc: HtmlElement, pattern: re.Pattern[str]) -> list[HtmlElement]:
+    """Elements under ``doc`` whose class/id/itemprop/rel match ``pattern``.
+
+    The attribute strings of the whole document are gathered once per page (one cached
+    page at a time) because five finders scan them; elements pruned since then are skipped.
+    """
+    top = doc.getroottree().getroot()
+    cached = getattr(_LOCAL, "index", None)
+    if cached is None or cached[0] is not top:
+        cached = (top, [(el, _attrs(el)) for el in top.iter()
+                        if isinstance(el.tag, str) and el.attrib])
+        _LOCAL.index = cached
+    found = [el for el, attrs in cached[1] if pattern.search(attrs)]
+    if doc is top:
+        return [el for el in found if el.getroottree().getroot() is top]
+    inside = set(doc.iter())
+    return [el for el in found if el in inside]
 
 
 def _fold(text: str) -> str:
@@ -72,10 +96,8 @@ def find_sapo(body: HtmlElement, root: HtmlElement | None, pm: PageMeta,
     """Lead paragraph element: class hints first, else the visible copy of the description."""
     inside = set(root.iter()) if root is not None else set()
     title_key = _fold(title)
-    for el in body.iter():
-        if not isinstance(el.tag, str) or el.tag in ("a", "li", "ul", "img", "span", "body"):
-            continue
-        if not any(_SAPO_HINT.search(w) for w in _words(el)):
+    for el in _hinted(body, _SAPO_HINT):
+        if el.tag in ("a", "li", "ul", "img", "span", "body"):
             continue
         text = text_of(el)
         if title_key and _fold(text).startswith(title_key):
@@ -129,10 +151,8 @@ def byline_names(text: str) -> list[str]:
 def find_byline_authors(doc: HtmlElement) -> list[str]:
     """Names from author/byline elements; the fullest list wins (co-authored pieces)."""
     best: list[str] = []
-    for el in doc.iter():
-        if not isinstance(el.tag, str) or el.tag in ("meta", "link", "img", "script"):
-            continue
-        if not any(_AUTHOR_HINT.search(w) for w in _words(el)):
+    for el in _hinted(doc, _AUTHOR_HINT):
+        if el.tag in ("meta", "link", "img", "script"):
             continue
         text = text_of(el)
         names = byline_names(text)
@@ -186,9 +206,7 @@ def find_published(doc: HtmlElement, pm: PageMeta) -> datetime | None:
     body = doc.find("body")
     if body is None:
         return None
-    for el in body.iter():
-        if not isinstance(el.tag, str) or not any(_DATE_HINT.search(w) for w in _words(el)):
-            continue
+    for el in _hinted(body, _DATE_HINT):
         text = text_of(el)
         if len(text) <= 160:
             found = find_visible_date(text)
@@ -208,14 +226,14 @@ def find_modified(pm: PageMeta) -> datetime | None:
 
 
 def find_section(doc: HtmlElement, pm: PageMeta) -> str | None:
-    for el in doc.iter():
-        if isinstance(el.tag, str) and any(_CRUMB_HINT.search(w) for w in _words(el)):
-            items = [text_of(a) for a in el.iter("a", "li", "span")
-                     if el.tag != "a" and not any(True for _ in a.iter("li")) and text_of(a)]
-            items = [i for i in dict.fromkeys(items)
-                     if i.lower() not in ("trang chủ", "home", "trang chu") and len(i) < 60]
-            if items:
-                return items[-1]
+    """Most specific breadcrumb entry, else JSON-LD breadcrumbs, else article:section."""
+    for el in _hinted(doc, _CRUMB_HINT):
+        items = [text_of(a) for a in el.iter("a", "li", "span")
+                 if el.tag != "a" and not any(True for _ in a.iter("li")) and text_of(a)]
+        items = [i for i in dict.fromkeys(items)
+                 if i.lower() not in ("trang chủ", "home", "trang chu") and len(i) < 60]
+        if items:
+            return items[-1]
     crumbs = [c for c in pm.ld_breadcrumbs if c.lower() not in ("trang chủ", "home")]
     if crumbs:
         return crumbs[-1]
@@ -223,12 +241,12 @@ def find_section(doc: HtmlElement, pm: PageMeta) -> str | None:
 
 
 def find_tags(doc: HtmlElement) -> list[str]:
-    for el in doc.iter():
-        if not isinstance(el.tag, str) or el.tag == "meta":
+    """Visible tag/keyword links ("#AAT", "Từ khóa: a, b")."""
+    for el in _hinted(doc, _TAG_HINT):
+        if el.tag == "meta":
             continue
-        if any(_TAG_HINT.search(w) for w in _words(el)):
-            tags = [text_of(a).lstrip("#").strip() for a in el.iter("a")]
-            tags = [t for t in dict.fromkeys(tags) if t and len(t) < 80]
-            if tags:
-                return tags
+        tags = [text_of(a).lstrip("#").strip(" ,;") for a in el.iter("a")]
+        tags = [t for t in dict.fromkeys(tags) if t and len(t) < 80]
+        if tags:
+            return tags
     return []

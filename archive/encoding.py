@@ -96,6 +96,8 @@ _WORD = re.compile(r"\S+")
 
 def mojibake_ratio(text: str) -> float:
     """Share of non-ASCII words that still contain a mojibake sequence (0.0 = clean)."""
+    if not _MOJI_RUN.search(text):
+        return 0.0
     words = [w for w in _WORD.findall(text[:200_000]) if not w.isascii()]
     if not words:
         return 0.0
