@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from lxml.html import HtmlElement
 
@@ -84,16 +85,23 @@ def _attr_string(el: HtmlElement) -> str:
     return " ".join(attrib[n] for n in _ATTRS if n in attrib)
 
 
-def is_chrome(el: HtmlElement) -> bool:
-    words = _attr_string(el)
-    if not words:
-        return False
-    if not _ANY.search(words):
-        return False
+@lru_cache(maxsize=16384)
+def _chrome_kind(words: str) -> int:
+    """0: not chrome, 1: chrome, 2: chrome unless the box holds prose.  Cached because
+    pages repeat the same class strings hundreds of times."""
+    if not words or not _ANY.search(words):
+        return 0
     if _STRONG.search(words):
-        return True
+        return 1
     if not _WEAK.search(words) or _CONTENT_HINT.search(words):
-        return False
+        return 0
+    return 2
+
+
+def is_chrome(el: HtmlElement) -> bool:
+    kind = _chrome_kind(_attr_string(el))
+    if kind != 2:
+        return bool(kind)
     prose = 0
     for p in el.iter("p"):
         if len(p.text_content() or "") >= 80:

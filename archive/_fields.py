@@ -50,7 +50,14 @@ def _hinted(doc: HtmlElement, pattern: re.Pattern[str]) -> list[HtmlElement]:
         cached = (top, [(el, _attrs(el)) for el in top.iter()
                         if isinstance(el.tag, str) and el.attrib])
         _LOCAL.index = cached
-    found = [el for el, attrs in cached[1] if pattern.search(attrs)]
+    hits: dict[str, bool] = {}
+    found = []
+    for el, attrs in cached[1]:
+        hit = hits.get(attrs)
+        if hit is None:
+            hit = hits[attrs] = pattern.search(attrs) is not None
+        if hit:
+            found.append(el)
     if doc is top:
         return [el for el in found if el.getroottree().getroot() is top]
     inside = set(doc.iter())
