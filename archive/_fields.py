@@ -25,6 +25,7 @@ _AUTHOR_HINT = re.compile(r"author|byline|tac-?gia|credit|writer|reporter", re.I
 _DATE_HINT = re.compile(r"date|time|publish|posted|ngay|meta", re.I)
 _TAG_HINT = re.compile(r"(?:^|[-_\s])tags?(?:$|[-_\s])|tag-?list|keyword|tu-?khoa|tagdetail|"
                        r"tag_detail|article-tags", re.I)
+_NOT_TAGS = re.compile(r"hot|trend|menu|nav|event|su-?kien|topic-?list", re.I)
 _CRUMB_HINT = re.compile(r"breadcrumb|bread-crumb", re.I)
 _NON_NAME = re.compile(r"\d|https?:|www\.|@|[.!?]\s*$|[:;]", re.I)
 _LOWER_OK = {"và", "theo", "văn", "thị", "de", "van", "der", "bin"}
@@ -32,7 +33,7 @@ _LOWER_OK = {"và", "theo", "văn", "thị", "de", "van", "der", "bin"}
 
 def _attrs(el: HtmlElement) -> str:
     attrib = el.attrib
-    return " ".join(attrib[a] for a in ("class", "id", "itemprop", "rel") if a in attrib)
+    return " ".join(attrib[a] for a in ("class", "id", "itemprop") if a in attrib)
 
 
 _LOCAL = threading.local()
@@ -250,7 +251,7 @@ def find_section(doc: HtmlElement, pm: PageMeta) -> str | None:
 def find_tags(doc: HtmlElement) -> list[str]:
     """Visible tag/keyword links ("#AAT", "Từ khóa: a, b")."""
     for el in _hinted(doc, _TAG_HINT):
-        if el.tag == "meta":
+        if el.tag == "meta" or _NOT_TAGS.search(_attrs(el)):
             continue
         tags = [text_of(a).lstrip("#").strip(" ,;") for a in el.iter("a")]
         tags = [t for t in dict.fromkeys(tags) if t and len(t) < 80]

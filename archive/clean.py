@@ -199,7 +199,7 @@ def _profile_text(doc: HtmlElement, selectors: tuple[str, ...], last: bool = Fal
 
 def _profile_all(doc: HtmlElement, selectors: tuple[str, ...]) -> list[str]:
     for sel in selectors:
-        found = [text_of(e).lstrip("#").strip() for e in select(doc, sel)]
+        found = [text_of(e).lstrip("#").strip(" ,;") for e in select(doc, sel)]
         found = [t for t in dict.fromkeys(found) if t]
         if found:
             return found
