@@ -33,6 +33,10 @@ _CONT = "\u0080-\u00bf" + re.escape("".join(_CP1252_HIGH))
 # A UTF-8 lead byte seen as latin-1 (Ã Â Ä Å Æ á ...) followed by continuation-byte characters;
 # real Vietnamese never puts a C1/latin-1 symbol right after such a letter.
 _MOJI_RUN = re.compile("[\u00c2-\u00ef][" + _CONT + "]")
+# What is left when repair was impossible: a lead character whose continuation bytes were
+# replaced by "?" or U+FFFD on the way ("Ä?", "á??").
+_GARBLED = re.compile(_MOJI_RUN.pattern + "|[\u00c3\u00c4\u00c5\u00c6][?\ufffd]|"
+                      "\u00e1[?\ufffd]{2}")
 _RUN = re.compile("(?:[\u00c2-\u00f4][" + _CONT + "]{1,3})+")
 
 
@@ -96,12 +100,12 @@ _WORD = re.compile(r"\S+")
 
 def mojibake_ratio(text: str) -> float:
     """Share of non-ASCII words that still contain a mojibake sequence (0.0 = clean)."""
-    if not _MOJI_RUN.search(text):
+    if not _GARBLED.search(text):
         return 0.0
     words = [w for w in _WORD.findall(text[:200_000]) if not w.isascii()]
     if not words:
         return 0.0
-    bad = sum(1 for w in words if _MOJI_RUN.search(w))
+    bad = sum(1 for w in words if _GARBLED.search(w))
     return bad / len(words)
 
 
