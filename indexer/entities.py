@@ -71,6 +71,7 @@ Hầu Khúc Lò Lục Mã Nông Ông Phí Sầm Thân Thạch Triệu Từ Vi Â
 Doãn Giáp Hàn Hạ Kha Khổng Khương Lã Lạc Lầu Lỗ Lộc Lù Mẫn Mông Nhữ Nhâm Phùng Quản Sùng Giàng
 Vàng Thào Tăng Thiều Tòng Trình Ung Ưng Vòng Viên Tiêu Thang Ngọ Mạnh Y Chế Cấn Chử Dư Đồ
 Đường Giả Hoa Khuất Khâu Lạng Lỗ Lường Mè Ma Ninh Phương Quàng Sơn Tạ Thiệu Tòng Vy Xa
+Tống Lô Bàn Lữ Tào Thịnh Ôn Đổng Mạch Nhan Bành
 """.split())
 
 # Roles.  ALWAYS: public whatever follows.  OTHER: public only with a public organisation.
@@ -83,10 +84,15 @@ _ALWAYS = (r"Tổng Bí thư|Chủ tịch nước|Thủ tướng(?: Chính phủ
            + _RANKS)
 _OTHER = (r"Chủ tịch|Giám đốc|Trưởng ban|Trưởng phòng|Hiệu trưởng|Viện trưởng|Đội trưởng"
           r"|Chủ nhiệm|Tổng Thư ký|Trưởng đoàn|Trưởng Đoàn|Trưởng khoa|Trưởng trạm|Chủ trì"
-          r"|Trưởng")
+          r"|Đại sứ|Tổng Lãnh sự|Trưởng")
 _ROLE_RE = re.compile(
     r"(?<!\w)(?:(?:nguyên|cựu|Nguyên|Cựu|Quyền|quyền) )?(?:(?:Phó|phó) )?(?:(?:Tổng|tổng) )?"
     r"(" + _ALWAYS + "|" + _OTHER + r")(?!\w)", re.IGNORECASE)
+# Vietnam's own envoys abroad are officials; "Đại sứ Mỹ" is not.
+_VN_ENVOY = re.compile(r"^(?:Phó )?(?:Đại sứ|Tổng Lãnh sự)(?: đặc mệnh toàn quyền)? (?:nước )?"
+                       r"(?:CHXHCN )?Việt Nam", re.IGNORECASE)
+# "Bệnh viện Việt Đức", "Trung tâm ... Việt Nhật" are Vietnamese bodies, not foreign ones.
+_VIET_X = re.compile(r"Việt\s*[-–]?\s*(?:Nhật|Đức|Pháp|Nga|Anh|Hàn|Mỹ|Xô|Trung|Lào|Úc|Bỉ)")
 _ALWAYS_RE = re.compile(r"^(?:" + _ALWAYS + r")$", re.IGNORECASE)
 _PUBLIC_ORG = re.compile(
     r"(?<!\w)(?:UBND|HĐND|UBMTTQ|MTTQ|Ủy ban|Uỷ ban|ủy ban|Hội đồng nhân dân|Quốc hội|nước|Sở|sở"
@@ -112,25 +118,40 @@ _FOREIGN = re.compile(
 # The title phrase ends at punctuation (abbreviations in brackets such as "(LĐTB&XH)" stay),
 # at a verb or connective that starts the rest of the sentence, or at the next person.
 _TITLE_END = re.compile(
-    r"[,;:“”\"?!…]|\((?![A-ZĐ&0-9.\- ]+\))|(?<![A-ZĐ&0-9.])\)|\.(?:\s|$)|\s(?:cho biết|cho rằng|nói|nhấn mạnh|khẳng định|đã|đang|sẽ"
+    r"[,;:“”\"?!…]|\((?![A-ZĐ&0-9.\- ]+\))|(?<![A-ZĐ&0-9.])\)|(?<![A-ZĐ])\.(?:\s|$)|\s(?:cho biết|cho rằng|nói|nhấn mạnh|khẳng định|đã|đang|sẽ"
     r"|làm|phát biểu|chia sẻ|thông tin|yêu cầu|đề nghị|trao|tặng|kiểm tra|tiếp|dự|cùng|thăm"
-    r"|trả lời|báo cáo|ký|được|bị|là|có|không|vừa|tại|khi|về|trong|với|để|thì|mà|này|nêu"
+    r"|trả lời|báo cáo|ký|được|bị|là|có|không|vừa|tại|khi|trong|với|để|thì|mà|này|nêu"
     r"|đánh giá|lưu ý|giải thích|ghi nhận|chủ trì|đến|dẫn|mong|kêu gọi|thừa nhận|xác nhận"
     r"|cũng|lại|vẫn|hướng dẫn|đồng thời|ông|bà|trực tiếp|nhận|gửi|đọc|công bố|bày tỏ|hỏi"
     r"|tham dự|họp|chúc|động viên|phân tích|đề xuất|trình bày|lên|ra|và các|và đại diện"
     r"|cùng các|kiêm nhiệm|từng|hiện|vào|từ|ngày|sáng|chiều|tối|năm|lúc|thời|người)(?!\w)")
-_HONORIFIC_BEFORE = re.compile(r"(?:^|[^\w])(ông|bà|đồng chí|Ông|Bà|Đồng chí)\s+$")
 _SEP_BEFORE = re.compile(
     r"(?:^|[^\w])((?:\w+\s+){0,5}\w+)\s*(?:[–—-]|,|\()\s*(?:nguyên |cựu |hiện là |là |đương kim )?$")
-_SUSPECT = re.compile(
+_ADMIN_BEFORE = re.compile(r"(?<!\w)(?:tỉnh|huyện|quận|thị xã|thành phố|phường|xã|thị trấn|thôn"
+                           r"|ấp|bản|TP\.?|TX\.?|đường|phố|Phường|Xã|Quận|Huyện|Tỉnh) $")
+_NOT_NAME = frozenset(canonical_tones(w) for w in (
+    "Sở Bộ Ban Phòng Cục Tỉnh Huyện Quận Phường Đảng Ủy Uỷ Hội Viện Bệnh Tổng Chủ Phó "
+    "Trưởng Giám Bí Thủ Người Tại Theo Ngày Sáng Chiều Tối Khi Sau Với Các Những Ông Bà Tòa "
+    "Toà Thôn Ấp UBND HĐND Cty Nhà Đài Báo Đội Trạm Kho").split())
+_TOKEN = re.compile(r"\w+")
+
+
+def _letters(upper: bool) -> str:
+    return "".join(c for c in map(chr, range(0x41, 0x1EFA))
+                   if c.isalpha() and (c.isupper() if upper else c.islower()) and c.isascii()
+                   or (ord(c) >= 0xC0 and c.isalpha() and (c.isupper() if upper else c.islower())))
+
+
+_U, _L = _letters(True), _letters(False)
+# A run of capitalised words ("Long An Nguyễn Văn Út"); words in capitals ("UBND") end it.
+_RUN = f"[{_U}][{_L}]*(?: [{_U}][{_L}]*)*(?![\\w])"
+_RUN_RE = re.compile(r"(?<![\w])" + _RUN)
+_HONORIFIC_NAME = re.compile(r"(?<![\w])(ông|bà|đồng chí|Ông|Bà|Đồng chí) (" + _RUN + ")")
+_SUSPECT_NAME = re.compile(
     r"(?:bị can|bị cáo|đối tượng|nghi phạm|nghi can|bị hại|nạn nhân|phạm nhân|tử tù|truy nã"
     r"|thi thể|tên|kẻ|Bị can|Bị cáo|Đối tượng|Nghi phạm|Nạn nhân|bắt giữ|bắt tạm giam"
-    r"|khởi tố|tạm giữ)\s+(?:(?:ông|bà|anh|chị)\s+)?$")
-_NOT_NAME = frozenset(canonical_tones(w) for w in (
-    "Sở Bộ Ban Phòng Cục Tỉnh Huyện Quận Phường Đảng Ủy Uỷ Hội Viện Trường Bệnh Tổng Chủ Phó "
-    "Trưởng Giám Bí Thủ Người Tại Theo Ngày Sáng Chiều Tối Khi Sau Với Các Những Ông Bà Tòa "
-    "Toà Thôn Ấp UBND HĐND Công Cty Tập Nhà Đài Báo Đoàn Chi Đội Trạm Kho").split())
-_TOKEN = re.compile(r"\w+")
+    r"|khởi tố|tạm giữ) (?:(?:ông|bà|anh|chị) )?(" + _RUN + ")")
+_HONORIFICS = frozenset(("Ông", "Bà", "Anh", "Chị", "Đồng", "Cô", "Chú", "Bác", "Em"))
 
 
 def _is_name_token(tok: str) -> bool:
@@ -138,29 +159,17 @@ def _is_name_token(tok: str) -> bool:
 
 
 def _cap_runs(text: str) -> Iterable[tuple[list[str], int]]:
-    """Runs of capitalised words (abbreviations in capitals break a run), with start offset."""
-    run: list[str] = []
-    start = end = 0
-    for m in _TOKEN.finditer(text):
-        tok = m.group()
-        if _is_name_token(tok) and (not run or text[end:m.start()] == " "):
-            if not run:
-                start = m.start()
-            run.append(tok)
-            end = m.end()
-            continue
-        if run:
-            yield run, start
-        run = [tok] if _is_name_token(tok) else []
-        start, end = m.start(), m.end()
-    if run:
-        yield run, start
+    """Runs of capitalised words with their start offsets."""
+    for m in _RUN_RE.finditer(text):
+        yield m.group().split(" "), m.start()
 
 
 def _split_name(run: list[str]) -> tuple[int, list[str]] | None:
     """Find the person name at the end of a run such as "Long An Nguyễn Văn Út"."""
     places = place_names()
     i = 0
+    while i < len(run) - 2 and run[i] in _HONORIFICS:   # "Ông Lò Đức Liêm" opening a sentence
+        i += 1
     while i < len(run):
         for k in (4, 3, 2, 1):
             if " ".join(run[i:i + k]) in places and i + k < len(run):
@@ -180,6 +189,9 @@ def _split_name(run: list[str]) -> tuple[int, list[str]] | None:
 def _title_phrase(text: str, start: int) -> str:
     m = _TITLE_END.search(text, start)
     end = m.start() if m else len(text)
+    if text.startswith(" tại ", end) and _VN_ENVOY.match(text, start):
+        m = _TITLE_END.search(text, end + 5)      # "Đại sứ Việt Nam tại Ai Cập Trần Thành Công"
+        end = m.start() if m else len(text)
     nxt = _ROLE_RE.search(text, _ROLE_RE.match(text, start).end(), end)  # type: ignore[union-attr]
     if nxt and text[start:nxt.start()].rstrip().endswith((" và", ",")):
         end = nxt.start()
@@ -188,12 +200,20 @@ def _title_phrase(text: str, start: int) -> str:
 
 def _is_public(title: str) -> bool:
     m = _ROLE_RE.match(title)
-    if not m or _FOREIGN.search(title):
+    if m and _VN_ENVOY.match(title):
+        return True
+    if not m or _FOREIGN.search(_VIET_X.sub("", title)):
         return False
     org = title[m.end():]
     if _COMPANY.search(org):
         return False
     return bool(_ALWAYS_RE.match(m.group(1)) or _PUBLIC_ORG.search(org))
+
+
+def _public_context(before: str) -> bool:
+    """Text before a bare role ("Phó chủ tịch NAME") names a public body, not a company."""
+    return bool(_PUBLIC_ORG.search(before) and not _COMPANY.search(before)
+                and not _FOREIGN.search(_VIET_X.sub("", before)))
 
 
 def find_officials(units: list[str]) -> tuple[Official, ...]:
@@ -203,6 +223,7 @@ def find_officials(units: list[str]) -> tuple[Official, ...]:
     comrades: list[str] = []
     suspects: set[str] = set()
     people: list[str] = []                   # full names after ông/bà, for short mentions
+    by_context: set[str] = set()             # bare role + name in a public-body context
 
     def add(name: str, title: str | None) -> None:
         lst = titles.setdefault(name, [])
@@ -210,19 +231,17 @@ def find_officials(units: list[str]) -> tuple[Official, ...]:
             lst.append(title)
 
     for text in units:
-        for run, start in _cap_runs(text):
+        for m in _SUSPECT_NAME.finditer(text):
+            split = _split_name(m.group(1).split(" "))
+            if split and split[0] == 0:
+                suspects.add(" ".join(split[1]))
+        for m in _HONORIFIC_NAME.finditer(text):
+            run = m.group(2).split(" ")
             split = _split_name(run)
-            if split is None:
-                continue
-            name = " ".join(split[1])
-            before = text[max(0, start - 30):start]
-            if _SUSPECT.search(before):
-                suspects.add(name)
-            h = _HONORIFIC_BEFORE.search(before) if split[0] == 0 else None
-            if h:
-                people.append(name)
-                if h.group(1).lower() == "đồng chí":
-                    comrades.append(name)
+            if split and split[0] == 0:
+                people.append(" ".join(split[1]))
+                if m.group(1).lower() == "đồng chí":
+                    comrades.append(" ".join(split[1]))
         for m in _ROLE_RE.finditer(text):
             s = m.start()
             title = _title_phrase(text, s)
@@ -243,10 +262,15 @@ def find_officials(units: list[str]) -> tuple[Official, ...]:
             # "TITLE [ORG] NAME": the first capitalised run in the phrase that ends in a name
             for run, rstart in _cap_runs(title):
                 split = _split_name(run)
+                if split and split[0] == 0 and _ADMIN_BEFORE.search(title, 0, rstart):
+                    split = None       # "phường Bạch Đằng": a place named after a person
                 if split:
                     j, tail = split
                     offs = rstart + sum(len(t) + 1 for t in run[:j])
-                    add(" ".join(tail), title[:offs].strip(" ,–—-"))
+                    role_only = title[:offs].strip(" ,–—-")
+                    add(" ".join(tail), role_only)
+                    if _ROLE_RE.fullmatch(role_only) and _public_context(text[max(0, s - 150):s]):
+                        by_context.add(" ".join(tail))   # "UBND tỉnh ... Phó chủ tịch NAME"
                     break
     for name, title in short:
         full = [p for p in dict.fromkeys(people + list(titles)) if p.split()[-1] == name]
@@ -257,7 +281,7 @@ def find_officials(units: list[str]) -> tuple[Official, ...]:
     out = []
     for name, ts in titles.items():
         public = [t for t in ts if _is_public(t)]
-        if name in suspects or not (public or name in comrades):
+        if name in suspects or not (public or name in comrades or name in by_context):
             continue
         kept = tuple(t for t in ts if not any(o != t and o.startswith(t) for o in ts)
                      and (_is_public(t) or not _COMPANY.search(t)))
@@ -272,17 +296,26 @@ def find_officials(units: list[str]) -> tuple[Official, ...]:
     return tuple(out)
 
 
+@dataclass(frozen=True, slots=True)
+class _Program:
+    label: str
+    keywords: tuple[str, ...]        # cheap substring test before any regex runs
+    rx: re.Pattern[str] | None
+    cased: re.Pattern[str] | None
+
+
 @lru_cache(maxsize=1)
-def _program_matchers() -> tuple[tuple[str, re.Pattern[str] | None, re.Pattern[str] | None], ...]:
+def _program_matchers() -> tuple[_Program, ...]:
     data = tomllib.loads(PROGRAMS_FILE.read_text("utf-8"))
     out = []
     for p in data["program"]:
-        parts = [r"(?<!\w)" + re.escape(canonical_tones(a).lower()) + r"(?!\w)"
-                 for a in p.get("aliases", [])]
+        aliases = [canonical_tones(a).lower() for a in p.get("aliases", [])]
+        parts = [r"(?<!\w)" + re.escape(a) + r"(?!\w)" for a in aliases]
         parts += [canonical_tones(x) for x in p.get("patterns", [])]
         cased = [r"(?<!\w)" + re.escape(c) + r"(?!\w)" for c in p.get("cased", [])]
-        out.append((p["label"], re.compile("|".join(parts)) if parts else None,
-                    re.compile("|".join(cased)) if cased else None))
+        keywords = tuple(canonical_tones(k).lower() for k in [*aliases, *p.get("keywords", [])])
+        out.append(_Program(p["label"], keywords, re.compile("|".join(parts)) if parts else None,
+                            re.compile("|".join(cased)) if cased else None))
     return tuple(out)
 
 
@@ -293,8 +326,13 @@ def find_programs(text: str) -> tuple[str, ...]:
     ('Nông thôn mới', 'OCOP')
     """
     lower = text.lower()
-    return tuple(label for label, rx, cased in _program_matchers()
-                 if (rx and rx.search(lower)) or (cased and cased.search(text)))
+    found = []
+    for p in _program_matchers():
+        if p.cased and p.cased.search(text):
+            found.append(p.label)
+        elif p.rx and any(k in lower for k in p.keywords) and p.rx.search(lower):
+            found.append(p.label)
+    return tuple(found)
 
 
 def _provinces(units: list[str]) -> tuple[str, ...]:

@@ -33,6 +33,9 @@ _STREET_BEFORE = re.compile(
 _PERSON_BEFORE = re.compile(
     r"(?:^|[^\w])(?:ông|bà|anh|chị|em|cô|chú|bác|cụ|cháu|Ông|Bà|Anh|Chị|Em|Cô|Chú|Bác|Cụ"
     r"|Ngài|ngài|bạn|Bạn|đồng chí|Đồng chí)\s+$")
+# A newspaper's title ("báo Công an TP. HCM", "báo Hà Nội mới") is not a place mention.
+_PAPER_BEFORE = re.compile(
+    r"(?<!thông )(?<!Thông )(?:báo|Báo|tờ|Tờ)\s+(?:[A-ZĐ]\w*(?:\s+\w+){0,2}\s+)?$")
 _WORD_BEFORE = re.compile(r"(\w+)\s+$")
 
 
@@ -142,6 +145,8 @@ def find_provinces(text: str, surnames: frozenset[str] = frozenset()) -> list[tu
         name, start = m.group(1), m.start(1)
         before = text[max(0, start - 16):start]
         if _STREET_BEFORE.search(before) or _is_person_context(text, start, surnames):
+            continue
+        if _PAPER_BEFORE.search(text, max(0, start - 40), start):
             continue
         if name == "Thái Bình" and text.startswith(" Dương", m.end()):
             continue     # Thái Bình Dương, the Pacific

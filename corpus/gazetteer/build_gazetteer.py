@@ -59,7 +59,7 @@ EXTRA_DISTRICTS = {
 # common word, so the bare name implies its province.
 BARE_CITIES = {
     "Nha Trang": "Khánh Hòa", "Đà Lạt": "Lâm Đồng", "Hạ Long": "Quảng Ninh",
-    "Buôn Ma Thuột": "Đắk Lắk", "Pleiku": "Gia Lai", "Quy Nhơn": "Bình Định",
+    "Buôn Ma Thuột": "Đắk Lắk", "Buôn Mê Thuột": "Đắk Lắk", "Pleiku": "Gia Lai", "Quy Nhơn": "Bình Định",
     "Hội An": "Quảng Nam", "Phú Quốc": "Kiên Giang", "Sa Pa": "Lào Cai", "Sapa": "Lào Cai",
     "Phan Thiết": "Bình Thuận", "Mũi Né": "Bình Thuận", "Cam Ranh": "Khánh Hòa",
     "Mỹ Tho": "Tiền Giang", "Biên Hòa": "Đồng Nai", "Móng Cái": "Quảng Ninh",
