@@ -264,3 +264,27 @@ def test_shipped_profiles_load_and_cover_the_gold_sites() -> None:
     sites = {p.parent.name for p, _ in _gold()}
     assert sites <= set(profiles)
     assert all(profiles[s].body for s in sites)
+
+
+def test_br_separated_paragraphs_in_a_table_layout() -> None:
+    text = "<br><br>".join(PARAS)
+    page = ("<html><head><title>Tin mẫu số một về giảm nghèo - Báo Mẫu</title></head><body>"
+            "<div id='menu'><a href='/'>Trang chủ</a></div><table><tr><td class='left'>"
+            "<a href='/x'>Một tin khác rất dài ở cột trái của trang báo</a></td><td>"
+            f"<b class='title'>Tin mẫu số một về giảm nghèo</b><div class='txt'>{text}</div>"
+            "<div>Ngọc Mẫu</div></td></tr></table></body></html>")
+    a = clean_page(page.encode("utf-8"), "https://bao-mau.vn/1.html")
+    assert a.title == "Tin mẫu số một về giảm nghèo"
+    assert list(a.paragraphs) == PARAS and a.authors == ("Ngọc Mẫu",)
+
+
+def test_div_paragraphs_source_line_and_unmarked_comments() -> None:
+    divs = "".join(f"<div>{p}</div>" for p in PARAS)
+    page = ("<html><head><title>Tin mẫu số hai</title></head><body><div class='wrap'>"
+            f"<h1>Tin mẫu số hai về giảm nghèo</h1><div class='noidung'>{divs}"
+            "<div><strong>Theo TTXVN</strong></div></div><div>Bình luận</div><div><div>Anh Ba"
+            "</div><div>Tôi thấy bài này viết rất đúng, mong chính quyền tiếp tục quan tâm đến "
+            "bà con vùng sâu vùng xa nhiều hơn nữa.</div></div></div></body></html>")
+    a = clean_page(page.encode("utf-8"), "https://bao-mau.vn/2.html")
+    assert list(a.paragraphs) == PARAS and a.authors == ("TTXVN",)
+    assert "vùng sâu" not in a.body
