@@ -1,0 +1,287 @@
+"""The crawler against a real local site built from ../shared pages, faults included."""
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import unicodedata
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+sys.path.insert(0, str(ROOT / "tests"))
+
+from crawlsite import BIG, DISALLOWED, HTML, WIN1258, CrawlSite, Site, fast_settings, profile_for  # noqa: E402
+
+from archive.crawl import crawl, load_site_profiles  # noqa: E402
+from archive.discover import decode_html  # noqa: E402
+from archive.frontier import canonical_url  # noqa: E402
+from archive.robots import Robots  # noqa: E402
+from archive.warc import iter_warc_pages  # noqa: E402
+
+DELAY = 0.05
+
+
+def test_shared_corpus_present():
+    assert (SHARED / "corpus" / "html" / "MANIFEST.tsv").is_file(), f"missing {SHARED}"
+
+
+def warc_pages(data_dir: Path) -> list:
+    return [p for f in sorted((data_dir / "warc").glob("*.warc.gz")) for p in iter_warc_pages(f)]
+
+
+def article_paths(pages) -> list[str]:
+    return sorted(urlsplit(p.url).path for p in pages if "/bai-viet/" in p.url)
+
+
+@pytest.fixture(scope="module")
+def full(tmp_path_factory):
+    """One uninterrupted crawl of the site; several tests read its outcome."""
+    data = tmp_path_factory.mktemp("full")
+    with CrawlSite() as site:
+        got = []
+        t0 = time.monotonic()
+        report = crawl(["lan"], data, fast_settings(delay=DELAY), on_article=got.append,
+                       profiles={"lan": profile_for(site)})
+        elapsed = time.monotonic() - t0
+        yield site, report, got, data, elapsed
+
+
+def test_every_allowed_article_archived_exactly_once(full):
+    site, report, got, data, _ = full
+    paths = [urlsplit(p.url).path for p in got]
+    assert sorted(paths) == sorted(set(paths)), "an article handed over twice"
+    assert set(paths) == site.site.expected_articles()
+    assert article_paths(warc_pages(data)) == sorted(site.site.expected_articles())
+    # sitemap-only and RSS-only articles were found too
+    assert site.site.sitemap_only() in paths and site.site.rss_only() in paths
+    assert report.articles == len(got) and report.fetched > len(got)
+
+
+def test_callback_pages_equal_what_warc_gives_back(full):
+    _, _, got, data, _ = full
+    from_warc = {p.url: p for p in warc_pages(data)}
+    for page in got:
+        assert from_warc[page.url] == page
+        assert page.status == 200 and page.fetched.tzinfo is not None
+
+
+def test_each_article_requested_once_and_variants_deduplicated(full):
+    site, _, _, _, _ = full
+    requested = [e.path for e in site.site.log]
+    for path in site.site.articles:
+        assert requested.count(path) == 1, path
+    assert not any("utm_" in p or "#" in p for p in requested)
+
+
+def test_faults_skipped_or_failed_with_reasons(full):
+    site, report, _, data, _ = full
+    errors = dict(report.errors)
+    u = site.url
+    assert errors[u("/bai-viet/loi-may-chu.html")] == "http_500"
+    assert errors[u("/bai-viet/luon-cham.html")] == "timeout"
+    assert errors[u("/bai-viet/vong-lap.html")] == "redirect_loop"
+    assert report.skipped["content_type"] == 1 and report.skipped["too_large"] == 2
+    db = sqlite3.connect(data / "crawl.sqlite3")
+    reason = dict(db.execute("SELECT url, reason FROM urls"))
+    assert reason[u("/bai-viet/bang-gia.html")] == "content_type:application/pdf"
+    assert reason[u("/bai-viet/rat-lon.html")] == reason[u("/bai-viet/rat-lon-2.html")] == "too_large"
+    assert reason[u(f"{DISALLOWED}mat.html")] == "robots"
+    failures = db.execute("SELECT COUNT(*) FROM failures WHERE url=?", (u("/bai-viet/loi-may-chu.html"),))
+    assert failures.fetchone()[0] == 3  # first try + 2 retries, each logged
+    hits = site.site.hits
+    assert hits["/bai-viet/loi-may-chu.html"] == 3 and hits["/bai-viet/luon-cham.html"] == 3
+    assert hits["/bai-viet/chap-chon.html"] == 3 and hits["/bai-viet/qua-tai.html"] == 2
+    assert hits["/bai-viet/vong-lap.html"] == 1 and hits["/bai-viet/vong-lap-2.html"] == 1
+
+
+def test_big_pages_not_read_whole(full):
+    site, _, _, _, _ = full
+    sent = {e.path: e.sent for e in site.site.log}
+    # Content-Length over the limit: refused on the headers (only socket buffers filled).
+    assert sent["/bai-viet/rat-lon.html"] < BIG // 2
+    # No length: cut off soon after the 1 MB limit, far from 20 MB.
+    assert sent["/bai-viet/rat-lon-2.html"] < BIG // 2
+
+
+def test_robots_obeyed_and_user_agent_identifies(full):
+    site, _, _, _, _ = full
+    log = site.site.log
+    assert log[0].path == "/robots.txt"
+    paths = [e.path for e in log]
+    assert not any(p.startswith(DISALLOWED) or "?in=" in p for p in paths)
+    assert "/tai-lieu/anh.jpg" not in paths
+    assert all(e.host == site.host for e in log), "offsite link (localhost) was requested"
+    assert all(e.user_agent.startswith("vnarchive/") and "https://example.org/vnarchive-test" in e.user_agent
+               for e in log)
+
+
+def test_delays_respected(full):
+    site, _, _, _, elapsed = full
+    starts = [e.t for e in site.site.log]
+    gaps = [b - a for a, b in zip(starts, starts[1:])]
+    assert min(gaps) >= DELAY * 0.95
+    by_path: dict[str, list[float]] = {}
+    for e in site.site.log:
+        by_path.setdefault(e.path, []).append(e.t)
+    first, second = by_path["/bai-viet/qua-tai.html"]
+    assert second - first >= 1.0  # Retry-After: 1
+    tries = by_path["/bai-viet/loi-may-chu.html"]
+    assert tries[1] - tries[0] >= 0.05 and tries[2] - tries[1] >= 0.1  # backoff doubles
+    assert elapsed < 30
+
+
+def test_windows_1258_page_kept_as_sent(full):
+    site, _, got, _, _ = full
+    page = next(p for p in got if p.url.endswith(WIN1258))
+    raw = (HTML / "thtg.vn" / "giam-ngheo-cai-lay-tan-tru.windows-1258.html").read_bytes()
+    assert page.body == raw and "windows-1258" in page.headers["content-type"]
+    utf8 = (HTML / "thtg.vn" / "giam-ngheo-cai-lay-tan-tru.html").read_bytes()
+
+    def title(text: str) -> str:
+        return unicodedata.normalize("NFC", text.split("<title>", 1)[1].split("</title>", 1)[0])
+    assert title(decode_html(page.body, page.headers["content-type"])) == title(utf8.decode("utf-8"))
+
+
+def test_redirect_keeps_requested_and_final_url(full):
+    site, _, got, _, _ = full
+    page = next(p for p in got if p.url.endswith("/chuyen-huong.html"))
+    assert page.final_url == site.url("/bai-viet/dich-den.html")
+
+
+def test_warc_opens_with_warcio_tools(full):
+    _, _, _, data, _ = full
+    from warcio.archiveiterator import ArchiveIterator
+    for f in (data / "warc").glob("*.warc.gz"):
+        out = subprocess.run([sys.executable, "-m", "warcio.cli", "index", str(f)], capture_output=True, text=True)
+        assert out.returncode == 0 and '"warc-type": "request"' in out.stdout
+        with open(f, "rb") as fh:
+            types = [r.rec_type for r in ArchiveIterator(fh)]
+        assert types[0] == "warcinfo" and types.count("response") == types.count("request")
+
+
+def test_revisit_uses_conditional_get(full):
+    site, _, _, data, _ = full
+    before = len(site.site.log)
+    got = []
+    report = crawl(["lan"], data, fast_settings(delay=DELAY, revisit_after=0), on_article=got.append,
+                   profiles={"lan": profile_for(site)})
+    again = site.site.log[before:]
+    assert {e.path for e in again} >= {"/", "/chuyen-muc/kinh-te?trang=1", "/rss/tin-moi.rss", "/sitemap.xml"}
+    assert all(e.status == 304 and e.if_none_match for e in again), [(e.path, e.status) for e in again]
+    assert got == [] and report.skipped["not_modified"] == len(again)
+
+
+def test_page_cap_then_resume(tmp_path):
+    with CrawlSite() as site:
+        prof = {"lan": profile_for(site)}
+        first = crawl(["lan"], tmp_path, fast_settings(delay=0.01, max_pages=6), profiles=prof)
+        pages = [e for e in site.site.log if e.path != "/robots.txt"]
+        assert first.fetched == len(pages) == 6 and first.queued_left > 0
+        got = []
+        crawl(["lan"], tmp_path, fast_settings(delay=0.01), profiles=prof, on_article=got.append)
+        requested = [e.path for e in site.site.log]
+        assert all(requested.count(p) == 1 for p in site.site.articles)
+        assert article_paths(warc_pages(tmp_path)) == sorted(site.site.expected_articles())
+
+
+def test_callback_errors_are_recorded_not_raised(tmp_path):
+    with CrawlSite() as site:
+        def boom(page):
+            if "vnexpress" in page.url:
+                raise ValueError("cleaner choked")
+        report = crawl(["lan"], tmp_path, fast_settings(delay=0.01), profiles={"lan": profile_for(site)},
+                       on_article=boom)
+        bad = [u for u, why in report.errors if why == "callback:ValueError"]
+        assert len(bad) == 2 and all("vnexpress" in u for u in bad)
+        assert article_paths(warc_pages(tmp_path)) == sorted(site.site.expected_articles())
+
+
+_CHILD = """
+import sys
+sys.path[:0] = [{root!r}, {tests!r}]
+from pathlib import Path
+from archive.crawl import crawl, SiteProfile
+from crawlsite import fast_settings
+prof = SiteProfile("lan", start_urls=({base!r} + "/",), rss=({base!r} + "/rss/tin-moi.rss",),
+                   article_pattern=r"/bai-viet/.+\\.html", listing_pattern=r"/chuyen-muc/")
+def show(page):
+    print("ARTICLE", page.url, flush=True)
+crawl(["lan"], Path({data!r}), fast_settings(delay={delay}), profiles={{"lan": prof}}, on_article=show)
+print("DONE", flush=True)
+"""
+
+
+def test_kill_9_then_rerun_gives_the_same_archive(tmp_path, full):
+    reference = article_paths(warc_pages(full[3]))
+    with CrawlSite() as site:
+        code = _CHILD.format(root=str(ROOT), tests=str(ROOT / "tests"), base=site.url(""),
+                             data=str(tmp_path), delay=DELAY)
+        child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+        seen = 0
+        assert child.stdout is not None
+        for line in child.stdout:
+            seen += line.startswith("ARTICLE")
+            if seen == 6:
+                os.kill(child.pid, signal.SIGKILL)
+                break
+        child.wait()
+        assert child.returncode == -signal.SIGKILL
+        killed_at = len(site.site.log)
+        report = crawl(["lan"], tmp_path, fast_settings(delay=DELAY), profiles={"lan": profile_for(site)})
+        assert not report.interrupted
+        assert article_paths(warc_pages(tmp_path)) == reference  # same set, each once
+        requested = [e.path for e in site.site.log]
+        twice = [p for p in site.site.articles if requested.count(p) > 1]
+        assert len(twice) <= 1, twice  # at most the one in flight at the kill
+        rerun = [e.path for e in site.site.log[killed_at:]]
+        assert "/robots.txt" not in rerun and "/sitemap.xml" not in rerun
+
+
+def test_plain_url_without_profile_uses_article_heuristic(tmp_path):
+    with CrawlSite(Site(base_tag=True)) as site:
+        got = []
+        report = crawl([site.url("/")], tmp_path, fast_settings(delay=0.01), on_article=got.append)
+        paths = {urlsplit(p.url).path for p in got}
+        assert paths == site.site.expected_articles()
+        listing_pages = {e.path for e in site.site.log if e.path.startswith("/chuyen-muc/")}
+        assert len(listing_pages) >= 10 and not (paths & listing_pages)
+        assert report.articles == len(got)
+
+
+def test_robots_rules():
+    text = ("User-agent: *\nDisallow: /\n\nUser-agent: Googlebot\nUser-agent: vnarchive\n"
+            "Disallow: /*.pdf$\nDisallow: /tim-kiem\nAllow: /tim-kiem/huong-dan\nCrawl-delay: 2\n"
+            "Sitemap: https://bao.example/sitemap.xml\n")
+    r = Robots.parse(text, "vnarchive/0.1 (+https://example.org)")
+    assert r.allowed("https://bao.example/tin-tuc/a.html")
+    assert not r.allowed("https://bao.example/tai-lieu/a.pdf") and r.allowed("/tai-lieu/a.pdf?x=1")
+    assert not r.allowed("/tim-kiem?q=lu") and r.allowed("/tim-kiem/huong-dan")
+    assert r.crawl_delay == 2 and r.sitemaps == ["https://bao.example/sitemap.xml"]
+    assert not Robots.parse(text, "otherbot/1.0").allowed("/tin-tuc/a.html")
+    assert Robots.parse("", "vnarchive").allowed("/any")
+
+
+def test_canonical_url():
+    assert canonical_url("HTTP://Bao.VN:80/a/../tin.htm?utm_medium=x&b=1&a=2#top") == "http://bao.vn/tin.htm?a=2&b=1"
+    assert canonical_url("/thời-sự", "https://bao.vn/x/") == "https://bao.vn/th%E1%BB%9Di-s%E1%BB%B1"
+    assert canonical_url("/th%e1%bb%9di-s%E1%BB%B1", "https://bao.vn/") == canonical_url("/thời-sự", "https://bao.vn/")
+    assert canonical_url("javascript:void(0)") is None and canonical_url("mailto:a@b.vn") is None
+
+
+def test_load_site_profiles(tmp_path):
+    (tmp_path / "baomau.toml").write_text(
+        '[extract]\nbody = "div.noi-dung"\n\n[crawl]\nstart_urls = ["https://baomau.vn/thoi-su.htm"]\n'
+        'rss = ["https://baomau.vn/rss/thoi-su.rss"]\narticle_pattern = "-\\\\d{6,}\\\\.htm$"\n', encoding="utf-8")
+    (tmp_path / "khongcrawl.toml").write_text('[extract]\nbody = "article"\n', encoding="utf-8")
+    profiles = load_site_profiles(tmp_path)
+    assert list(profiles) == ["baomau"]
+    p = profiles["baomau"]
+    assert p.allowed_hosts == ("baomau.vn",) and p.rss == ("https://baomau.vn/rss/thoi-su.rss",)
+    assert p.article_pattern == r"-\d{6,}\.htm$"
