@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from archive.article import Article
-from archive.textnorm import canonical_tones, nfc
+from archive.textnorm import canonical_tones, fold, nfc
 from indexer.gazetteer import (canonical_province, find_provinces, gazetteer, place_names,
                                province_2025)
 
@@ -114,7 +114,7 @@ _FOREIGN = re.compile(
     r"|Israel|Iran|Ukraine|EU|Liên hợp quốc|LHQ|Myanmar|Cuba|Đài Loan|Hồng Kông|Hong Kong|WHO"
     r"|IMF|ASEAN|NATO|Italy|Tây Ban Nha|Brazil|Venezuela|Syria|Iraq|Thổ Nhĩ Kỳ|Ai Cập"
     r"|Saudi|New Zealand|Hà Lan|Bỉ|Thụy Điển|Mông Cổ|Bắc Kinh|Washington|Moscow|Tokyo|Seoul"
-    r"|Paris|London|Bình Nhưỡng|nước ngoài|quốc tế|Quốc tế)(?!\w)")
+    r"|Paris|London|Bình Nhưỡng|Thái Bình Dương|Quốc vụ viện)(?!\w)")
 # The title phrase ends at punctuation (abbreviations in brackets such as "(LĐTB&XH)" stay),
 # at a verb or connective that starts the rest of the sentence, or at the next person.
 _TITLE_END = re.compile(
@@ -122,13 +122,18 @@ _TITLE_END = re.compile(
     r"|làm|phát biểu|chia sẻ|thông tin|yêu cầu|đề nghị|trao|tặng|kiểm tra|tiếp|dự|cùng|thăm"
     r"|trả lời|báo cáo|ký|được|bị|là|có|không|vừa|tại|khi|trong|với|để|thì|mà|này|nêu"
     r"|đánh giá|lưu ý|giải thích|ghi nhận|chủ trì|đến|dẫn|mong|kêu gọi|thừa nhận|xác nhận"
-    r"|cũng|lại|vẫn|hướng dẫn|đồng thời|ông|bà|trực tiếp|nhận|gửi|đọc|công bố|bày tỏ|hỏi"
+    r"|cũng|lại|vẫn|hướng dẫn|đồng thời|ông|bà|trực tiếp|hoặc|nhận|gửi|đọc|công bố|bày tỏ|hỏi"
     r"|tham dự|họp|chúc|động viên|phân tích|đề xuất|trình bày|lên|ra|và các|và đại diện"
     r"|cùng các|kiêm nhiệm|từng|hiện|vào|từ|ngày|sáng|chiều|tối|năm|lúc|thời|người)(?!\w)")
 _SEP_BEFORE = re.compile(
     r"(?:^|[^\w])((?:\w+\s+){0,5}\w+)\s*(?:[–—-]|,|\()\s*(?:nguyên |cựu |hiện là |là |đương kim )?$")
-_ADMIN_BEFORE = re.compile(r"(?<!\w)(?:tỉnh|huyện|quận|thị xã|thành phố|phường|xã|thị trấn|thôn"
-                           r"|ấp|bản|TP\.?|TX\.?|đường|phố|Phường|Xã|Quận|Huyện|Tỉnh) $")
+# A name right after these is a place or an institution named after a person ("phường Bạch
+# Đằng", "Trường tiểu học Nguyễn Thị Minh Khai"), not the official.
+_ADMIN_BEFORE = re.compile(
+    r"(?<!\w)(?:tỉnh|huyện|quận|thị xã|thành phố|phường|xã|thị trấn|thôn|ấp|bản|TP\.?|TX\.?"
+    r"|đường|phố|Phường|Xã|Quận|Huyện|Tỉnh|Trường|trường|tiểu học|THCS|THPT|mầm non|Tiểu học"
+    r"|Bệnh viện|bệnh viện|Bảo tàng|bảo tàng|Đại học|đại học|Học viện|Quỹ|Giải|cầu|Cầu"
+    r"|Khu|khu|Nhà văn hóa|Lăng|lăng|tư tưởng|Cụm|cụm|Chi đội|Liên đội|Đội|Cao đẳng) $")
 _NOT_NAME = frozenset(canonical_tones(w) for w in (
     "Sở Bộ Ban Phòng Cục Tỉnh Huyện Quận Phường Đảng Ủy Uỷ Hội Viện Bệnh Tổng Chủ Phó "
     "Trưởng Giám Bí Thủ Người Tại Theo Ngày Sáng Chiều Tối Khi Sau Với Các Những Ông Bà Tòa "
@@ -154,6 +159,15 @@ _SUSPECT_NAME = re.compile(
 _HONORIFICS = frozenset(("Ông", "Bà", "Anh", "Chị", "Đồng", "Cô", "Chú", "Bác", "Em"))
 
 
+_SYLLABLE = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?"
+                       r"[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?")
+
+
+def _vietnamese(tok: str) -> bool:
+    """Plausible Vietnamese syllable ("Nguyễn", "Khăm"), not "Jean", "Prayut", "Kunan"."""
+    return bool(_SYLLABLE.fullmatch(fold(tok).lower()))
+
+
 def _is_name_token(tok: str) -> bool:
     return tok[0].isupper() and (len(tok) == 1 or tok[1:].islower()) and tok.isalpha()
 
@@ -172,7 +186,7 @@ def _split_name(run: list[str]) -> tuple[int, list[str]] | None:
         i += 1
     while i < len(run):
         for k in (4, 3, 2, 1):
-            if " ".join(run[i:i + k]) in places and i + k < len(run):
+            if " ".join(run[i:i + k]) in places:
                 i += k
                 break
         else:
@@ -180,7 +194,9 @@ def _split_name(run: list[str]) -> tuple[int, list[str]] | None:
     for j in range(i, len(run)):
         tail = run[j:]
         if run[j] in SURNAMES and 2 <= len(tail) <= 4:
-            if " ".join(tail) in places or any(t in _NOT_NAME for t in tail[1:]):
+            if (" ".join(tail) in places or any(t in _NOT_NAME for t in tail[1:])
+                    or not all(map(_vietnamese, tail))
+                    or (j >= 2 and run[j - 2:j + 1] == ["Thái", "Bình", "Dương"])):
                 return None
             return j, tail
     return None
@@ -196,6 +212,19 @@ def _title_phrase(text: str, start: int) -> str:
     if nxt and text[start:nxt.start()].rstrip().endswith((" và", ",")):
         end = nxt.start()
     return text[start:end].strip(" –—-").strip()
+
+
+def _name_in_title(title: str) -> tuple[str, str] | None:
+    """"TITLE [ORG] NAME": the first capitalised run in the phrase that ends in a name."""
+    for run, rstart in _cap_runs(title):
+        split = _split_name(run)
+        if split and split[0] == 0 and _ADMIN_BEFORE.search(title, 0, rstart):
+            continue
+        if split:
+            j, tail = split
+            offs = rstart + sum(len(t) + 1 for t in run[:j])
+            return " ".join(tail), title[:offs].strip(" ,–—-")
+    return None
 
 
 def _is_public(title: str) -> bool:
@@ -245,33 +274,30 @@ def find_officials(units: list[str]) -> tuple[Official, ...]:
         for m in _ROLE_RE.finditer(text):
             s = m.start()
             title = _title_phrase(text, s)
-            sep = _SEP_BEFORE.search(text, max(0, s - 60), s)
+            named = _name_in_title(title)
+            sep = None if named else _SEP_BEFORE.search(text, max(0, s - 60), s)
             if sep:   # "bà NAME – TITLE", "NAME, TITLE", "ông Trí, TITLE"
                 words = sep.group(1).split()
                 k = len(words)
                 while k > 0 and _is_name_token(words[k - 1]):
                     k -= 1
                 cap = words[k:]
+                honorific = k > 0 and words[k - 1] in ("ông", "bà")
+                if len(cap) == 2 and cap[0] in ("Ông", "Bà"):    # "Ông Lực, Bí thư ..."
+                    cap, honorific = cap[1:], True
                 split = _split_name(cap) if len(cap) >= 2 else None
                 if split and split[0] + len(split[1]) == len(cap):
                     add(" ".join(split[1]), title)
                     continue
-                if len(cap) == 1 and k > 0 and words[k - 1] in ("ông", "bà", "Ông", "Bà"):
+                if len(cap) == 1 and honorific:
                     short.append((cap[0], title))
                     continue
             # "TITLE [ORG] NAME": the first capitalised run in the phrase that ends in a name
-            for run, rstart in _cap_runs(title):
-                split = _split_name(run)
-                if split and split[0] == 0 and _ADMIN_BEFORE.search(title, 0, rstart):
-                    split = None       # "phường Bạch Đằng": a place named after a person
-                if split:
-                    j, tail = split
-                    offs = rstart + sum(len(t) + 1 for t in run[:j])
-                    role_only = title[:offs].strip(" ,–—-")
-                    add(" ".join(tail), role_only)
-                    if _ROLE_RE.fullmatch(role_only) and _public_context(text[max(0, s - 150):s]):
-                        by_context.add(" ".join(tail))   # "UBND tỉnh ... Phó chủ tịch NAME"
-                    break
+            if named:
+                name, role_only = named
+                add(name, role_only)
+                if _ROLE_RE.fullmatch(role_only) and _public_context(text[max(0, s - 150):s]):
+                    by_context.add(name)   # "UBND tỉnh ... cho biết, Phó chủ tịch NAME"
     for name, title in short:
         full = [p for p in dict.fromkeys(people + list(titles)) if p.split()[-1] == name]
         if len(full) == 1:
@@ -283,6 +309,8 @@ def find_officials(units: list[str]) -> tuple[Official, ...]:
         public = [t for t in ts if _is_public(t)]
         if name in suspects or not (public or name in comrades or name in by_context):
             continue
+        if any(_FOREIGN.search(_VIET_X.sub("", t)) and not _VN_ENVOY.match(t) for t in ts):
+            continue   # described elsewhere as a foreign country's official
         kept = tuple(t for t in ts if not any(o != t and o.startswith(t) for o in ts)
                      and (_is_public(t) or not _COMPANY.search(t)))
         first = public[0] if public else None
