@@ -98,11 +98,16 @@ def _worker_init(db_path: str) -> None:
 
 def _process(item: RawItem) -> tuple[str, Article | None, dict[str, Any] | None, str, str]:
     """Clean/validate and analyse one item; never raises (errors come back as data)."""
-    from archive.clean import CleanError
     try:
         article = to_article(item)
-    except (CleanError, RecordError) as exc:
-        return item.source, None, None, getattr(exc, "reason", "invalid"), f"{item.source}: {exc}"
+    except RecordError as exc:
+        return item.source, None, None, exc.reason, f"{item.source}: {exc}"
+    except ValueError as exc:  # archive.clean.CleanError and NotAnArticle are ValueErrors
+        reason = getattr(exc, "reason", None)
+        if reason is None:
+            log.exception("cleaning %s failed", item.source)
+            reason = "error"
+        return item.source, None, None, reason, f"{item.source}: {exc}"
     except Exception as exc:  # a cleaner bug on one page must not stop the ingest
         log.exception("cleaning %s failed", item.source)
         return item.source, None, None, "error", f"{item.source}: {type(exc).__name__}: {exc}"

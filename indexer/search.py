@@ -191,6 +191,36 @@ class ArchiveSearcher:
             out[name] = cols.count(name, docs, req.facet_limit, selected)
         return out
 
+    def export(self, req: SearchRequest, cap: int) -> list[dict]:
+        """Up to ``cap`` matching results in the request's order, without snippets — for
+        CSV/JSON export.  Rows are read in chunks by the caller's streaming loop."""
+        req.validate()
+        with self._lock:
+            searcher, cols = self._ensure()
+            try:
+                parsed = parse(req.q)
+            except QueryError as exc:
+                raise SearchError(str(exc), "bad_query") from None
+            wq = build(parsed, searcher.reader())
+            matched = cols.live if wq is None else set(searcher.docs_for_query(wq))
+            if req.date_from or req.date_to:
+                matched = matched & cols.date_range(_start(req.date_from), _end(req.date_to))
+            for name, vals in req.filters.items():
+                if vals:
+                    matched = matched & cols.allowed(name, vals)
+            sort = req.sort if wq is not None or req.sort != "relevance" else "newest"
+            if sort == "relevance":
+                hits = searcher.search(wq, limit=cap, filter=matched)
+                ranked = [(h.docnum, h.score) for h in hits]
+            else:
+                ranked = [(d, None) for d in cols.by_date(matched, cap, newest=sort == "newest")]
+        out = []
+        for start in range(0, len(ranked), 500):
+            chunk = ranked[start:start + 500]
+            with self._lock:
+                out.extend(self._hits(cols, chunk, set(), with_snippets=False))
+        return out
+
     def facet_values(self, name: str, req: SearchRequest, limit: int = 500) -> list[dict]:
         """Every value of one facet for the request (the "xem thêm" list)."""
         if name not in FACETS:
@@ -269,9 +299,36 @@ class ArchiveSearcher:
 
     # -- other reads --------------------------------------------------------------------
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        """Completions of a partly typed query, diacritics restored from the archive."""
+        from whoosh import query as Q
+
+        from indexer.query import MAX_PREFIX_EXPANSION
+        from indexer.suggest import complete_from_texts
+        folded = [fold(s) for s in syllables(normalize(prefix))][-6:]
+        if not folded:
+            return []
         with self._lock:
-            _, cols = self._ensure()
-            return cols.vocabulary().complete(normalize(prefix), limit)
+            searcher, cols = self._ensure()
+            reader = searcher.reader()
+            head, last = folded[:-1], folded[-1]
+            alts = []
+            for term in reader.expand_prefix("fold", last):
+                alts.append(Q.Term("fold", term.decode() if isinstance(term, bytes) else term))
+                if len(alts) >= MAX_PREFIX_EXPANSION:
+                    break
+            if not alts:
+                return []
+            q = Q.And([Q.Term("fold", h) for h in head] + [Q.Or(alts)])
+            docnums = [h.docnum for h in searcher.search(q, limit=15)]
+            rows = self._store.get_many([cols.aid[d] for d in docnums])  # type: ignore
+            texts = []
+            for row in rows.values():
+                texts.append(row.article.title)
+                texts.extend(row.article.paragraphs[:8])
+            found = complete_from_texts(folded, texts, limit)
+            if len(found) < limit and not head:
+                found += [w for w in cols.vocabulary().complete(last, limit) if w not in found]
+            return found[:limit]
 
     def article(self, article_id: int) -> dict[str, Any] | None:
         with self._lock:

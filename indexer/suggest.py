@@ -134,3 +134,32 @@ def restore_from_texts(folded: Sequence[str], texts: Iterable[str],
             hit = vocab.syl_best.get(syl) if vocab else None
             out[i] = hit[0] if hit else syl
     return [s for s in out if s is not None]
+
+
+def complete_from_texts(folded: Sequence[str], texts: Iterable[str], limit: int = 8,
+                        extend: int = 1) -> list[str]:
+    """Completions of a partly typed query as the documents spell it.
+
+    All syllables but the last must match exactly (folded); the last is a folded prefix.
+    Up to ``extend`` following syllables are offered too ("giảm nghèo bền vững").
+
+    >>> complete_from_texts(["giam", "ng"], ["Công tác giảm nghèo bền vững.",
+    ...                                      "Giảm nghèo ở Long An; giám ngân sách"], 3)
+    ['giảm nghèo', 'giám ngân', 'giảm nghèo bền']
+    """
+    if not folded:
+        return []
+    head, last = list(folded[:-1]), folded[-1]
+    n = len(head)
+    votes: Counter[str] = Counter()
+    for text in texts:
+        toks = _WORD.findall(text.lower())
+        ftoks = [fold(t) for t in toks]
+        for i in range(len(toks) - n):
+            if ftoks[i:i + n] == head and ftoks[i + n].startswith(last):
+                base = toks[i:i + n + 1]
+                votes[" ".join(base)] += 2
+                for k in range(1, extend + 1):
+                    if i + n + k < len(toks):
+                        votes[" ".join(toks[i:i + n + 1 + k])] += 1
+    return [phrase for phrase, _ in votes.most_common(limit)]
