@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime
 
 import lxml.html
@@ -25,7 +26,7 @@ from archive._fields import (byline_names, find_byline_authors, find_modified, f
                              find_sapo, find_section, find_tags, find_title, ld_authors)
 from archive._meta import canonical_url, read_meta, split_authors, text_of
 from archive.article import Article, site_of
-from archive.encoding import decode_html
+from archive.encoding import decode_html, mojibake_ratio, repair_mojibake
 from archive.profiles import Profile, profile_for
 from archive.textnorm import clean_text
 
@@ -91,11 +92,11 @@ def _first(root: HtmlElement, selectors: tuple[str, ...]) -> HtmlElement | None:
 def _clean(page: bytes | str, url: str | None, content_type: str | None,
            fetched: datetime | None, use_profiles: bool) -> Article:
     if isinstance(page, str):
-        raw, text = page.encode("utf-8", "surrogatepass"), page
-        if "\ufffd" not in text:
-            from archive.encoding import mojibake_ratio, repair_mojibake
-            if mojibake_ratio(text) > 0.02:
-                text = repair_mojibake(text)
+        raw, text = page.encode("utf-8", "surrogatepass"), unicodedata.normalize("NFC", page)
+        if mojibake_ratio(text) > 0.02:
+            text = repair_mojibake(text)
+        if mojibake_ratio(text) > MAX_GARBLED:
+            raise CleanError("encoding:unrepairable", "text is double-encoded, cannot repair")
     elif isinstance(page, (bytes, bytearray, memoryview)):
         raw = bytes(page)
         if not raw.strip():
@@ -107,9 +108,6 @@ def _clean(page: bytes | str, url: str | None, content_type: str | None,
         text = decoded.text
     else:
         raise CleanError("empty", f"page must be bytes or str, not {type(page).__name__}")
-    from archive.encoding import mojibake_ratio
-    if mojibake_ratio(text) > MAX_GARBLED:
-        raise CleanError("encoding:unrepairable", "text is double-encoded and cannot be repaired")
 
     doc = _parse(text)
     pm = read_meta(doc, url)

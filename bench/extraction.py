@@ -156,24 +156,29 @@ def table(name: str, results: dict[str, Score]) -> str:
     return "\n".join(lines)
 
 
-def throughput(rounds: int = 3) -> tuple[float, float, str, int]:
-    pages = sorted(HTML.glob("*/*.html"))
-    blobs = [(p, p.read_bytes()) for p in pages]
+def throughput(rounds: int = 5) -> dict[str, Any]:
+    """Clean every shared page ``rounds`` times in this one process (one core).
+
+    CPU time (``process_time``) is reported next to wall time because other jobs may share
+    the machine; the per-page worst case is the slowest single clean in CPU time."""
+    blobs = [(p, p.read_bytes()) for p in sorted(HTML.glob("*/*.html"))]
     worst, worst_page, count = 0.0, "", 0
-    t0 = time.perf_counter()
+    wall0, cpu0 = time.perf_counter(), time.process_time()
     for _ in range(rounds):
         for path, raw in blobs:
-            t = time.perf_counter()
+            t = time.process_time()
             try:
                 clean_page(raw)
             except CleanError:
                 pass
-            dt = time.perf_counter() - t
+            dt = time.process_time() - t
             count += 1
             if dt > worst:
                 worst, worst_page = dt, f"{path.parent.name}/{path.name}"
-    total = time.perf_counter() - t0
-    return count / total, worst, worst_page, sum(len(b) for _, b in blobs) // len(blobs)
+    wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+    return {"pages": len(blobs), "cleans": count, "wall_pages_per_s": count / wall,
+            "cpu_pages_per_s": count / cpu, "worst_ms": worst * 1000, "worst_page": worst_page,
+            "avg_kb": sum(len(b) for _, b in blobs) / len(blobs) / 1024}
 
 
 def main() -> None:
@@ -185,19 +190,20 @@ def main() -> None:
             "ours (generic only, profiles disabled)": evaluate(lambda r, u: run_ours(r, u, False))}
     if not args.no_trafilatura:
         runs["trafilatura (include_comments=False)"] = evaluate(run_trafilatura)
-    rate, worst, worst_page, avg = throughput()
+    speed = throughput()
     if args.json:
         print(json.dumps({name: {p: vars(s) for p, s in res.items()} for name, res in runs.items()}
-                         | {"pages_per_s": rate, "worst_ms": worst * 1000}, ensure_ascii=False,
-                         indent=1))
+                         | {"throughput": speed}, ensure_ascii=False, indent=1))
         return
     for name, res in runs.items():
         print(table(name, res))
         for page, s in res.items():
             if s.leaks:
                 print(f"   leak {page}: {s.leaks}")
-    print(f"\nthroughput: {rate:.1f} pages/s on one core over {len(list(HTML.glob('*/*.html')))} "
-          f"shared pages (avg {avg // 1024} KB), worst {worst * 1000:.1f} ms ({worst_page})")
+    print(f"\nthroughput over {speed['pages']} shared pages (avg {speed['avg_kb']:.0f} KB), "
+          f"{speed['cleans']} cleans in one process: {speed['cpu_pages_per_s']:.1f} pages/s per "
+          f"CPU-second, {speed['wall_pages_per_s']:.1f} pages/s wall; worst page "
+          f"{speed['worst_ms']:.1f} ms CPU ({speed['worst_page']})")
 
 
 if __name__ == "__main__":
