@@ -157,7 +157,8 @@ def byline_names(text: str) -> list[str]:
 
 
 def find_byline_authors(doc: HtmlElement) -> list[str]:
-    """Names from author/byline elements; the fullest list wins (co-authored pieces)."""
+    """Names from the first author/byline element; a later one may extend it (co-authors
+    listed in full at the bottom) but never replace it with other people's names."""
     best: list[str] = []
     for el in _hinted(doc, _AUTHOR_HINT):
         if el.tag in ("meta", "link", "img", "script"):
@@ -168,7 +169,11 @@ def find_byline_authors(doc: HtmlElement) -> list[str]:
             # "Nguyên Minh - 07/03/2026 08:47": a name followed by the date.
             m = re.match(r"^([^\d|]{3,40}?)\s*[-–|,]\s*\d", text)
             names = byline_names(m.group(1)) if m else []
-        if len(names) > len(best):
+        if not names:
+            continue
+        if not best:
+            best = names
+        elif len(names) > len(best) and set(best) <= set(names):
             best = names
     return best
 
@@ -214,7 +219,17 @@ def find_published(doc: HtmlElement, pm: PageMeta) -> datetime | None:
     body = doc.find("body")
     if body is None:
         return None
-    for el in _hinted(body, _DATE_HINT):
+    # Visible date lines: prefer those after the headline (the header often shows today).
+    h1 = next(body.iter("h1"), None)
+    after: set[HtmlElement] = set()
+    if h1 is not None:
+        seen = False
+        for el in body.iter():
+            seen = seen or el is h1
+            if seen:
+                after.add(el)
+    candidates = _hinted(body, _DATE_HINT)
+    for el in sorted(candidates, key=lambda e: e not in after) if after else candidates:
         text = text_of(el)
         if len(text) <= 160:
             found = find_visible_date(text)

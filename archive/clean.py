@@ -174,7 +174,7 @@ def _clean(page: bytes | str, url: str | None, content_type: str | None,
     authors = authors or trailing or byline_fallback
     if sum(len(p) for p in paragraphs) < MIN_BODY_CHARS:
         raise NotAnArticle(_no_body_reason(body), "too little article text")
-    if _is_listing(body, paragraphs):
+    if _is_listing(body, root, paragraphs):
         raise NotAnArticle("not-article:listing", "page is a list of article links")
 
     captions = [c for c in dict.fromkeys(clean_text(c) for c in blocks.captions) if c]
@@ -237,7 +237,11 @@ def _no_body_reason(doc: HtmlElement) -> str:
     return "not-article:listing" if _headline_links(doc) >= 8 else "not-article:no-body"
 
 
-def _is_listing(body: HtmlElement, paragraphs: list[str]) -> bool:
-    """What remains after pruning is mostly headline links around one teaser paragraph."""
+def _is_listing(body: HtmlElement, root: HtmlElement, paragraphs: list[str]) -> bool:
+    """Either little text among many headline links, or a container of teasers: each
+    "paragraph" sits next to its own headline link."""
     chars = sum(len(p) for p in paragraphs)
-    return len(paragraphs) <= 2 and chars < 600 and _headline_links(body) >= 8
+    if len(paragraphs) <= 2 and chars < 600 and _headline_links(body) >= 8:
+        return True
+    in_root = _headline_links(root)
+    return in_root >= 6 and in_root >= len(paragraphs) / 2

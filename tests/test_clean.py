@@ -288,3 +288,21 @@ def test_div_paragraphs_source_line_and_unmarked_comments() -> None:
     a = clean_page(page.encode("utf-8"), "https://bao-mau.vn/2.html")
     assert list(a.paragraphs) == PARAS and a.authors == ("TTXVN",)
     assert "vùng sâu" not in a.body
+
+
+def test_teaser_listing_is_rejected() -> None:
+    items = "".join(
+        f"<div class='item'><h3><a href='/a{i}'>Tiêu đề bài viết mẫu số {i} về kinh tế địa "
+        f"phương</a></h3><p>Tóm tắt mẫu số {i}: tỉnh Mẫu Sơn đẩy mạnh phát triển kinh tế, thu "
+        "hút đầu tư, tạo việc làm cho hàng nghìn lao động.</p></div>" for i in range(12))
+    page = (f"<html><head><title>Kinh tế - Báo Mẫu</title></head><body><h1>Kinh tế</h1>"
+            f"<div class='list'>{items}</div></body></html>")
+    with pytest.raises(NotAnArticle) as err:
+        clean_page(page.encode("utf-8"), "https://bao-mau.vn/kinh-te")
+    assert err.value.reason == "not-article:listing"
+
+
+def test_visible_date_prefers_the_article_over_the_header() -> None:
+    page = _fiction_page().replace("<header>", "<header><div class='date'>Thứ Hai, 9/3/2026</div>")
+    a = clean_page(page.encode("utf-8"), "https://bao-mau.vn/x.html")
+    assert a.published == datetime(2026, 3, 7, 8, 5, tzinfo=VN_TZ)
