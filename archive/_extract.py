@@ -67,7 +67,8 @@ _BOILER_START = re.compile(
     r"ý kiến của bạn sẽ được|hiện chưa có bình luận|bạn đang đọc|mời quý độc giả|"
     r"theo dõi .{0,40} trên (?:google news|zalo|facebook|youtube)|"
     r"đăng ký (?:nhận|ngay)|tải ứng dụng|bấm theo dõi|nguồn\s*:\s*https?://|"
-    r"chúng tôi sử dụng cookie|copyright|©|bản quyền thuộc)", re.I)
+    r"chúng tôi sử dụng cookie|copyright|©|bản quyền thuộc|đang tải|loading\.\.\.|"
+    r"trình duyệt của bạn không hỗ trợ|your browser does not support)", re.I)
 _DATE_ONLY = re.compile(r"^(?:(?:thứ\s*\w+|chủ nhật)\s*,?\s*)?\d{1,2}[/\-]\d{1,2}[/\-]\d{4}"
                         r"[\s,|\-–]*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*(?:\(?GMT\s*[+-]\s*\d+\)?)?$",
                         re.I)

@@ -1,5 +1,9 @@
 """Any Vietnamese news page (bytes) → a faithful ``Article``, or a ``CleanError`` saying why not.
 
+Parsing uses ``lxml.html`` directly: on the shared pages (avg 217 KB) it parses in ~2.6 ms
+against ~34 ms for ``BeautifulSoup(..., "lxml")``, which alone would cap us below 30 pages/s.
+Text keeps the publisher's tone placement (NFC); the indexer canonicalises for matching.
+
 >>> page = ("<html><head><title>Mưa lớn ở Huế - Báo Mẫu</title></head><body><article>"
 ...         "<h1>Mưa lớn ở Huế</h1><p>Sáng 7/3, mưa lớn kéo dài khiến nhiều tuyến đường ở "
 ...         "thành phố Huế ngập sâu, người dân phải di chuyển đồ đạc lên cao, trường học "
