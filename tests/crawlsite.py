@@ -10,6 +10,7 @@ paths robots.txt disallows.  Every request is logged with its start time.
 """
 from __future__ import annotations
 
+import gzip
 import hashlib
 import threading
 import time
@@ -245,8 +246,10 @@ class _Handler(BaseHTTPRequestHandler):
             return self.send(entry, 200, (HTML / "thtg.vn" / "giam-ngheo-cai-lay-tan-tru.windows-1258.html")
                              .read_bytes(), "text/html; charset=windows-1258")
         if path in site.articles:
-            return self.send(entry, 200, site.articles[path],
-                             headers={"Last-Modified": "Sat, 07 Mar 2026 01:00:00 GMT"})
+            body, headers = site.articles[path], {"Last-Modified": "Sat, 07 Mar 2026 01:00:00 GMT"}
+            if "gzip" in self.headers.get("Accept-Encoding", ""):  # as news sites do
+                body, headers["Content-Encoding"] = gzip.compress(body, 6, mtime=0), "gzip"
+            return self.send(entry, 200, body, headers=headers)
         return self.send(entry, 404, b"<html>not found</html>")
 
     def big(self, entry: LogEntry, chunked: bool) -> None:
