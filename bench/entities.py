@@ -18,6 +18,11 @@ Labelling guide (what a careful reader would tag):
   Committees/Councils, National Assembly, ministries, courts, police/army ranks, public
   institutions such as public hospitals and schools, village heads); not company staff,
   suspects/defendants, victims or foreigners.  Historical leaders named with their title count.
+- split: "dev" articles were used while building the rules; "blind" ones were labelled
+  afterwards, before looking at the output.  Their first score was province F1 0.963 and
+  official F1 0.957 (errors: "thôn Yên Bái" taken for the province; an envoy's name missed
+  through a regex anchor bug); both were fixed by general rules, so later blind scores are
+  no longer held-out figures.
 - programs: the canonical labels of ``corpus/gazetteer/programs.toml`` when the programme is
   named, following the notes there ("hộ nghèo" alone is not a mention).
 """
@@ -112,8 +117,9 @@ def evaluate(pairs: list[tuple[dict, Article]]) -> tuple[dict, list[tuple[str, s
     return scores, errors
 
 
-def speed(n: int) -> float:
-    """Mean ms per article of extract_entities over the first ``n`` vietnews articles."""
+def speed(n: int) -> tuple[float, float]:
+    """Mean (CPU, wall) ms per article of extract_entities over the first ``n`` vietnews
+    articles.  CPU time is the one-core cost; wall time also counts other load on the box."""
     arts = []
     with gzip.open(VIETNEWS, "rt", encoding="utf-8") as f:
         for line in f:
@@ -121,10 +127,11 @@ def speed(n: int) -> float:
             if len(arts) >= n:
                 break
     extract_entities(arts[0])        # load gazetteer and programme list outside the timing
-    t = time.perf_counter()
+    cpu, wall = time.process_time(), time.perf_counter()
     for a in arts:
         extract_entities(a)
-    return (time.perf_counter() - t) * 1000 / len(arts)
+    return ((time.process_time() - cpu) * 1000 / len(arts),
+            (time.perf_counter() - wall) * 1000 / len(arts))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -133,17 +140,24 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--errors", action="store_true", help="list every error")
     args = ap.parse_args(argv)
     pairs = load_gold()
+    splits = {"all": pairs}
+    for g, a in pairs:
+        splits.setdefault(g.get("split", "dev"), []).append((g, a))
+    for split, subset in splits.items():
+        scores, errors = evaluate(subset)
+        print(f"[{split}] {len(subset)} annotated articles")
+        print(f"{'facet':<14} {'P':>6} {'R':>6} {'F1':>6} {'tp':>4} {'fp':>4} {'fn':>4}")
+        for f, s in scores.items():
+            print(f"{f:<14} {s['precision']:6.3f} {s['recall']:6.3f} {s['f1']:6.3f} "
+                  f"{s['tp']:4d} {s['fp']:4d} {s['fn']:4d}")
     scores, errors = evaluate(pairs)
-    print(f"{len(pairs)} annotated articles")
-    print(f"{'facet':<14} {'P':>6} {'R':>6} {'F1':>6} {'tp':>4} {'fp':>4} {'fn':>4}")
-    for f, s in scores.items():
-        print(f"{f:<14} {s['precision']:6.3f} {s['recall']:6.3f} {s['f1']:6.3f} "
-              f"{s['tp']:4d} {s['fp']:4d} {s['fn']:4d}")
     if args.errors:
         for e in errors:
             print("  ", *e)
     if args.speed:
-        print(f"speed: {speed(args.speed):.2f} ms/article over {args.speed} vietnews articles")
+        cpu, wall = speed(args.speed)
+        print(f"speed: {cpu:.2f} ms/article CPU ({wall:.2f} wall) over {args.speed} "
+              "vietnews articles, one process")
     return 0
 
 
