@@ -70,7 +70,7 @@ Trịnh Trương Cao Hà Lương Tạ Tô Tôn Chu Châu Quách Lưu Kiều Hứ
 Hầu Khúc Lò Lục Mã Nông Ông Phí Sầm Thân Thạch Triệu Từ Vi Âu Bạch Bế Cù Cầm Đàm Đậu Điểu
 Doãn Giáp Hàn Hạ Kha Khổng Khương Lã Lạc Lầu Lỗ Lộc Lù Mẫn Mông Nhữ Nhâm Phùng Quản Sùng Giàng
 Vàng Thào Tăng Thiều Tòng Trình Ung Ưng Vòng Viên Tiêu Thang Ngọ Mạnh Y Chế Cấn Chử Dư Đồ
-Đường Giả Hoa Khuất Khâu Lạng Lỗ Lường Mè Ma Ninh Phương Quàng Sơn Tạ Thiệu Tòng Vy Xa
+Đường Giả Hoa Khuất Khâu Lạng Lường Mè Ma Ninh Phương Quàng Sơn Thiệu Vy Xa
 Tống Lô Bàn Lữ Tào Thịnh Ôn Đổng Mạch Nhan Bành
 """.split())
 
@@ -121,7 +121,8 @@ _FOREIGN = re.compile(
 # The title phrase ends at punctuation (abbreviations in brackets such as "(LĐTB&XH)" stay),
 # at a verb or connective that starts the rest of the sentence, or at the next person.
 _TITLE_END = re.compile(
-    r"[,;:“”\"?!…]|\((?![A-ZĐ&0-9.\- ]+\))|(?<![A-ZĐ&0-9.])\)|(?<![A-ZĐ])\.(?:\s|$)|\s(?:cho biết|cho rằng|nói|nhấn mạnh|khẳng định|đã|đang|sẽ"
+    r"[,;:“”\"?!…]|\((?![A-ZĐ&0-9.\- ]+\))|(?<![A-ZĐ&0-9.])\)|(?<![A-ZĐ])\.(?:\s|$)"
+    r"|\s(?:cho biết|cho rằng|nói|nhấn mạnh|khẳng định|đã|đang|sẽ"
     r"|làm|phát biểu|chia sẻ|thông tin|yêu cầu|đề nghị|trao|tặng|kiểm tra|tiếp|dự|cùng|thăm"
     r"|trả lời|báo cáo|ký|được|bị|là|có|không|vừa|tại|khi|trong|với|để|thì|mà|này|nêu"
     r"|đánh giá|lưu ý|giải thích|ghi nhận|chủ trì|đến|dẫn|mong|kêu gọi|thừa nhận|xác nhận"
@@ -129,7 +130,8 @@ _TITLE_END = re.compile(
     r"|tham dự|họp|chúc|động viên|phân tích|đề xuất|trình bày|lên|ra|và các|và đại diện"
     r"|cùng các|kiêm nhiệm|từng|hiện|vào|từ|ngày|sáng|chiều|tối|năm|lúc|thời|người)(?!\w)")
 _SEP_BEFORE = re.compile(
-    r"(?:^|[^\w])((?:\w+\s+){0,5}\w+)\s*(?:[–—-]|,|\()\s*(?:nguyên |cựu |hiện là |là |đương kim )?$")
+    r"(?:^|[^\w])((?:\w+\s+){0,5}\w+)\s*(?:[–—-]|,|\()\s*"
+    r"(?:nguyên |cựu |hiện là |là |đương kim )?$")
 # A name right after these is a place or an institution named after a person ("phường Bạch
 # Đằng", "Trường tiểu học Nguyễn Thị Minh Khai"), not the official.
 _ADMIN_BEFORE = re.compile(
