@@ -235,6 +235,114 @@ def serve(data_dir: Path, host: str, port: int, threads: int) -> None:
             from None
 
 
+@cli.command()
+@click.argument("targets", nargs=-1, required=True)
+@_data_dir_option
+@click.option("--profiles", "profiles_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path(__file__).resolve().parent / "corpus" / "sites", show_default=False,
+              help="Folder of site profiles (*.toml with a [crawl] table) [default: corpus/sites].")
+@click.option("--delay", type=click.FloatRange(0, 3600), default=1.0, show_default=True,
+              help="Seconds between requests to one host.")
+@click.option("--max-pages", type=click.IntRange(1), default=None, help="Stop after this many pages.")
+@click.option("--max-mb", type=click.FloatRange(0.1), default=None, help="Stop after this many MB.")
+@click.option("--contact-url", default=None, help="Contact URL sent in the User-Agent.")
+@click.option("--batch", type=click.IntRange(1, 10000), default=100, show_default=True,
+              help="Articles cleaned and indexed together.")
+def crawl(targets: tuple[str, ...], data_dir: Path, profiles_dir: Path, delay: float,
+          max_pages: int | None, max_mb: float | None, contact_url: str | None,
+          batch: int) -> None:
+    """Harvest sites politely into WARC files, then clean, store and index the articles.
+
+    TARGETS are site profile names (corpus/sites/NAME.toml), URLs or bare domains.
+    Interrupt with Ctrl-C at any time; running it again resumes.
+
+    \b
+    Example:
+      vnarchive crawl thtg.vn --max-pages 200
+      vnarchive crawl https://baomoi.example/ --delay 2
+    """
+    from archive.crawl import CrawlSettings, crawl as do_crawl
+    from archive.sources import RawItem
+    from indexer import IndexBusy, ingest_items
+
+    settings = CrawlSettings(delay=delay, max_pages=max_pages, profiles_dir=profiles_dir,
+                             max_bytes=int(max_mb * 1024 * 1024) if max_mb else None)
+    if contact_url:
+        settings.contact_url = contact_url
+    pending: list[RawItem] = []
+    totals = {"stored": 0, "failed": 0}
+
+    def flush() -> None:
+        if not pending:
+            return
+        items = list(pending)
+        pending.clear()
+        report = ingest_items(items, data_dir, workers=1)
+        totals["stored"] += report.stored
+        totals["failed"] += report.failed
+
+    def on_article(page) -> None:
+        pending.append(RawItem(page.final_url or page.url, "html", page.body,
+                               page.final_url or page.url, page.headers.get("content-type"),
+                               page.fetched))
+        if len(pending) >= batch:
+            flush()
+
+    bar = _bar(max_pages, "crawl")
+
+    def progress(info: dict) -> None:
+        bar.n = int(info.get("fetched", bar.n))
+        bar.set_postfix(pages_s=f"{info.get('pages_per_s', 0):.1f}",
+                        queue=info.get("queued", "?"), errors=info.get("errors", 0),
+                        refresh=False)
+        bar.refresh()
+
+    try:
+        report = do_crawl(list(targets), data_dir, settings, on_article=on_article,
+                          progress=progress)
+        flush()
+    except (IndexBusy, OSError) as exc:
+        raise _fail(exc) from None
+    finally:
+        bar.close()
+    skipped = ", ".join(f"{k}: {v}" for k, v in sorted(report.skipped.items())) or "none"
+    click.echo(f"crawl: {report.fetched} fetched ({report.pages_per_s:.1f} pages/s), "
+               f"{report.archived} archived to WARC, {report.articles} article pages, "
+               f"{totals['stored']} stored, {totals['failed']} not articles; "
+               f"skipped: {skipped}; {len(report.errors)} errors; "
+               f"{report.queued_left} left in the queue"
+               + (" (interrupted; run again to resume)" if report.interrupted else ""))
+    for url, reason in report.errors[:5]:
+        click.echo(f"  - {url}: {reason}")
+
+
+@cli.command()
+@_data_dir_option
+def reclean(data_dir: Path) -> None:
+    """Clean every archived WARC page again (after a cleaner upgrade) and update the index.
+
+    Unchanged articles are left as they are; changed ones replace the stored version.
+
+    \b
+    Example:
+      vnarchive reclean --data-dir data
+    """
+    from archive.store import StoreError
+    from indexer import IndexBusy, ingest_paths
+
+    warcs = sorted((data_dir / "warc").glob("*.warc*"))
+    if not warcs:
+        raise click.ClickException(f"no WARC files in {data_dir / 'warc'}: nothing to re-clean")
+    bar = _bar(None, "reclean")
+    try:
+        report = ingest_paths(warcs, data_dir, progress=bar.update)
+    except (IndexBusy, StoreError, OSError) as exc:
+        raise _fail(exc) from None
+    finally:
+        bar.close()
+    _print_report(report, "reclean")
+
+
 def main() -> None:
     cli(prog_name="vnarchive")
 
