@@ -48,7 +48,10 @@ _SPREAD = [sum(((byte >> k) & 1) << (k * _LANE) for k in range(8)) for byte in r
 
 
 def _spread(h: int) -> int:
-    return sum(_SPREAD[(h >> (8 * i)) & 0xFF] << (8 * i * _LANE) for i in range(8))
+    t = _SPREAD  # unrolled: this runs once per feature
+    return (t[h & 255] | t[h >> 8 & 255] << 256 | t[h >> 16 & 255] << 512 | t[h >> 24 & 255] << 768
+            | t[h >> 32 & 255] << 1024 | t[h >> 40 & 255] << 1280 | t[h >> 48 & 255] << 1536
+            | t[h >> 56 & 255] << 1792)
 
 
 def simhash(text: str) -> int:

@@ -13,7 +13,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
 __all__ = ["canonical_url", "politeness_key", "origin_of", "Frontier", "PRIORITY"]
 
@@ -34,7 +34,6 @@ def canonical_url(url: str, base: str | None = None) -> str | None:
     >>> canonical_url("HTTPS://Tuoitre.VN:443/thời-sự.htm?utm_source=fb&b=2&a=1#binh-luan")
     'https://tuoitre.vn/th%E1%BB%9Di-s%E1%BB%B1.htm?a=1&b=2'
     """
-    from urllib.parse import urljoin
     try:
         url = urljoin(base, url.strip()) if base else url.strip()
         parts = urlsplit(url)

@@ -1,0 +1,136 @@
+"""What a crawl is told and what it tells back: site profiles, settings, the report.
+
+Kept apart from the scheduler in :mod:`archive.crawl` (which re-exports these names).
+"""
+from __future__ import annotations
+
+import email.utils
+import logging
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+__all__ = ["CrawlSettings", "CrawlReport", "SiteProfile", "load_site_profiles", "CONTACT_URL"]
+
+log = logging.getLogger("archive.crawl")
+
+CONTACT_URL = "https://github.com/vnarchive/vnarchive"
+XML_TYPES = ("application/xml", "text/xml", "application/rss+xml", "application/atom+xml",
+             "application/rdf+xml", "application/x-gzip", "application/gzip", "text/plain",
+             "application/octet-stream")
+_RETRY_STATUS = {408, 425, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524}
+_REDIRECT_STATUS = {301, 302, 303, 307, 308}
+_REVISIT_KINDS = ("seed", "listing", "sitemap", "feed")
+
+
+@dataclass(frozen=True)
+class SiteProfile:
+    name: str
+    start_urls: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    rss: tuple[str, ...] = ()
+    article_pattern: str | None = None
+    listing_pattern: str | None = None
+    allowed_hosts: tuple[str, ...] = ()
+
+
+def load_site_profiles(directory: Path) -> dict[str, SiteProfile]:
+    """Profiles from the ``[crawl]`` table of each ``*.toml`` (files without one are ignored)."""
+    profiles: dict[str, SiteProfile] = {}
+    for path in sorted(Path(directory).glob("*.toml")):
+        try:
+            table = tomllib.loads(path.read_text(encoding="utf-8")).get("crawl")
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            log.warning("site profile %s unreadable: %s", path, exc)
+            continue
+        if not isinstance(table, dict):
+            continue
+        starts = tuple(table.get("start_urls", ()))
+        hosts = tuple(table.get("allowed_hosts", ())) or tuple(
+            {urlsplit(u).hostname or "" for u in starts} - {""})
+        profiles[path.stem] = SiteProfile(
+            name=path.stem, start_urls=starts, sitemaps=tuple(table.get("sitemaps", ())),
+            rss=tuple(table.get("rss", ())), article_pattern=table.get("article_pattern"),
+            listing_pattern=table.get("listing_pattern"), allowed_hosts=hosts)
+    return profiles
+
+
+@dataclass
+class CrawlSettings:
+    contact_url: str = CONTACT_URL
+    user_agent: str = ""                 # default: "vnarchive/0.1 (+<contact_url>)"
+    delay: float = 1.0                   # seconds between requests to one host
+    concurrency_per_host: int = 1
+    workers: int = 4                     # hosts fetched in parallel
+    timeout: float = 20.0
+    max_pages: int | None = None         # per run
+    max_bytes: int | None = None         # per run, bodies as received
+    max_page_bytes: int = 10 * 1024 * 1024
+    retries: int = 3                     # after the first attempt
+    backoff: float = 2.0                 # first retry wait; doubles each time
+    max_backoff: float = 600.0
+    max_retry_after: float = 3600.0
+    max_crawl_delay: float = 60.0
+    max_redirects: int = 5
+    max_depth: int | None = None         # link hops from a start url (feeds/sitemaps exempt)
+    allowed_hosts: tuple[str, ...] = ()  # added to every target's own
+    article_pattern: str | None = None   # for targets whose profile has none
+    listing_pattern: str | None = None
+    revisit_after: float = 3600.0        # re-poll start pages, listings, feeds after this
+    robots_ttl: float = 86400.0
+    retry_failed: bool = False           # give pages that failed in earlier runs another go
+    profiles_dir: Path | None = None
+
+    def agent(self) -> str:
+        return self.user_agent or f"vnarchive/0.1 (+{self.contact_url})"
+
+
+@dataclass
+class CrawlReport:
+    fetched: int = 0                     # responses received (robots.txt not counted)
+    archived: int = 0                    # responses written to WARC
+    articles: int = 0                    # pages handed to on_article
+    skipped: dict[str, int] = field(default_factory=dict)
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    retried: int = 0
+    bytes: int = 0
+    elapsed: float = 0.0
+    queued_left: int = 0
+    interrupted: bool = False
+    warc_files: list[str] = field(default_factory=list)
+
+    @property
+    def pages_per_s(self) -> float:
+        return self.fetched / self.elapsed if self.elapsed > 0 else 0.0
+
+    def skip(self, reason: str, n: int = 1) -> None:
+        self.skipped[reason] = self.skipped.get(reason, 0) + n
+
+
+@dataclass
+class _Scope:
+    hosts: frozenset[str]
+    article: re.Pattern[str] | None
+    listing: re.Pattern[str] | None
+
+
+@dataclass
+class _Host:
+    delay: float
+    next_allowed: float = 0.0
+    inflight: int = 0
+    blocked: bool = False
+
+
+def _retry_after(value: str | None, now: float) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        return max(0.0, email.utils.parsedate_to_datetime(value).timestamp() - now)
+    except (TypeError, ValueError):
+        return None
