@@ -50,6 +50,9 @@ _CONTENT_HINT = re.compile(r"content|article|detail|body|main|post|entry|story|t
                            re.I)
 _CAPTION_HINT = re.compile(r"caption|chu-?thich|desc|note|expnoedit|image-?title|photo-?title",
                            re.I)
+# Words that name a caption on their own; "desc"/"note" also name notice boxes, editor's notes
+# and summaries, so outside a figure they count only next to an image.
+_CAPTION_STRONG = re.compile(r"caption|chu-?thich|expnoedit|image-?title|photo-?title", re.I)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 # Box headings and prompts that are never article text (matched on the whole block, folded).
@@ -214,6 +217,22 @@ def _caption_of(el: HtmlElement) -> str:
     return " ".join(p for p in parts if p)
 
 
+def _is_caption_box(el: HtmlElement) -> bool:
+    """A caption-classed block outside <figure>: a strong caption word, or a weak one
+    ("desc", "note") on a box right after an image."""
+    attrs = _attr_string(el)
+    if not attrs or not _CAPTION_HINT.search(attrs) or _has_block_child(el) \
+            or len(_text(el)) >= 400:
+        return False
+    if _CAPTION_STRONG.search(attrs):
+        return True
+    prev = el.getprevious()
+    while prev is not None and not isinstance(prev.tag, str):
+        prev = prev.getprevious()
+    return prev is not None and (prev.tag in ("img", "picture")
+                                 or next(prev.iter("img"), None) is not None)
+
+
 def _inline_runs(el: HtmlElement) -> list[str]:
     """Text of ``el`` split at <br> pairs (some CMSs separate paragraphs with <br><br>)."""
     pieces: list[str] = []
@@ -257,8 +276,7 @@ def _walk(el: HtmlElement, out: Blocks, is_root: bool = False) -> None:
         if cap and not is_boilerplate(cap) and link_density(el) < 0.5:
             out.captions.append(cap)
         return
-    if tag == "figcaption" or (tag != "p" and _CAPTION_HINT.search(_attr_string(el))
-                               and len(_text(el)) < 400 and not _has_block_child(el)):
+    if tag == "figcaption" or (tag != "p" and _is_caption_box(el)):
         cap = _text(el)
         if cap:
             out.captions.append(cap)

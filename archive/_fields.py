@@ -16,7 +16,7 @@ from lxml.html import HtmlElement
 from archive._dates import find_visible_date, parse_date
 from archive._meta import PageMeta, split_authors, strip_title_suffix, text_of, tidy_author
 
-__all__ = ["find_title", "find_sapo", "find_byline_authors", "ld_authors", "find_published",
+__all__ = ["find_title", "find_headline", "find_sapo", "find_byline_authors", "ld_authors", "find_published",
            "find_modified", "find_section", "find_tags", "looks_like_name", "byline_names"]
 
 _SAPO_HINT = re.compile(r"sapo|summary|lead|description|excerpt|intro|chapeau|tom-?tat|"
@@ -76,34 +76,79 @@ def _similar(a: str, b: str) -> float:
     return len(wa & wb) / max(len(wa), len(wb))
 
 
-def find_title(doc: HtmlElement, pm: PageMeta, site_names: list[str]) -> str:
-    """The visible headline: an <h1> agreeing with the metadata, else cleaned meta titles."""
+_TITLE_SEP = re.compile(r"\s+[|\-–—:»]\s+|\s*\|\s*")
+
+
+def _title_prefixes(meta_titles: list[str]) -> set[str]:
+    """Folded forms of each meta title and of every prefix ending at a separator
+    ("Tiêu đề - Chuyên mục | Site" → "tiêu đề", "tiêu đề chuyên mục", the whole)."""
+    out: set[str] = set()
+    for t in meta_titles:
+        out.add(_fold(t))
+        for m in _TITLE_SEP.finditer(t):
+            head = _fold(t[:m.start()])
+            if len(head) >= 8:
+                out.add(head)
+    return out
+
+
+def find_headline(doc: HtmlElement, pm: PageMeta,
+                  site_names: list[str]) -> tuple[str, HtmlElement | None]:
+    """The visible headline and its element.
+
+    1. an <h1>, else an <h2>/<h3> (portals and old CMSs put the headline there), whose text
+       *is* a meta title or a meta title minus trailing " - Site" parts — exact, so a sapo,
+       a box heading or the site logo never passes;
+    2. else an <h1> agreeing with the de-suffixed meta titles (word overlap ≥ 0.5);
+    3. else the meta title with the site suffix stripped (no element).
+    """
     meta_titles = [t for t in (pm.ld_value("headline"), pm.get("og:title", "twitter:title"),
                                pm.title_tag) if isinstance(t, str) and t.strip()]
     meta_titles = [re.sub(r"\s+", " ", t).strip() for t in meta_titles]
-    best, best_score = "", 0.0
+    names = site_names + [pm.get("og:site_name") or "", pm.get("application-name") or ""]
+    site_keys = {_fold(n) for n in names if n}
+    if meta_titles:
+        wanted = _title_prefixes(meta_titles) - site_keys
+        for tags in (("h1",), ("h2", "h3")):
+            for h in doc.iter(*tags):
+                text = text_of(h)
+                if 8 <= len(text) <= 300 and _fold(text) in wanted:
+                    return text, h
+    stripped = [strip_title_suffix(t, names) for t in meta_titles]
+    best, best_el, best_score = "", None, 0.0
     for h in doc.iter("h1"):
         text = text_of(h)
-        if len(text) < 8 or len(text) > 300:
+        if len(text) < 8 or len(text) > 300 or _fold(text) in site_keys:
             continue
-        score = max((_similar(text, t) for t in meta_titles), default=0.6)
+        score = max((_similar(text, t) for t in stripped if t), default=0.6)
         if score > best_score + 1e-9:
-            best, best_score = text, score
+            best, best_el, best_score = text, h, score
     if best and best_score >= 0.5:
-        return best
-    names = site_names + [pm.get("og:site_name") or "", pm.get("application-name") or ""]
-    for t in meta_titles:
-        cleaned = strip_title_suffix(t, names)
+        return best, best_el
+    for cleaned in stripped:
         if cleaned:
-            return cleaned
-    return best
+            return cleaned, None
+    return best, best_el
+
+
+def find_title(doc: HtmlElement, pm: PageMeta, site_names: list[str]) -> str:
+    """The visible headline text (see ``find_headline``)."""
+    return find_headline(doc, pm, site_names)[0]
 
 
 def find_sapo(body: HtmlElement, root: HtmlElement | None, pm: PageMeta,
-              title: str = "") -> HtmlElement | None:
-    """Lead paragraph element: class hints first, else the visible copy of the description."""
+              title: str = "", headline: HtmlElement | None = None) -> HtmlElement | None:
+    """Lead paragraph element: class hints first, else the visible copy of the description.
+
+    A lead belongs to the article: it comes after the headline (a site tagline such as
+    WordPress's ``p.site-description`` sits in the masthead before it) and either before the
+    text container or at its very start — only short lines (a dateline, a notice) may precede
+    it there.
+    """
     inside = set(root.iter()) if root is not None else set()
     title_key = _fold(title)
+    if headline is not None and headline.getroottree().getroot() is not body.getroottree().getroot():
+        headline = None  # pruned away: no position to compare with
     for el in _hinted(body, _SAPO_HINT):
         if el.tag in ("a", "li", "ul", "img", "span", "body"):
             continue
@@ -112,9 +157,15 @@ def find_sapo(body: HtmlElement, root: HtmlElement | None, pm: PageMeta,
             continue  # a header block holding the headline, not the lead
         if 30 <= len(text) <= 1200 and not el.xpath(".//p[string-length(normalize-space())>60]"
                                                     "/following-sibling::p"):
+            if headline is not None and _precedes(el, headline):
+                continue
             links = sum(len(a.text_content() or "") for a in el.iter("a"))
-            placed = el not in inside or (el.getparent() is root
-                                          and _first_text_child(root) is el)
+            if root is None or el is root:
+                placed = True
+            elif el in inside:
+                placed = _leads(root, el)
+            else:
+                placed = _precedes(el, root)
             if placed and links < 0.3 * len(text):
                 return el
     desc = pm.get("og:description", "description", "twitter:description")
@@ -129,11 +180,44 @@ def find_sapo(body: HtmlElement, root: HtmlElement | None, pm: PageMeta,
     return None
 
 
-def _first_text_child(root: HtmlElement) -> HtmlElement | None:
+def _path(el: HtmlElement) -> list[int]:
+    """Child indices from the document root down to ``el`` (document order key)."""
+    out = []
+    parent = el.getparent()
+    while parent is not None:
+        out.append(parent.index(el))
+        el, parent = parent, parent.getparent()
+    return out[::-1]
+
+
+def _precedes(a: HtmlElement, b: HtmlElement) -> bool:
+    """``a`` starts before ``b`` in document order (an ancestor precedes its descendants)."""
+    return _path(a) < _path(b)
+
+
+# Text allowed before the lead inside the body container (dateline, notice, photo credit).
+_LEAD_SLACK = 160
+
+
+def _leads(root: HtmlElement, el: HtmlElement) -> bool:
+    """``el`` opens ``root``: the root's children before the one holding it carry only short
+    text (no body paragraph), and ``el`` opens that child."""
+    top = el
+    while top.getparent() is not None and top.getparent() is not root:
+        top = top.getparent()
+    if top.getparent() is not root:
+        return False
+    if top is not el and not _fold(text_of(top)).startswith(_fold(text_of(el))[:60]):
+        return False
+    before = 0
     for c in root:
-        if isinstance(c.tag, str) and text_of(c):
-            return c
-    return None
+        if c is top:
+            return True
+        if isinstance(c.tag, str):
+            before += len(text_of(c))
+            if before >= _LEAD_SLACK:
+                return False
+    return False
 
 
 def looks_like_name(text: str) -> bool:
@@ -147,10 +231,20 @@ def looks_like_name(text: str) -> bool:
         and any(w[0].isupper() for w in words)
 
 
+_UNIT = re.compile(r"^(.*?\S)\s*\(([^()\d]{2,90})\)\.?$")
+
+
 def byline_names(text: str) -> list[str]:
     """Names in a byline line, or [] when the line is not a byline."""
     raw = text.strip()
-    if len(raw) > 80 or raw.endswith((".", "?", "!", ":", "…")) and not raw.endswith(")."):
+    if len(raw) > 120 or raw.endswith((".", "?", "!", ":", "…")) and not raw.endswith(")."):
+        return []
+    # "Lò Thị Nga (Trung tâm Văn hoá – Thông tin huyện Quan Sơn)": the unit in brackets is
+    # not a name, and its dashes must not split it; the names before it decide.
+    unit = _UNIT.match(raw)
+    if unit:
+        raw = unit.group(1)
+    if len(raw) > 80:
         return []
     names = split_authors(raw)
     return names if names and all(looks_like_name(n) for n in names) else []

@@ -27,7 +27,7 @@ from lxml.html import HtmlElement
 from archive._css import select
 from archive._extract import Blocks, find_root, is_boilerplate, prune, walk
 from archive._fields import (byline_names, find_byline_authors, find_modified, find_published,
-                             find_sapo, find_section, find_tags, find_title, ld_authors)
+                             find_headline, find_sapo, find_section, find_tags, ld_authors)
 from archive._meta import canonical_url, read_meta, split_authors, text_of
 from archive.article import Article, site_of
 from archive.encoding import decode_html, mojibake_ratio, repair_mojibake
@@ -124,11 +124,12 @@ def _clean(page: bytes | str, url: str | None, content_type: str | None,
     site_names = [site, site.split(".")[0], pm.get("og:site_name") or ""]
 
     # Read what pruning would remove (headline, bylines, breadcrumbs, tags) first.
-    title = ""
+    title, headline = "", None
     if profile and profile.title:
-        el = _first(doc, profile.title)
-        title = text_of(el) if el is not None else ""
-    title = title or find_title(doc, pm, site_names)
+        headline = _first(doc, profile.title)
+        title = text_of(headline) if headline is not None else ""
+    if not title:
+        title, headline = find_headline(doc, pm, site_names)
     if not title:
         raise NotAnArticle("not-article:no-title", "page has no headline")
     if _SOFT_404.search(title) or _SOFT_404.search(pm.title_tag[:80]) and len(pm.title_tag) < 80:
@@ -163,7 +164,7 @@ def _clean(page: bytes | str, url: str | None, content_type: str | None,
         raise NotAnArticle(_no_body_reason(doc), "no article text found")
 
     sapo_el = _first(body, profile.sapo) if profile and profile.sapo else None
-    sapo_el = sapo_el if sapo_el is not None else find_sapo(body, root, pm, title)
+    sapo_el = sapo_el if sapo_el is not None else find_sapo(body, root, pm, title, headline)
     sapo = text_of(sapo_el) if sapo_el is not None else None
     if sapo_el is not None and sapo_el.getparent() is not None and sapo_el is not root:
         sapo_el.drop_tree()
