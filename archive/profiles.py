@@ -14,17 +14,23 @@ except ``drop`` and ``captions`` where all matches count)::
     drop = ["div[type=RelatedNewsBox]"]     # removed before extraction
     section = ".breadcrumb a"               # last match = most specific
     tags = ".tags a"
+
+Where profiles come from: the folder named by ``VNARCHIVE_SITES_DIR`` first (an installed
+package has no repo beside it; operators add or override sites there), then the repo's
+``corpus/sites``.  A site defined in both uses the ``VNARCHIVE_SITES_DIR`` file.
 """
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["Profile", "profile_for", "load_profiles", "SITES_DIR"]
+__all__ = ["Profile", "profile_for", "load_profiles", "sites_dirs", "SITES_DIR", "SITES_ENV"]
 
 SITES_DIR = Path(__file__).resolve().parents[1] / "corpus" / "sites"
+SITES_ENV = "VNARCHIVE_SITES_DIR"
 _KEYS = ("body", "title", "sapo", "byline", "date", "captions", "drop", "tags", "section")
 
 
@@ -74,9 +80,24 @@ def load_profiles(directory: Path = SITES_DIR) -> dict[str, Profile]:
     return found
 
 
+def sites_dirs() -> tuple[Path, ...]:
+    """Profile folders in lookup order: ``$VNARCHIVE_SITES_DIR`` (if set), then the repo's."""
+    env = os.environ.get(SITES_ENV, "").strip()
+    dirs = [Path(env).expanduser()] if env else []
+    return tuple(dict.fromkeys([*dirs, SITES_DIR]))
+
+
+@lru_cache(maxsize=4)
+def _merged(dirs: tuple[Path, ...]) -> dict[str, Profile]:
+    merged: dict[str, Profile] = {}
+    for directory in reversed(dirs):  # earlier folders override later ones
+        merged.update(load_profiles(directory))
+    return merged
+
+
 def profile_for(site: str) -> Profile | None:
     """Profile for a host (``www.`` and sub-domains fall back to the registered domain)."""
-    profiles = load_profiles()
+    profiles = _merged(sites_dirs())
     host = site.lower()
     while host:
         if host in profiles:

@@ -394,3 +394,18 @@ def test_masthead_tagline_is_not_the_lead_and_image_note_is_a_caption() -> None:
     assert list(a.paragraphs) == PARAS
     assert a.captions == ("Quang cảnh hội nghị. Ảnh: Mẫu",
                           "Người dân nhận thẻ bảo hiểm y tế. Ảnh: Mẫu")
+
+
+def test_sites_dir_env_var_comes_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from archive.profiles import SITES_DIR, profile_for, sites_dirs
+    (tmp_path / "bao-mau.vn.toml").write_text('[extract]\nbody = "div.content"\n', "utf-8")
+    (tmp_path / "vnexpress.net.toml").write_text('[extract]\nbody = "div.other"\n', "utf-8")
+    monkeypatch.delenv("VNARCHIVE_SITES_DIR", raising=False)
+    assert sites_dirs() == (SITES_DIR,) and profile_for("bao-mau.vn") is None
+    monkeypatch.setenv("VNARCHIVE_SITES_DIR", str(tmp_path))
+    assert sites_dirs() == (tmp_path, SITES_DIR)
+    assert profile_for("www.bao-mau.vn").body == ("div.content",)
+    assert profile_for("vnexpress.net").body == ("div.other",)      # overrides the repo's
+    assert profile_for("dantri.com.vn") is not None                   # repo still consulted
+    a = clean_page(_fiction_page().encode("utf-8"), "https://bao-mau.vn/x.html")
+    assert list(a.paragraphs) == PARAS and a.captions == ("Quang cảnh hội nghị. Ảnh: Mẫu",)
