@@ -4,6 +4,10 @@ Order of trust: byte-order mark, HTTP ``Content-Type`` charset, ``<meta charset>
 bytes, then detection (strict UTF-8, else windows-1258, the legacy Vietnamese code page).
 windows-1258 writes tones as combining marks, so every result is NFC-normalised.
 
+A page that is UTF-8 except for a pasted snippet in windows-1252 (curly quotes, "é") is not a
+legacy page: decoding all of it as windows-1258 would garble every Vietnamese letter, so when
+nearly all non-ASCII bytes form valid UTF-8 the stray bytes alone are read as windows-1252.
+
 A second failure mode is text that was UTF-8, got decoded as latin-1/cp1252 by some tool and
 re-encoded as UTF-8 ("Lao Äá»ng" for "Lao Động").  ``repair_mojibake`` reverses that per run
 of suspicious characters; ``mojibake_ratio`` measures what is left so callers can flag pages that
@@ -126,6 +130,41 @@ def _strict(raw: bytes, codec: str) -> str | None:
         return None
 
 
+def _stray_cp1252(err: UnicodeError) -> tuple[str, int]:
+    if not isinstance(err, UnicodeDecodeError):
+        raise err
+    bad = err.object[err.start:err.end]
+    return bad.decode("cp1252", errors="replace"), err.end
+
+
+codecs.register_error("vnarchive-stray-cp1252", _stray_cp1252)
+
+# Share of non-ASCII characters that must decode as valid UTF-8 for a page that fails strict
+# UTF-8 to count as "UTF-8 with stray legacy bytes" rather than a legacy page.  A windows-1258
+# page has almost no valid multi-byte sequences (its letters are followed by ASCII or by
+# combining-mark bytes outside the continuation range), so the two cases are far apart.
+_MOSTLY_UTF8 = 0.97
+
+
+def _utf8_with_strays(raw: bytes) -> str | None:
+    """Decode ``raw`` as UTF-8 reading invalid bytes as windows-1252, if it is mostly UTF-8."""
+    replaced = raw.decode("utf-8", errors="replace")
+    bad = replaced.count("\ufffd") - raw.count(b"\xef\xbf\xbd")
+    if not bad:
+        return None
+    non_ascii = len(replaced) - len(replaced.encode("ascii", "ignore"))
+    if (non_ascii - bad) < _MOSTLY_UTF8 * non_ascii:
+        return None
+    return raw.decode("utf-8", errors="vnarchive-stray-cp1252")
+
+
+def _legacy_or_strays(raw: bytes) -> tuple[str, str]:
+    mixed = _utf8_with_strays(raw)
+    if mixed is not None:
+        return mixed, "utf-8"
+    return raw.decode("cp1258", errors="replace"), "cp1258"
+
+
 def decode_html(raw: bytes, content_type: str | None = None) -> Decoded:
     """Decode page bytes, NFC-normalise, and repair double-encoded UTF-8 when present."""
     text: str | None = None
@@ -150,15 +189,16 @@ def decode_html(raw: bytes, content_type: str | None = None) -> Decoded:
             text = _strict(raw, declared)
             codec = declared
             if text is None and declared == "utf-8":
-                # Declared UTF-8 but isn't: the usual culprit is a legacy Vietnamese page.
-                text, codec, source = raw.decode("cp1258", errors="replace"), "cp1258", "detected"
+                # Declared UTF-8 but isn't: a legacy Vietnamese page, or stray pasted bytes.
+                text, codec = _legacy_or_strays(raw)
+                source = source if codec == "utf-8" else "detected"
             elif text is None:
                 text = raw.decode(declared, errors="replace")
         else:
             text = _strict(raw, "utf-8")
             codec = "utf-8"
             if text is None:
-                text, codec = raw.decode("cp1258", errors="replace"), "cp1258"
+                text, codec = _legacy_or_strays(raw)
     text = unicodedata.normalize("NFC", text)
     repaired = False
     if mojibake_ratio(text) > 0.02:

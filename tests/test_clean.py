@@ -409,3 +409,18 @@ def test_sites_dir_env_var_comes_first(tmp_path: Path, monkeypatch: pytest.Monke
     assert profile_for("dantri.com.vn") is not None                   # repo still consulted
     a = clean_page(_fiction_page().encode("utf-8"), "https://bao-mau.vn/x.html")
     assert list(a.paragraphs) == PARAS and a.captions == ("Quang cảnh hội nghị. Ảnh: Mẫu",)
+
+
+def test_deep_nesting_is_parsed_whole_or_refused_never_truncated() -> None:
+    # libxml2 drops everything below depth 256 by default; old CMSs leave wrappers unclosed.
+    paras = "".join(f"<p>{p}</p>" for p in PARAS if len(p) >= 30)
+    def page(depth: int) -> bytes:
+        return ("<html><head><title>Mẫu Sơn giảm 1.200 hộ nghèo - Báo Mẫu</title></head><body>"
+                "<h1>Mẫu Sơn giảm 1.200 hộ nghèo</h1>" + "<div>" * depth + paras
+                + "</div>" * depth + "</body></html>").encode("utf-8")
+    for depth in (300, 1500):
+        a = clean_page(page(depth), "https://bao-mau.vn/x.html")
+        assert list(a.paragraphs) == [p for p in PARAS if len(p) >= 30]
+    with pytest.raises(CleanError) as err:
+        clean_page(page(3000), "https://bao-mau.vn/x.html")
+    assert err.value.reason == "error:too-complex"

@@ -136,3 +136,22 @@ def test_shared_1258_page_matches_utf8_text() -> None:
     assert legacy.encoding == "cp1258" and utf8.encoding == "utf-8"
     title = re.compile(r"<title>([^<]*)")
     assert title.search(legacy.text).group(1) == title.search(utf8.text).group(1)
+
+
+@pytest.mark.parametrize("declared", [True, False], ids=["meta-utf8", "undeclared"])
+def test_stray_windows_1252_bytes_in_a_utf8_page(declared: bool) -> None:
+    """A pasted snippet in windows-1252 must not turn the whole page into windows-1258."""
+    snippet = " “Café” – Nguyễn Văn Mẫu".encode("cp1252", errors="ignore")
+    body = f"<p>{SENTENCE}</p>".encode("utf-8") * 40 + b"<p>" + snippet + b"</p>"
+    head = b'<meta charset="utf-8">' if declared else b""
+    d = decode_html(b"<html><head>" + head + b"</head><body>" + body + b"</body></html>")
+    assert d.encoding == "utf-8" and d.garbled == 0.0
+    assert d.text.count(SENTENCE) == 40 and "“Café” – Nguy" in d.text
+
+
+def test_shared_1258_page_undeclared_stays_windows_1258() -> None:
+    raw = shared("thtg.vn", "giam-ngheo-cai-lay-tan-tru.windows-1258.html").read_bytes()
+    stripped = re.sub(rb"<meta[^>]+charset[^>]*>", b"", raw, flags=re.I)
+    assert decode_html(stripped).encoding == "cp1258"
+    utf8 = shared("thtg.vn", "giam-ngheo-cai-lay-tan-tru.html").read_bytes()
+    assert clean_page(stripped).paragraphs == clean_page(utf8).paragraphs
