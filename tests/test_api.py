@@ -101,3 +101,119 @@ def test_security_headers_on_api(client):
     r = client.get("/api/stats")
     assert r.headers["X-Content-Type-Options"] == "nosniff"
     assert "Access-Control-Allow-Origin" not in r.headers
+
+
+# -- added with issue 6: export, errors, CORS, OpenAPI route --------------------------------
+import csv
+import io
+
+from web import create_app
+
+
+def test_province_2025_filter_and_fields(client):
+    res = client.get("/api/search", query_string={"q": "giảm nghèo"}).get_json()
+    hit = seed_hit(res)
+    assert "provinces_2025" in hit and hit["provinces_2025"]
+    merged = hit["provinces_2025"][0]
+    res2 = client.get("/api/search", query_string={"q": "giảm nghèo",
+                                                   "province_2025": merged}).get_json()
+    assert seed_hit(res2)
+    assert all(merged in h["provinces_2025"] for h in res2["results"])
+    assert any(v["selected"] for v in res2["facets"]["province_2025"])
+
+
+def test_export_csv_is_complete_bom_and_formula_safe(client):
+    total = client.get("/api/search", query_string={"q": "giảm nghèo"}).get_json()["total"]
+    r = client.get("/api/export.csv", query_string={"q": "giảm nghèo"})
+    assert r.status_code == 200 and r.mimetype == "text/csv"
+    assert "Content-Length" not in r.headers  # streamed, not buffered
+    assert "attachment" in r.headers["Content-Disposition"]
+    body = r.get_data()
+    assert body.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert rows[0][:5] == ["id", "title", "published", "site", "url"]
+    assert len(rows) - 1 == total == int(r.headers["X-Total-Count"])
+    assert SEED_URL in {row[4] for row in rows[1:]}
+    for row in rows[1:]:
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@"))
+
+
+def test_export_limit_and_json(client):
+    r = client.get("/api/export.json", query_string={"q": "giảm nghèo", "limit": 2})
+    data = r.get_json()
+    assert r.status_code == 200 and data["exported"] == len(data["results"]) == 2
+    assert data["truncated"] == (data["total"] > 2) and data["limit"] == 2
+    assert "snippet" not in data["results"][0]
+    assert client.get("/api/export.json?limit=0").status_code == 400
+    assert client.get("/api/export.csv?limit=abc").get_json()["error"]["code"] == "bad_request"
+    big = client.get("/api/export.json", query_string={"limit": 10**9})
+    assert big.status_code == 400 and "limit" in big.get_json()["error"]["message"]
+
+
+def test_export_respects_app_cap(archive_dir):
+    small = create_app({"DATA_DIR": str(archive_dir), "TESTING": True, "EXPORT_MAX": 3})
+    data = small.test_client().get("/api/export.json").get_json()
+    assert data["exported"] == 3 and data["truncated"] is True
+
+
+def test_export_filters_and_sort_order(client):
+    data = client.get("/api/export.json", query_string={"province": "Long An",
+                                                        "sort": "oldest"}).get_json()
+    dates = [r["published"] for r in data["results"] if r["published"]]
+    assert dates == sorted(dates) and data["exported"] == data["total"] >= 1
+    assert all("Long An" in r["provinces"] for r in data["results"])
+
+
+def test_405_has_allow_header(client):
+    r = client.delete("/api/articles/1")
+    assert r.status_code == 405 and "GET" in r.headers["Allow"]
+    assert set(r.get_json()["error"]) == {"code", "message"}
+
+
+def test_no_index_is_503_json(fresh_dir):
+    fresh_dir.mkdir(parents=True)
+    empty = create_app({"DATA_DIR": str(fresh_dir), "TESTING": True}).test_client()
+    for path in ("/api/search?q=x", "/api/stats", "/api/export.csv", "/api/facets/site",
+                 "/api/suggest?q=gi"):
+        r = empty.get(path)
+        assert r.status_code == 503, path
+        assert r.get_json()["error"]["code"] == "no_index"
+
+
+def test_unexpected_error_is_500_json(archive_dir):
+    app = create_app({"DATA_DIR": str(archive_dir)})
+
+    @app.get("/api/boom")
+    def boom():
+        raise RuntimeError("kaboom")
+
+    r = app.test_client().get("/api/boom")
+    assert r.status_code == 500
+    err = r.get_json()["error"]
+    assert err["code"] == "internal_error" and "kaboom" not in err["message"]
+
+
+def test_bad_query_and_long_suggest_are_400(client):
+    r = client.get("/api/suggest", query_string={"q": "x" * 300})
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "bad_request"
+    r = client.get("/api/facets/site", query_string={"page": "x"})
+    assert r.status_code == 400
+
+
+def test_cors_off_by_default_and_configurable(archive_dir, client):
+    r = client.get("/api/stats", headers={"Origin": "https://example.org"})
+    assert "Access-Control-Allow-Origin" not in r.headers
+    app = create_app({"DATA_DIR": str(archive_dir), "TESTING": True,
+                      "CORS_ORIGINS": ["https://example.org"]})
+    c = app.test_client()
+    r = c.get("/api/stats", headers={"Origin": "https://example.org"})
+    assert r.headers["Access-Control-Allow-Origin"] == "https://example.org"
+    assert r.headers["Vary"] == "Origin"
+    pre = c.options("/api/search", headers={"Origin": "https://example.org",
+                                            "Access-Control-Request-Method": "GET"})
+    assert "GET" in pre.headers["Access-Control-Allow-Methods"]
+    other = c.get("/api/stats", headers={"Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in other.headers
+    assert "Access-Control-Allow-Origin" not in c.get(
+        "/", headers={"Origin": "https://example.org"}).headers

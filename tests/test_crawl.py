@@ -179,11 +179,14 @@ def test_revisit_uses_conditional_get(full):
 
 
 def test_page_cap_then_resume(tmp_path):
-    with CrawlSite() as site:
+    with CrawlSite(Site(faults=False)) as site:
         prof = {"lan": profile_for(site)}
-        first = crawl(["lan"], tmp_path, fast_settings(delay=0.01, max_pages=6), profiles=prof)
+        ticks: list[dict] = []
+        first = crawl(["lan"], tmp_path, fast_settings(delay=0.01, max_pages=6), profiles=prof,
+                      progress=ticks.append)
         pages = [e for e in site.site.log if e.path != "/robots.txt"]
         assert first.fetched == len(pages) == 6 and first.queued_left > 0
+        assert ticks[-1]["fetched"] == 6 and ticks[-1]["queued"] == first.queued_left
         got = []
         crawl(["lan"], tmp_path, fast_settings(delay=0.01), profiles=prof, on_article=got.append)
         requested = [e.path for e in site.site.log]
@@ -192,7 +195,7 @@ def test_page_cap_then_resume(tmp_path):
 
 
 def test_callback_errors_are_recorded_not_raised(tmp_path):
-    with CrawlSite() as site:
+    with CrawlSite(Site(faults=False)) as site:
         def boom(page):
             if "vnexpress" in page.url:
                 raise ValueError("cleaner choked")
@@ -211,28 +214,40 @@ from archive.crawl import crawl, SiteProfile
 from crawlsite import fast_settings
 prof = SiteProfile("lan", start_urls=({base!r} + "/",), rss=({base!r} + "/rss/tin-moi.rss",),
                    article_pattern=r"/bai-viet/.+\\.html", listing_pattern=r"/chuyen-muc/")
+seen = 0
 def show(page):
+    global seen
+    seen += 1
     print("ARTICLE", page.url, flush=True)
-crawl(["lan"], Path({data!r}), fast_settings(delay={delay}), profiles={{"lan": prof}}, on_article=show)
-print("DONE", flush=True)
+    if {self_kill} and seen == 6:
+        # the worst moment: WARC record flushed, database not yet told
+        os.kill(os.getpid(), signal.SIGKILL)
+report = crawl(["lan"], Path({data!r}), fast_settings(delay={delay}), profiles={{"lan": prof}}, on_article=show)
+print("DONE interrupted=%s" % report.interrupted, flush=True)
 """
 
 
-def test_kill_9_then_rerun_gives_the_same_archive(tmp_path, full):
+@pytest.mark.parametrize("how", ["kill-9 from outside", "kill-9 inside on_article", "Ctrl-C"])
+def test_stopped_then_rerun_gives_the_same_archive(tmp_path, full, how):
     reference = article_paths(warc_pages(full[3]))
     with CrawlSite() as site:
-        code = _CHILD.format(root=str(ROOT), tests=str(ROOT / "tests"), base=site.url(""),
-                             data=str(tmp_path), delay=DELAY)
+        code = "import os, signal\n" + _CHILD.format(
+            root=str(ROOT), tests=str(ROOT / "tests"), base=site.url(""), data=str(tmp_path),
+            delay=DELAY, self_kill=how == "kill-9 inside on_article")
         child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
         seen = 0
         assert child.stdout is not None
         for line in child.stdout:
             seen += line.startswith("ARTICLE")
-            if seen == 6:
-                os.kill(child.pid, signal.SIGKILL)
+            if seen == 6 and how != "kill-9 inside on_article":
+                os.kill(child.pid, signal.SIGKILL if how.startswith("kill") else signal.SIGINT)
                 break
+        rest = child.stdout.read()
         child.wait()
-        assert child.returncode == -signal.SIGKILL
+        if how == "Ctrl-C":
+            assert child.returncode == 0 and "DONE interrupted=True" in rest
+        else:
+            assert child.returncode == -signal.SIGKILL
         killed_at = len(site.site.log)
         report = crawl(["lan"], tmp_path, fast_settings(delay=DELAY), profiles={"lan": profile_for(site)})
         assert not report.interrupted
@@ -245,7 +260,7 @@ def test_kill_9_then_rerun_gives_the_same_archive(tmp_path, full):
 
 
 def test_plain_url_without_profile_uses_article_heuristic(tmp_path):
-    with CrawlSite(Site(base_tag=True)) as site:
+    with CrawlSite(Site(base_tag=True, faults=False)) as site:
         got = []
         report = crawl([site.url("/")], tmp_path, fast_settings(delay=0.01), on_article=got.append)
         paths = {urlsplit(p.url).path for p in got}
@@ -285,3 +300,11 @@ def test_load_site_profiles(tmp_path):
     p = profiles["baomau"]
     assert p.allowed_hosts == ("baomau.vn",) and p.rss == ("https://baomau.vn/rss/thoi-su.rss",)
     assert p.article_pattern == r"-\d{6,}\.htm$"
+
+
+def test_unavailable_robots_txt_means_hands_off(tmp_path):
+    with CrawlSite(Site(robots_status=503)) as site:
+        report = crawl(["lan"], tmp_path, fast_settings(delay=0.01), profiles={"lan": profile_for(site)})
+        assert [e.path for e in site.site.log] == ["/robots.txt"]
+        assert report.errors == [(site.url("/robots.txt"), "robots_unavailable:http_503")]
+        assert report.queued_left == 2  # start page and feed wait for a later run

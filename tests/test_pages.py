@@ -41,3 +41,151 @@ def test_security_headers_on_pages(client):
     r = client.get("/")
     assert "default-src 'self'" in r.headers["Content-Security-Policy"]
     assert r.headers["Referrer-Policy"] == "no-referrer"
+
+
+# -- added with issue 6 ---------------------------------------------------------------------
+import re
+from html import unescape
+
+from web import create_app
+
+
+def page(client, **qs):
+    r = client.get("/", query_string=qs)
+    return r, r.get_data(as_text=True)
+
+
+def test_facets_are_checkboxes_in_a_get_form(client):
+    r, html = page(client, q="giảm nghèo", province="Long An")
+    assert '<form id="sf"' in html and 'method="get"' in html
+    assert re.search(r'<input type="checkbox" name="province" value="Long An" checked>', html)
+    assert re.search(r'<input type="checkbox" name="official" value="[^"]+">', html)
+    assert 'type="submit"' in html and "Áp dụng bộ lọc" in html
+    assert "Xóa tất cả bộ lọc" in html and 'href="?q=gi' in html
+
+
+def test_province_mode_toggle(client):
+    _, html = page(client, q="giảm nghèo")
+    assert 'name="province" value=' in html and 'name="province_2025" value=' not in html
+    assert "theo địa giới từ 1/7/2025" in html
+    _, html = page(client, q="giảm nghèo", pmode="2025")
+    assert 'name="province_2025" value=' in html and 'name="province" value=' not in html
+    # a filter of the hidden mode survives as a hidden field
+    _, html = page(client, q="giảm nghèo", pmode="2025", province="Long An")
+    assert '<input type="hidden" name="province" value="Long An">' in html
+
+
+def test_only_mark_survives_in_snippets(client):
+    _, html = page(client, q="giảm nghèo")
+    snippets = re.findall(r'<p class="snippet">(.*?)</p>', html, re.S)
+    assert snippets and any("<mark>" in s for s in snippets)
+    for s in snippets:
+        assert not re.search(r"<(?!/?mark>)", s), s[:200]
+
+
+def test_query_is_escaped_everywhere(client):
+    evil = '"><script>alert(1)</script>'
+    _, html = page(client, q=evil)
+    assert "<script>alert(1)" not in html and "&lt;script&gt;" in html
+
+
+def test_timeline_svg_links_filter_to_a_month(client):
+    _, html = page(client, q="giảm nghèo")
+    svg = re.search(r'<svg class="timeline".*?</svg>', html, re.S).group(0)
+    assert re.search(r'<title id="tl-title">Số bài theo', svg)
+    links = re.findall(r'<a href="([^"]+)" aria-label="(\d\d/\d{4}): (\d+) bài">', svg)
+    assert links and sum(int(n) for _, _, n in links) == int(
+        re.search(r"<strong>(\d+)</strong> kết quả", html).group(1))
+    href, label, count = next(x for x in links if int(x[2]) > 0)
+    href = unescape(href)
+    mm, yyyy = label.split("/")
+    assert f"from={yyyy}-{mm}-01" in href and f"to={yyyy}-{mm}-" in href
+    r, filtered = page(client, **dict(re.findall(r"([^?&=]+)=([^&]*)",
+                                                 href.replace("+", " "))))
+    assert f"<strong>{count}</strong> kết quả" in filtered
+
+
+def test_pagination_keeps_filters(client):
+    _, html = page(client, province="Long An", per_page=1)
+    nxt = unescape(re.search(r'<a rel="next" href="([^"]+)"', html).group(1))
+    assert "province=Long+An" in nxt and "page=2" in nxt and "per_page=1" in nxt
+    r, html2 = page(client, province="Long An", per_page=1, page=2)
+    assert r.status_code == 200 and 'aria-current="page">2<' in html2
+
+
+def test_suggestion_fallback_and_empty_state(client):
+    _, html = page(client, q="giam ngheo")
+    assert "Có phải bạn muốn tìm:" in html and 'id="suggestion"' in html
+    _, html = page(client, q="zzqxy wvvkk")
+    assert "Không tìm thấy bài nào" in html and "Ví dụ:" in html
+    _, html = page(client, q="giảm nghèo zzqxy")
+    assert "đang hiển thị các bài chứa một số từ" in html
+
+
+def test_sort_and_date_inputs(client):
+    _, html = page(client, q="giảm nghèo", sort="oldest", **{"from": "2020-01-01"})
+    assert '<option value="oldest" selected>' in html
+    assert 'name="from" type="date" value="2020-01-01"' in html
+    dates = re.findall(r'<time datetime="([^"]+)"', html)
+    assert dates == sorted(dates) and all(d >= "2020-01-01" for d in dates)
+
+
+def test_export_links_carry_filters_not_paging(client):
+    _, html = page(client, q="giảm nghèo", province="Long An", page=1, per_page=5)
+    link = unescape(re.search(r'href="(/api/export\.csv\?[^"]*)"', html).group(1))
+    assert "province=Long+An" in link and "page=" not in link
+    assert client.get(link).status_code == 200
+
+
+def test_facet_more_page(client):
+    _, html = page(client, q="")
+    m = re.search(r'href="(/facets/(\w+)[^"]*)"', html)
+    more, name = unescape(m.group(1)), m.group(2)
+    r = client.get(more)
+    body = r.get_data(as_text=True)
+    full = client.get(f"/api/facets/{name}").get_json()["values"]
+    shown = re.findall(rf'type="checkbox" name="{name}"', html)
+    assert r.status_code == 200 and len(re.findall(rf'type="checkbox" name="{name}"', body)) == \
+        len(full) >= len(shown)
+    assert client.get("/facets/colour").status_code == 404
+    assert client.get("/facets/site?page=x").status_code == 400
+
+
+def test_article_page_entities_and_original_link(client):
+    res = client.get("/api/search", query_string={"q": "giảm nghèo"}).get_json()
+    aid = next(h["id"] for h in res["results"] if h["url"] == SEED_URL)
+    html = client.get(f"/articles/{aid}").get_data(as_text=True)
+    assert f'href="{SEED_URL}"' in html and 'rel="noopener noreferrer nofollow"' in html
+    assert 'href="/?province=Long+An"' in html
+    assert "Cũng được đăng trên" not in html or "/articles/" in html
+    assert re.search(r'<a href="/articles/\d+/raw"', html)
+
+
+def test_page_errors(client, fresh_dir):
+    assert client.get("/?sort=best").status_code == 400
+    assert client.post("/").status_code == 405
+    r = client.get("/no/such/page")
+    assert r.status_code == 404 and 'lang="vi"' in r.get_data(as_text=True)
+    assert client.get("/articles/987654/raw").status_code == 404
+    fresh_dir.mkdir(parents=True)
+    empty = create_app({"DATA_DIR": str(fresh_dir), "TESTING": True}).test_client()
+    r = empty.get("/")
+    assert r.status_code == 503 and "vnarchive ingest" in r.get_data(as_text=True)
+
+
+def test_page_500_is_html(archive_dir):
+    app = create_app({"DATA_DIR": str(archive_dir)})
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("kaboom")
+
+    r = app.test_client().get("/boom")
+    assert r.status_code == 500 and "kaboom" not in r.get_data(as_text=True)
+
+
+def test_static_script_and_no_external_resources(client):
+    _, html = page(client, q="giảm nghèo")
+    assert not re.search(r'(src|href)="(https?:)?//', html.split("<main")[0])
+    assert client.get("/static/app.js").status_code == 200
+    assert "<script>" not in html and "style=" not in html  # CSP forbids inline code
