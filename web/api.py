@@ -5,6 +5,8 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from indexer import ArchiveSearcher, IndexMissing, SearchError
+from web import export as _export
+from web.openapi import spec
 from web.params import request_from_args
 
 __all__ = ["bp", "error"]
@@ -67,7 +69,27 @@ def stats():
     return jsonify(searcher().stats())
 
 
+@bp.get("/export.csv")
+def export_csv():
+    """Every match (up to EXPORT_MAX, or ?limit=) as a streamed, formula-safe CSV."""
+    return _export.export_csv(searcher(), request.args)
+
+
+@bp.get("/export.json")
+def export_json():
+    """Every match (up to EXPORT_MAX, or ?limit=) as one streamed JSON document."""
+    return _export.export_json(searcher(), request.args)
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(spec(int(current_app.config.get("EXPORT_MAX", 10000))))
+
+
 def handle_http_error(exc: HTTPException):
     """App-wide: JSON errors for /api paths (unknown routes, wrong methods, ...)."""
     code = (exc.name or "error").lower().replace(" ", "_")
-    return error(exc.code or 500, code, exc.description or exc.name)
+    response, status = error(exc.code or 500, code, exc.description or exc.name)
+    if getattr(exc, "valid_methods", None):  # a 405 says what is allowed
+        response.headers["Allow"] = ", ".join(exc.valid_methods)
+    return response, status

@@ -1,4 +1,7 @@
-"""Security headers on every response, and opt-in CORS for the API."""
+"""Security headers on every response, and opt-in CORS for the API.
+
+CORS is off by default; ``app.config["CORS_ORIGINS"]`` lists allowed origins
+(``["*"]`` allows any).  Only /api/ responses ever carry CORS headers."""
 from __future__ import annotations
 
 from flask import Flask, Response, request
@@ -25,4 +28,9 @@ def install(app: Flask) -> None:
         if request.path.startswith("/api/") and origin and ("*" in origins or origin in origins):
             response.headers["Access-Control-Allow-Origin"] = "*" if "*" in origins else origin
             response.headers["Vary"] = "Origin"
+            response.headers["Access-Control-Expose-Headers"] = \
+                "X-Total-Count, X-Export-Limit, X-Export-Truncated, Content-Disposition"
+            if request.method == "OPTIONS":  # preflight: read-only API
+                response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+                response.headers["Access-Control-Max-Age"] = "600"
         return response
