@@ -74,6 +74,10 @@ class _Crawler:
     def add_target(self, target: str, profiles: Mapping[str, SiteProfile]) -> None:
         prof = profiles.get(target)
         if prof is None:
+            if "://" not in target and "." not in target:
+                log.error("no site profile named %r", target)
+                self.report.errors.append((target, "unknown_profile"))
+                return
             url = target if "://" in target else f"https://{target.strip('/')}/"
             prof = SiteProfile(name=target, start_urls=(url,))
         hosts = set(prof.allowed_hosts) | {urlsplit(u).netloc for u in prof.start_urls}
@@ -172,8 +176,9 @@ class _Crawler:
                         extra["If-Modified-Since"] = row["last_modified"]
                 accept = HTML_TYPES if row["kind"] in ("article", "listing", "page") else HTML_TYPES + XML_TYPES
                 self.frontier.mark_inflight(row["id"])
-                fut = pool.submit(_fetch_task, row["url"], self.agent, self.s.timeout,
-                                  self.s.max_page_bytes, extra, accept)
+                # Sitemaps may be 50 MB by their protocol; pages are held to the page limit.
+                limit = max(self.s.max_page_bytes, 50 << 20) if row["kind"] == "sitemap" else self.s.max_page_bytes
+                fut = pool.submit(_fetch_task, row["url"], self.agent, self.s.timeout, limit, extra, accept)
                 self.futures[fut] = ("page", dict(row))
                 h.inflight += 1
                 h.next_allowed = now + h.delay
@@ -189,8 +194,7 @@ class _Crawler:
             self.set_robots(origin, cached["status"], cached["body"], fresh=False)
             return True
         self.robots_pending.add(origin)
-        fut = pool.submit(_fetch_task, origin + "/robots.txt", self.agent, self.s.timeout,
-                          512 * 1024, {}, None)
+        fut = pool.submit(_robots_task, origin, self.agent, self.s.timeout)
         self.futures[fut] = ("robots", origin)
         h.inflight += 1
         h.next_allowed = now + h.delay
@@ -437,6 +441,18 @@ class _Crawler:
         self.frontier.close()
 
 
+def _robots_task(origin: str, agent: str, timeout: float) -> Response | FetchError:
+    """robots.txt, following up to five redirects as RFC 9309 asks (http→https is common)."""
+    url = origin + "/robots.txt"
+    for _ in range(6):
+        result = _fetch_task(url, agent, timeout, 512 * 1024, {}, None)
+        if not (isinstance(result, Response) and result.status in _REDIRECT_STATUS
+                and result.headers.get("location")):
+            return result
+        url = canonical_url(result.headers["location"], base=url) or url
+    return FetchError("robots_redirects")
+
+
 def _fetch_task(url: str, agent: str, timeout: float, max_bytes: int, extra: dict,
                 accept: tuple[str, ...] | None) -> Response | FetchError:
     try:
@@ -461,7 +477,8 @@ def crawl(targets: Sequence[str], data_dir: Path, settings: CrawlSettings | None
     settings = settings or CrawlSettings()
     data_dir = Path(data_dir)
     if profiles is None:
-        profiles = load_site_profiles(settings.profiles_dir) if settings.profiles_dir else {}
+        directory = settings.profiles_dir or Path(__file__).resolve().parents[1] / "corpus" / "sites"
+        profiles = load_site_profiles(directory) if directory.is_dir() else {}
     c = _Crawler(data_dir, settings, on_article, progress)
     c.frontier.requeue_for_revisit(_REVISIT_KINDS, time.time() - settings.revisit_after)
     if settings.retry_failed:

@@ -81,7 +81,7 @@ class CrawlSettings:
     revisit_after: float = 3600.0        # re-poll start pages, listings, feeds after this
     robots_ttl: float = 86400.0
     retry_failed: bool = False           # give pages that failed in earlier runs another go
-    profiles_dir: Path | None = None
+    profiles_dir: Path | None = None     # default: corpus/sites of this checkout
 
     def agent(self) -> str:
         return self.user_agent or f"vnarchive/0.1 (+{self.contact_url})"

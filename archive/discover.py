@@ -20,6 +20,7 @@ from .fetch import charset_of
 
 __all__ = ["decode_html", "parse_html", "PageLinks", "parse_sitemap", "parse_feed", "is_feed", "is_sitemap"]
 
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
 _ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle",
                   "blogposting", "opinionnewsarticle", "backgroundnewsarticle", "reviewnewsarticle"}
@@ -57,7 +58,8 @@ class PageLinks:
 
 
 def parse_html(body: bytes, content_type: str, base_url: str) -> PageLinks:
-    text = decode_html(body, content_type)
+    # lxml refuses text that still declares a byte encoding (XHTML's <?xml ...?>)
+    text = _XML_DECL.sub("", decode_html(body, content_type), count=1)
     out = PageLinks()
     try:
         doc = lxml.html.document_fromstring(text, base_url=base_url)

@@ -78,7 +78,7 @@ class Robots:
             if groups and key in ("allow", "disallow", "crawl-delay"):
                 lines.append((key, value))
         # Our group is every group naming our token (merged), else every "*" group.
-        chosen = [g for g in groups if any(a != "*" and (a == token or a in token) for a in g[0])]
+        chosen = [g for g in groups if any(a != "*" and agent_token(a) == token for a in g[0])]
         if not chosen:
             chosen = [g for g in groups if "*" in g[0]]
         robots = cls(sitemaps=sitemaps)

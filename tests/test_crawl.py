@@ -308,3 +308,25 @@ def test_unavailable_robots_txt_means_hands_off(tmp_path):
         assert [e.path for e in site.site.log] == ["/robots.txt"]
         assert report.errors == [(site.url("/robots.txt"), "robots_unavailable:http_503")]
         assert report.queued_left == 2  # start page and feed wait for a later run
+
+
+def test_discovery_parsers():
+    from archive.discover import parse_feed, parse_html, parse_sitemap
+    xhtml = ('<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml"><head>'
+             '<link rel="canonical" href="/tin/a.htm"/></head><body><a href="b.htm">Bão số 3</a>'
+             '<a href="/anh.jpg">ảnh</a><a rel="nofollow" href="/dang-nhap">x</a></body></html>').encode()
+    page = parse_html(xhtml, "application/xhtml+xml", "https://bao.vn/tin/")
+    assert page.links == ["https://bao.vn/tin/b.htm"] and page.canonical == "https://bao.vn/tin/a.htm"
+    atom = (b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><link rel="alternate" '
+            b'href="https://bao.vn/a.htm"/></entry><entry><link href="https://bao.vn/b.htm"/></entry></feed>')
+    assert parse_feed(atom) == ["https://bao.vn/a.htm", "https://bao.vn/b.htm"]
+    import gzip
+    index = gzip.compress(b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap>'
+                          b'<loc> https://bao.vn/sm-2026-03.xml </loc></sitemap></sitemapindex>')
+    assert parse_sitemap(index) == ([], ["https://bao.vn/sm-2026-03.xml"])
+
+
+def test_robots_group_token_is_exact():
+    text = "User-agent: vn\nDisallow: /\n\nUser-agent: *\nDisallow: /rieng/\n"
+    r = Robots.parse(text, "vnarchive/0.1")
+    assert r.allowed("/tin/a.htm") and not r.allowed("/rieng/x")
