@@ -330,3 +330,21 @@ def test_robots_group_token_is_exact():
     text = "User-agent: vn\nDisallow: /\n\nUser-agent: *\nDisallow: /rieng/\n"
     r = Robots.parse(text, "vnarchive/0.1")
     assert r.allowed("/tin/a.htm") and not r.allowed("/rieng/x")
+
+
+def test_site_profiles_classify_the_corpus_urls():
+    """The [crawl] tables of corpus/sites agree with what ../shared says each page is."""
+    import re
+    profiles = load_site_profiles(ROOT / "corpus" / "sites")
+    rows = [line.split("\t") for line in (HTML / "MANIFEST.tsv").read_text(encoding="utf-8").splitlines()[1:]]
+    checked = 0
+    for path, kind, url, *_ in rows:
+        prof = profiles.get(path.split("/")[0])
+        if prof is None or not prof.article_pattern:
+            continue
+        is_article = bool(re.search(prof.article_pattern, canonical_url(url)))
+        assert is_article == (kind == "article"), (path, url)
+        checked += 1
+        if kind == "listing" and prof.listing_pattern:
+            assert re.search(prof.listing_pattern, canonical_url(url)), url
+    assert checked >= 15
