@@ -120,10 +120,10 @@ class _Crawler:
         if kind is None:
             kind = self.classify(url)
         if kind is None or not self.in_scope(url):
-            self.report.skip("offsite" if not self.in_scope(url) else "out_of_pattern")
+            self.report.ignore("offsite" if not self.in_scope(url) else "out_of_pattern")
             return
         if self.s.max_depth is not None and kind not in ("sitemap", "feed", "article") and depth > self.s.max_depth:
-            self.report.skip("too_deep")
+            self.report.ignore("too_deep")
             return
         if self.frontier.add(url, kind, depth, **kw):
             self.work.add(politeness_key(url))
@@ -280,8 +280,8 @@ class _Crawler:
             self.frontier.update(row["id"], state="failed", reason=reason, fetched_at=now)
         self.report.errors.append((row.get("via") or row["url"], reason))
 
-    def write_warc(self, resp: Response, requested: str | None) -> tuple[str, int, int]:
-        name, offset, size = self.warc.write(resp, requested)
+    def write_warc(self, resp: Response, requested: str | None, role: str | None = None) -> tuple[str, int, int]:
+        name, offset, size = self.warc.write(resp, requested, role)
         self.report.archived += 1
         return name, offset, size
 
@@ -314,17 +314,17 @@ class _Crawler:
                 self.frontier.update(row["id"], state="failed", reason=f"http_{status}", **done)
             self.report.errors.append((requested, f"http_{status}"))
             return
-        name, offset, size = self.write_warc(resp, requested)
-        done.update(state="done", archived=1, warc_file=name, warc_offset=offset,
-                    etag=resp.headers.get("etag"), last_modified=resp.headers.get("last-modified"))
         ctype = media_type(resp.headers.get("content-type", ""))
         links: list[tuple[str, str | None]] = []
         xml = row["kind"] in ("sitemap", "feed") or ctype not in HTML_TYPES
+        role, is_article = row["kind"], False
         if xml and is_sitemap(resp.body):
             pages, children = parse_sitemap(resp.body)
             links = [(u, "sitemap") for u in children] + [(u, None) for u in pages]
+            role = "sitemap"
         elif xml and is_feed(resp.body):
             links = [(u, None) for u in parse_feed(resp.body)]
+            role = "feed"
         elif ctype in HTML_TYPES:
             page = parse_html(resp.body, resp.headers.get("content-type", ""), resp.url)
             links = [(u, None) for u in page.links] + [(u, "feed") for u in page.feeds]
@@ -339,8 +339,12 @@ class _Crawler:
                 elif known is not None and known["state"] == "queued":
                     with self.frontier.tx():
                         self.frontier.update(known["id"], state="skipped", reason="duplicate_canonical")
-            if is_article and self.on_article is not None:
-                self.call_back(row, resp, requested)
+            role = "article" if is_article else "listing"
+        name, offset, size = self.write_warc(resp, requested, role)
+        done.update(state="done", archived=1, warc_file=name, warc_offset=offset,
+                    etag=resp.headers.get("etag"), last_modified=resp.headers.get("last-modified"))
+        if is_article and self.on_article is not None:
+            self.call_back(row, resp, requested)
         with self.frontier.tx():
             self.frontier.update(row["id"], **done)
             self.warc_committed(name, size)

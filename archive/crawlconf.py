@@ -92,7 +92,8 @@ class CrawlReport:
     fetched: int = 0                     # responses received (robots.txt not counted)
     archived: int = 0                    # responses written to WARC
     articles: int = 0                    # pages handed to on_article
-    skipped: dict[str, int] = field(default_factory=dict)
+    skipped: dict[str, int] = field(default_factory=dict)          # urls not fetched or not kept, by reason
+    ignored_links: dict[str, int] = field(default_factory=dict)    # links never queued (offsite, ...)
     errors: list[tuple[str, str]] = field(default_factory=list)
     retried: int = 0
     bytes: int = 0
@@ -107,6 +108,9 @@ class CrawlReport:
 
     def skip(self, reason: str, n: int = 1) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + n
+
+    def ignore(self, reason: str) -> None:
+        self.ignored_links[reason] = self.ignored_links.get(reason, 0) + 1
 
 
 @dataclass

@@ -26,6 +26,8 @@ __all__ = ["WarcStore", "iter_warc_pages", "trim_warc", "page_headers", "HTML_TY
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 REQUESTED_URI = "WARC-Vnarchive-Requested-URI"
+# What the crawler took the page for: "article", "listing", "seed", "sitemap", "feed".
+ROLE = "WARC-Vnarchive-Role"
 # http.client has already undone chunking; a record that still said "chunked" would be
 # de-chunked a second time by readers.
 _DROP = {"transfer-encoding"}
@@ -73,7 +75,8 @@ class WarcStore:
         if self.on_open:
             self.on_open(self.name, self.fh.tell())
 
-    def write(self, resp: Response, requested: str | None = None) -> tuple[str, int, int]:
+    def write(self, resp: Response, requested: str | None = None,
+              role: str | None = None) -> tuple[str, int, int]:
         """Write one exchange; returns (file name, record offset, file size after it), flushed."""
         if self.fh is None or self.fh.tell() >= self.max_size:
             self.close()
@@ -87,6 +90,8 @@ class WarcStore:
         warc_headers = {"WARC-Date": date}
         if requested and requested != resp.url:
             warc_headers[REQUESTED_URI] = requested
+        if role:
+            warc_headers[ROLE] = role
         record = self.writer.create_warc_record(
             resp.url, "response", payload=io.BytesIO(resp.raw_body), length=len(resp.raw_body),
             http_headers=http_headers, warc_headers_dict=warc_headers)
@@ -122,10 +127,13 @@ def trim_warc(path: Path, size: int) -> None:
             fh.truncate(size)
 
 
-def iter_warc_pages(path: Path, *, html_only: bool = True, ok_only: bool = True) -> Iterator[FetchedPage]:
+def iter_warc_pages(path: Path, *, html_only: bool = True, ok_only: bool = True,
+                    skip_listings: bool = False) -> Iterator[FetchedPage]:
     """The 200 HTML responses in a ``.warc`` / ``.warc.gz`` file (ours or anyone's), bodies
     decoded from any Content-Encoding, as :class:`FetchedPage` — what the cleaner needs to
-    re-clean.  Redirect and error records are left out unless ``ok_only`` is False."""
+    re-clean.  Redirect and error records are left out unless ``ok_only`` is False;
+    ``skip_listings`` also leaves out pages our crawler recorded as not being articles
+    (records from other tools carry no such mark and are kept)."""
     with open(path, "rb") as fh:
         for record in ArchiveIterator(fh):
             if record.rec_type != "response" or record.http_headers is None:
@@ -135,6 +143,9 @@ def iter_warc_pages(path: Path, *, html_only: bool = True, ok_only: bool = True)
                 continue
             status = int(record.http_headers.get_statuscode() or 0)
             if ok_only and status != 200:
+                continue
+            role = record.rec_headers.get_header(ROLE)
+            if skip_listings and role is not None and role != "article":
                 continue
             final = record.rec_headers.get_header("WARC-Target-URI")
             requested = record.rec_headers.get_header(REQUESTED_URI) or final

@@ -70,6 +70,11 @@ def test_callback_pages_equal_what_warc_gives_back(full):
     for page in got:
         assert from_warc[page.url] == page
         assert page.status == 200 and page.fetched.tzinfo is not None
+    # Re-cleaning from the WARC can leave out what the crawl took for listings.
+    articles_only = [p for f in sorted((data / "warc").glob("*.warc.gz"))
+                     for p in iter_warc_pages(f, skip_listings=True)]
+    assert sorted(p.url for p in articles_only) == sorted(p.url for p in got)
+    assert len(from_warc) > len(articles_only)
 
 
 def test_each_article_requested_once_and_variants_deduplicated(full):
@@ -88,6 +93,7 @@ def test_faults_skipped_or_failed_with_reasons(full):
     assert errors[u("/bai-viet/luon-cham.html")] == "timeout"
     assert errors[u("/bai-viet/vong-lap.html")] == "redirect_loop"
     assert report.skipped["content_type"] == 1 and report.skipped["too_large"] == 2
+    assert report.ignored_links["offsite"] > 0 and "offsite" not in report.skipped
     db = sqlite3.connect(data / "crawl.sqlite3")
     reason = dict(db.execute("SELECT url, reason FROM urls"))
     assert reason[u("/bai-viet/bang-gia.html")] == "content_type:application/pdf"
