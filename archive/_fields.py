@@ -163,7 +163,7 @@ def find_sapo(body: HtmlElement, root: HtmlElement | None, pm: PageMeta,
             if root is None or el is root:
                 placed = True
             elif el in inside:
-                placed = _leads(root, el)
+                placed = _leads(root, el, headline)
             else:
                 placed = _precedes(el, root)
             if placed and links < 0.3 * len(text):
@@ -199,20 +199,30 @@ def _precedes(a: HtmlElement, b: HtmlElement) -> bool:
 _LEAD_SLACK = 160
 
 
-def _leads(root: HtmlElement, el: HtmlElement) -> bool:
-    """``el`` opens ``root``: the root's children before the one holding it carry only short
-    text (no body paragraph), and ``el`` opens that child."""
-    top = el
-    while top.getparent() is not None and top.getparent() is not root:
-        top = top.getparent()
-    if top.getparent() is not root:
+def _child_of(root: HtmlElement, el: HtmlElement | None) -> HtmlElement | None:
+    """The child of ``root`` that holds ``el`` (None when ``el`` is not below ``root``)."""
+    while el is not None and el.getparent() is not root:
+        el = el.getparent()
+    return el
+
+
+def _leads(root: HtmlElement, el: HtmlElement, headline: HtmlElement | None = None) -> bool:
+    """``el`` opens ``root``: the root's children between the headline (when the root holds
+    it) and the one holding ``el`` carry only short text (no body paragraph), and ``el``
+    opens that child."""
+    top = _child_of(root, el)
+    if top is None:
         return False
     if top is not el and not _fold(text_of(top)).startswith(_fold(text_of(el))[:60]):
         return False
+    head_top = _child_of(root, headline) if headline is not None else None
     before = 0
     for c in root:
         if c is top:
             return True
+        if c is head_top:
+            before = 0  # the headline and whatever precedes it are not body text
+            continue
         if isinstance(c.tag, str):
             before += len(text_of(c))
             if before >= _LEAD_SLACK:

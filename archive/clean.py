@@ -40,6 +40,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from archive._css import select
+from archive._dates import find_visible_date
 from archive._extract import Blocks, find_root, is_boilerplate, prune, walk
 from archive._fields import (byline_names, find_byline_authors, find_modified, find_published,
                              find_headline, find_sapo, find_section, find_tags, ld_authors)
@@ -176,7 +177,6 @@ def _clean(page: bytes | str, url: str | None, content_type: str | None,
     if profile and profile.date:
         el = _first(doc, profile.date)
         if el is not None:
-            from archive._dates import find_visible_date
             published = find_visible_date(text_of(el))
     published = published or find_published(doc, pm)
 
@@ -200,7 +200,7 @@ def _clean(page: bytes | str, url: str | None, content_type: str | None,
             cap = text_of(el)
             if cap and cap not in blocks.captions:
                 blocks.captions.append(cap)
-    paragraphs, trailing = _tidy(blocks, title, sapo)
+    paragraphs, trailing = _tidy(blocks, title, sapo, published)
     authors = authors or trailing or byline_fallback
     if sum(len(p) for p in paragraphs) < MIN_BODY_CHARS:
         raise NotAnArticle(_no_body_reason(body), "too little article text")
@@ -238,14 +238,25 @@ def _key(text: str) -> str:
     return re.sub(r"\W+", " ", text.lower()).strip()
 
 
-def _tidy(blocks: Blocks, title: str, sapo: str | None) -> tuple[list[str], list[str]]:
-    """Drop repeats of title/sapo/captions; move a trailing byline out of the body."""
+# A short line before the first body paragraph that shows the publication date is the
+# article's dateline ("Thứ Hai, 9/3/2026 - 10:00 · Bởi Mẫu"), not text.
+_DATELINE_MAX = 90
+
+
+def _tidy(blocks: Blocks, title: str, sapo: str | None,
+          published: datetime | None = None) -> tuple[list[str], list[str]]:
+    """Drop repeats of title/sapo/captions and a leading dateline; move a trailing byline
+    out of the body."""
     skip = {_key(title), _key(sapo or "")} | {_key(c) for c in blocks.captions}
     out: list[str] = []
     for text in blocks.paragraphs:
         key = _key(text)
         if not key or key in skip or (out and _key(out[-1]) == key) or is_boilerplate(text):
             continue
+        if published and len(text) <= _DATELINE_MAX and all(len(p) <= _DATELINE_MAX for p in out):
+            shown = find_visible_date(text)
+            if shown and shown.date() == published.date():
+                continue
         out.append(text)
     authors: list[str] = []
     for _ in range(2):

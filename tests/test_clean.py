@@ -424,3 +424,19 @@ def test_deep_nesting_is_parsed_whole_or_refused_never_truncated() -> None:
     with pytest.raises(CleanError) as err:
         clean_page(page(3000), "https://bao-mau.vn/x.html")
     assert err.value.reason == "error:too-complex"
+
+
+def test_lead_after_a_long_headline_and_dateline_inside_the_container() -> None:
+    # Blog-style post: the text container also holds the headline and a dateline, so the
+    # lead is not its first child; neither the dateline nor the lead is body text.
+    title = ("Mẫu Sơn hoàn thành cấp thẻ bảo hiểm y tế cho toàn bộ người thuộc hộ nghèo, hộ cận "
+             "nghèo và người dân tộc thiểu số ở vùng khó khăn")
+    lead = "Tỉnh Mẫu Sơn vừa cấp xong thẻ bảo hiểm y tế cho người thuộc hộ nghèo trên địa bàn."
+    body = [p for p in PARAS if len(p) >= 30]
+    page = (f"<html><head><title>{title} | Báo Mẫu</title></head><body><div class='post'>"
+            f"<h1>{title}</h1><div class='meta'>Thứ Hai, 9/3/2026 - 10:00 · Bởi Mẫu</div>"
+            f"<div class='excerpt'>{lead}</div>" + "".join(f"<p>{p}</p>" for p in body)
+            + "</div></body></html>")
+    a = clean_page(page.encode("utf-8"), "https://bao-mau.vn/a.html")
+    assert a.title == title and a.sapo == lead and list(a.paragraphs) == body
+    assert a.published == datetime(2026, 3, 9, 10, 0, tzinfo=VN_TZ)
