@@ -97,7 +97,7 @@ def _warc(path: Path) -> Iterator[RawItem | Failure]:
         yield Failure(str(path), "unsupported-file", f"{path}: WARC support missing ({exc})")
         return
     try:
-        for number, page in enumerate(iter_warc_pages(path), 1):
+        for number, page in enumerate(iter_warc_pages(path, skip_listings=True), 1):
             yield RawItem(f"{path}#{number}", "html", page.body, page.final_url or page.url,
                           page.headers.get("content-type"), page.fetched)
     except Exception as exc:  # a corrupt WARC must not stop the other inputs

@@ -1,0 +1,44 @@
+"""`vnarchive crawl` / `reclean` / `ingest *.warc.gz` end to end against the local test site."""
+from click.testing import CliRunner
+
+from archive.store import Store
+from indexer import ArchiveSearcher, SearchRequest
+from indexer.pipeline import store_path
+from vnarchive_cli import cli
+
+from conftest import SEED_URL
+from crawlsite import CrawlSite, Site
+
+
+def articles(data_dir):
+    with Store(store_path(data_dir)) as store:
+        return {r.article.url: r.article for r in store.iter_all()}
+
+
+def test_crawl_then_search_reclean_and_reingest_from_warc(tmp_path):
+    data = tmp_path / "data"
+    with CrawlSite(Site(faults=False)) as site:
+        r = CliRunner().invoke(cli, ["crawl", site.url("/"), "--data-dir", str(data),
+                                     "--delay", "0", "--profiles", str(tmp_path / "none"),
+                                     "--contact-url", "https://example.org/test"])
+    assert r.exit_code == 0, r.output
+    assert "crawl:" in r.output and "archived to WARC" in r.output
+    crawled = articles(data)
+    assert SEED_URL in crawled and len(crawled) >= 8
+
+    s = ArchiveSearcher(data)
+    assert any(h["url"] == SEED_URL for h in s.search(SearchRequest(q="giam ngheo"))["results"])
+    s.close()
+
+    r = CliRunner().invoke(cli, ["reclean", "--data-dir", str(data)])
+    assert r.exit_code == 0, r.output
+    assert f"{len(crawled)} unchanged" in r.output and " 0 added" in r.output
+
+    warcs = sorted(str(p) for p in (data / "warc").glob("*.warc.gz"))
+    other = tmp_path / "other"
+    r = CliRunner().invoke(cli, ["ingest", *warcs, "--data-dir", str(other)])
+    assert r.exit_code == 0, r.output
+    again = articles(other)
+    assert set(again) == set(crawled)
+    assert all(again[u].replace(fetched=None) == crawled[u].replace(fetched=None)
+               for u in crawled)
