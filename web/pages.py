@@ -163,7 +163,7 @@ def _article_or_404(article_id: int) -> dict:
     return data
 
 
-@bp.get("/articles/<int:article_id>")
+@bp.get("/articles/<int(max=9223372036854775807):article_id>")
 def article_page(article_id: int):
     data = _article_or_404(article_id)
     has_raw = searcher().raw_html(article_id) is not None
@@ -172,7 +172,7 @@ def article_page(article_id: int):
     return render_template("article.html", a=data, has_raw=has_raw, duplicates=duplicates)
 
 
-@bp.get("/articles/<int:article_id>/raw")
+@bp.get("/articles/<int(max=9223372036854775807):article_id>/raw")
 def article_raw(article_id: int):
     _article_or_404(article_id)
     raw = searcher().raw_html(article_id)
