@@ -7,6 +7,7 @@ counts are printed at the end of the module (``-rA`` or ``-s`` shows them).
 """
 from __future__ import annotations
 
+import os
 import time
 from collections import Counter
 from datetime import timedelta
@@ -26,9 +27,15 @@ TRIED: Counter[str] = Counter()
 SLOWEST: dict[str, float] = {}
 MAX_SECONDS = 10.0  # per input; far above normal (ms), far below "hung"
 
-FUZZ = settings(deadline=timedelta(seconds=MAX_SECONDS), derandomize=False,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                       HealthCheck.function_scoped_fixture])
+# Examples per property; VNARCHIVE_FUZZ_SCALE=10 for a deeper (slower) run.
+SCALE = float(os.environ.get("VNARCHIVE_FUZZ_SCALE", "1"))
+
+
+def fuzz(examples: int):
+    return settings(max_examples=max(1, int(examples * SCALE)),
+                    deadline=timedelta(seconds=MAX_SECONDS),
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                           HealthCheck.function_scoped_fixture])
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -125,19 +132,19 @@ def html_trees(draw) -> str:
     return "".join(parts)
 
 
-@FUZZ
+@fuzz(120)
 @given(st.binary(max_size=4000))
 def test_cleaner_random_bytes(page: bytes) -> None:
     check_clean(page, "clean:random-bytes")
 
 
-@FUZZ
+@fuzz(60)
 @given(st.text(max_size=3000))
 def test_cleaner_random_text(page: str) -> None:
     check_clean(page, "clean:random-text")
 
 
-@FUZZ
+@fuzz(40)
 @given(html_trees(), st.sampled_from(["str", "utf-8", "utf-16", "cp1258", "latin-1"]),
        st.one_of(st.none(), _CHARSETS.map(lambda c: f"text/html; charset={c}")))
 def test_cleaner_generated_html(page: str, encoding: str, content_type: str | None) -> None:
@@ -145,7 +152,7 @@ def test_cleaner_generated_html(page: str, encoding: str, content_type: str | No
     check_clean(data, "clean:generated-html", content_type)
 
 
-@FUZZ
+@fuzz(40)
 @given(st.data())
 def test_cleaner_mutated_real_pages(data) -> None:
     """Real pages, truncated, spliced, re-encoded with a wrong charset, salted with bytes."""
@@ -208,7 +215,7 @@ def check_query(text: str, reader) -> None:
         assert hasattr(q, "matcher")
 
 
-@FUZZ
+@fuzz(200)
 @given(QUERIES)
 def test_query_parse_and_build(searcher, text: str) -> None:
     s, _cols = searcher._ensure()
@@ -226,7 +233,7 @@ def check_search(searcher, text: str, **kw) -> None:
     assert len(res["results"]) <= res["per_page"]
 
 
-@FUZZ
+@fuzz(80)
 @given(QUERIES, st.sampled_from(["relevance", "newest", "oldest"]), st.integers(1, 3))
 def test_searcher_search(searcher, text: str, sort: str, page: int) -> None:
     check_search(searcher, text, sort=sort, page=page, per_page=10)
@@ -256,7 +263,7 @@ _PARAM_NAMES = st.sampled_from(["q", "page", "per_page", "sort", "from", "to", "
                                 "unknown", "facet_limit", "format", "q[]", ""])
 
 
-@FUZZ
+@fuzz(80)
 @given(QUERIES, st.lists(st.tuples(_PARAM_NAMES, _PARAM_VALUES), max_size=6),
        st.sampled_from(["/api/search", "/api/facets/province", "/api/facets/site",
                         "/api/facets/nope", "/api/suggest", "/"]))

@@ -27,7 +27,7 @@ from indexer.pipeline import store_path
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI = [sys.executable, str(ROOT / "vnarchive_cli.py")]
-BASE_RECORDS = 250
+BASE_RECORDS = 200
 SEED = int(os.environ.get("VNARCHIVE_RELIABILITY_SEED", "20260701"))
 
 # Fictional vocabulary for small records of our own (no third-party text).
@@ -228,15 +228,15 @@ def test_reindex_survives_sigkill_at_random_moments(work_dir: Path) -> None:
 
 def test_ingest_killed_mid_run_loses_at_most_one_batch_and_rerun_restores(
         work_dir: Path, tmp_path: Path) -> None:
-    batch, extra = 20, 240
+    batch, extra = 10, 120
     src = write_jsonl(tmp_path / "more.jsonl", make_records(extra, start=10_000, marker="kx"))
     base = store_ids(work_dir)
     rng = random.Random(SEED + 1)
     for attempt in range(2):
+        target = len(store_ids(work_dir)) + batch  # at least one more batch must commit
         proc = start_cli("ingest", str(src), "--data-dir", str(work_dir), "--workers", "1",
                          "--batch", str(batch))
         deadline = time.monotonic() + 60
-        target = len(base) + batch * (attempt + 1)
         while len(store_ids(work_dir)) < target:  # let at least one new batch commit
             assert proc.poll() is None, f"ingest ended before the kill: {proc.stderr.read()}"
             assert time.monotonic() < deadline
@@ -275,15 +275,15 @@ def test_searches_keep_working_during_ingest_and_reindex(work_dir: Path,
                                                          tmp_path: Path) -> None:
     from web import create_app
 
-    extra = 120
+    extra = 60
     src = write_jsonl(tmp_path / "more.jsonl", make_records(extra, start=20_000, marker="qzv"))
     searcher = ArchiveSearcher(work_dir, refresh_interval=0.1)
     client = create_app({"DATA_DIR": str(work_dir), "TESTING": True}).test_client()
     errors: list[str] = []
-    totals: list[int] = []
+    seen: list[list[int]] = [[], []]  # per thread: documents visible, in order
     stop = threading.Event()
 
-    def hammer() -> None:
+    def hammer(totals: list[int]) -> None:
         queries = ["giảm nghèo", "giam ngheo", '"nông thôn"', "thuỷ lợi -lúa", "nước*", ""]
         i = 0
         while not stop.is_set():
@@ -298,29 +298,31 @@ def test_searches_keep_working_during_ingest_and_reindex(work_dir: Path,
                     errors.append(f"/api/search {q!r}: {r.status_code} {r.get_data(True)[:200]}")
                 if client.get("/", query_string={"q": q}).status_code != 200:
                     errors.append(f"/ {q!r}: page failed")
+                time.sleep(0.01)  # leave the writers some CPU on a small machine
             except Exception as exc:  # any exception while the writers run is a failure
                 errors.append(f"{q!r}: {type(exc).__name__}: {exc}")
 
-    threads = [threading.Thread(target=hammer) for _ in range(2)]
+    threads = [threading.Thread(target=hammer, args=(t,)) for t in seen]
     for t in threads:
         t.start()
     try:
         ingest = run_cli("ingest", str(src), "--data-dir", str(work_dir), "--workers", "1",
                          "--batch", "15")
         reindex = run_cli("reindex", "--data-dir", str(work_dir))
-        reindex2 = run_cli("reindex", "--data-dir", str(work_dir))
     finally:
         time.sleep(0.3)
         stop.set()
         for t in threads:
             t.join(timeout=30)
     assert ingest.returncode == 0, ingest.stderr
-    assert reindex.returncode == 0 and reindex2.returncode == 0, reindex.stderr + reindex2.stderr
+    assert reindex.returncode == 0, reindex.stderr
     assert not errors, errors[:5]
-    assert len(totals) > 20, "too few searches ran during the writes"
-    assert all(b >= a for a, b in zip(totals, totals[1:])), \
-        "a search saw fewer documents than before: a partial index was served"
-    assert totals[-1] == BASE_RECORDS + extra, "searcher stayed stale after the writes"
+    for totals in seen:
+        assert len(totals) > 10, "too few searches ran during the writes"
+        assert all(b >= a for a, b in zip(totals, totals[1:])), \
+            "a search saw fewer documents than before: a partial index was served"
+        assert totals[-1] == BASE_RECORDS + extra, "searcher stayed stale after the writes"
+    assert len(set(seen[0])) > 2, "no intermediate ingest commit was seen by the searcher"
     assert searcher.search(SearchRequest(q="qzv"))["total"] == extra
     searcher.close()
 
@@ -337,13 +339,15 @@ def test_second_writer_gets_a_clear_error(work_dir: Path, tmp_path: Path) -> Non
             ingest_paths([src], work_dir, workers=1)
     assert_healthy(work_dir)
     # The lock is free again: the same ingest now goes through.
-    done = run_cli("ingest", str(src), "--data-dir", str(work_dir), "--workers", "1")
-    assert done.returncode == 0, done.stderr
+    assert ingest_paths([src], work_dir, workers=1).added == 2
 
 
 def test_two_real_writers_one_fails_cleanly(work_dir: Path, tmp_path: Path) -> None:
-    src = write_jsonl(tmp_path / "more.jsonl", make_records(150, start=40_000))
-    first = start_cli("ingest", str(src), "--data-dir", str(work_dir), "--workers", "1")
+    base = store_ids(work_dir)
+    src = write_jsonl(tmp_path / "more.jsonl", make_records(300, start=40_000))
+    # One commit at the very end, so killing it afterwards must leave the archive as it was.
+    first = start_cli("ingest", str(src), "--data-dir", str(work_dir), "--workers", "1",
+                      "--batch", "1000")
     try:
         deadline = time.monotonic() + 30
         lock = work_dir / "write.lock"
@@ -354,8 +358,6 @@ def test_two_real_writers_one_fails_cleanly(work_dir: Path, tmp_path: Path) -> N
         assert first.poll() is None, "first writer ended too soon for the test to mean much"
         assert second.returncode == 1
         assert "another ingest" in second.stderr and "Traceback" not in second.stderr
-        assert first.wait(timeout=120) == 0, first.stderr.read()
     finally:
-        if first.poll() is None:
-            kill_group(first)
-    assert_healthy(work_dir)
+        kill_group(first)
+    assert_healthy(work_dir, base)
