@@ -61,8 +61,8 @@ def _hinted(doc: HtmlElement, pattern: re.Pattern[str]) -> list[HtmlElement]:
             found.append(el)
     if doc is top:
         return [el for el in found if el.getroottree().getroot() is top]
-    inside = set(doc.iter())
-    return [el for el in found if el in inside]
+    # Hits are few: walking up from each is cheaper than a set of every element under doc.
+    return [el for el in found if el is doc or any(a is doc for a in el.iterancestors())]
 
 
 def _fold(text: str) -> str:

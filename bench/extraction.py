@@ -190,7 +190,10 @@ def table(name: str, results: dict[str, Score]) -> str:
     lines.append(f"{'MEAN / TOTAL':42} {sum(s.title_ok for s in vals):>3}/{n} "
                  f"{sum(s.date_ok for s in vals):>3}/{n} {sum(s.authors_ok for s in vals):>3}/{n} "
                  f"{sum(s.precision for s in vals) / n:6.3f} {sum(s.recall for s in vals) / n:6.3f} "
-                 f"{sum(s.f1 for s in vals) / n:6.3f} {sum(len(s.leaks) for s in vals):5d}")
+                 f"{sum(s.f1 for s in vals) / n:6.3f} {sum(len(s.leaks) for s in vals):5d}"
+                 + ("" if any(s.sapo_ok is None for s in vals) else
+                    f"        {sum(bool(s.sapo_ok) for s in vals)}/{n} "
+                    f"{sum(bool(s.captions_ok) for s in vals)}/{n}"))
     return "\n".join(lines)
 
 
