@@ -239,8 +239,11 @@ def serve(data_dir: Path, host: str, port: int, threads: int) -> None:
 @click.argument("targets", nargs=-1, required=True)
 @_data_dir_option
 @click.option("--profiles", "profiles_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path(__file__).resolve().parent / "corpus" / "sites", show_default=False,
-              help="Folder of site profiles (*.toml with a [crawl] table) [default: corpus/sites].")
+              default=lambda: os.environ.get("VNARCHIVE_SITES_DIR")
+              or str(Path(__file__).resolve().parent / "corpus" / "sites"),
+              show_default=False,
+              help="Folder of site profiles (*.toml with a [crawl] table) "
+                   "[env VNARCHIVE_SITES_DIR, default: corpus/sites].")
 @click.option("--delay", type=click.FloatRange(0, 3600), default=1.0, show_default=True,
               help="Seconds between requests to one host.")
 @click.option("--max-pages", type=click.IntRange(1), default=None, help="Stop after this many pages.")
