@@ -189,3 +189,9 @@ def test_static_script_and_no_external_resources(client):
     assert not re.search(r'(src|href)="(https?:)?//', html.split("<main")[0])
     assert client.get("/static/app.js").status_code == 200
     assert "<script>" not in html and "style=" not in html  # CSP forbids inline code
+
+
+def test_page_past_the_end_says_so(client):
+    r, html = page(client, q="giảm nghèo", page=999)
+    assert r.status_code == 200 and "vượt quá số kết quả" in html
+    assert "Không tìm thấy bài nào" not in html

@@ -44,7 +44,9 @@ def _install_errors(app: Flask) -> None:
     def _http(exc: HTTPException):
         if request.path.startswith("/api/") or request.path == "/api":
             return handle_http_error(exc)
-        messages = {404: "Không tìm thấy trang này.", 405: "Phương thức không được hỗ trợ."}
+        messages = {400: "Yêu cầu không hợp lệ.", 404: "Không tìm thấy trang này.",
+                    405: "Phương thức không được hỗ trợ.",
+                    503: "Kho lưu trữ chưa sẵn sàng (chưa có chỉ mục)."}
         return render_template("error.html", code=exc.code,
                                message=messages.get(exc.code or 500, exc.description)), exc.code
 
