@@ -23,12 +23,14 @@ from archive.sources import Failure, RawItem, RecordError, iter_raw, to_article
 from archive.store import Store
 from indexer import entities as entities_mod
 from indexer.analysis import ANALYSER_VERSION, normalize, segment
-from indexer.index import document, new_generation, open_current, switch_to, writer_lock
+from indexer.index import (document, fast_writer, new_generation, open_current, switch_to,
+                           writer_lock)
 
 __all__ = ["IngestReport", "analyse", "ingest_paths", "ingest_items", "reindex", "store_path"]
 
 log = logging.getLogger(__name__)
 ENTITIES_VERSION = getattr(entities_mod, "ENTITIES_VERSION", 1)
+PARALLEL_MIN = 2000  # below this, forking reindex workers costs more than it saves
 
 
 def store_path(data_dir: Path) -> Path:
@@ -44,6 +46,8 @@ class IngestReport:
     reasons: dict[str, int] = field(default_factory=dict)
     first_failures: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    # CPU-ish seconds per stage, summed over processes (workers run in parallel)
+    stages: dict[str, float] = field(default_factory=dict)
 
     @property
     def stored(self) -> int:
@@ -58,7 +62,11 @@ class IngestReport:
     def to_dict(self) -> dict[str, Any]:
         return {"added": self.added, "replaced": self.replaced, "unchanged": self.unchanged,
                 "failed": self.failed, "reasons": self.reasons,
-                "first_failures": self.first_failures, "seconds": round(self.seconds, 2)}
+                "first_failures": self.first_failures, "seconds": round(self.seconds, 2),
+                "stages": {k: round(v, 2) for k, v in self.stages.items()}}
+
+    def add_time(self, stage: str, seconds: float) -> None:
+        self.stages[stage] = self.stages.get(stage, 0.0) + seconds
 
 
 def _segment_article(article: Article) -> dict[str, Any]:
@@ -70,17 +78,23 @@ def _segment_article(article: Article) -> dict[str, Any]:
     }
 
 
-def analyse(article: Article, cached: dict[str, Any] | None = None) -> dict[str, Any]:
+def analyse(article: Article, cached: dict[str, Any] | None = None,
+            timings: dict[str, float] | None = None) -> dict[str, Any]:
     """Segmentation + entities for an article, reusing ``cached`` parts that are current."""
+    t0 = time.perf_counter()
     if cached and cached.get("v") == ANALYSER_VERSION and cached.get("seg"):
         seg = cached["seg"]
     else:
         seg = _segment_article(article)
+    t1 = time.perf_counter()
     if cached and cached.get("ev") == ENTITIES_VERSION and "entities" in cached and \
             cached.get("v") == ANALYSER_VERSION:
         ents = cached["entities"]
     else:
         ents = entities_mod.extract_entities(article).to_dict()
+    if timings is not None:
+        timings["segment"] = timings.get("segment", 0.0) + t1 - t0
+        timings["entities"] = timings.get("entities", 0.0) + time.perf_counter() - t1
     return {"v": ANALYSER_VERSION, "ev": ENTITIES_VERSION, "seg": seg, "entities": ents}
 
 
@@ -96,8 +110,21 @@ def _worker_init(db_path: str) -> None:
         _worker_store = None
 
 
-def _process(item: RawItem) -> tuple[str, Article | None, dict[str, Any] | None, str, str]:
-    """Clean/validate and analyse one item; never raises (errors come back as data)."""
+_Result = tuple[str, Article | None, dict[str, Any] | None, str, str, dict[str, float]]
+
+
+def _process(item: RawItem) -> _Result:
+    """Clean/validate and analyse one item; never raises (errors come back as data).
+    The last element holds the seconds spent per stage, for the ingest report."""
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    source, article, analysis, reason, message = _process_timed(item, timings)
+    timings["clean"] = time.perf_counter() - started - sum(timings.values())
+    return source, article, analysis, reason, message, timings
+
+
+def _process_timed(item: RawItem, timings: dict[str, float]
+                   ) -> tuple[str, Article | None, dict[str, Any] | None, str, str]:
     try:
         article = to_article(item)
     except RecordError as exc:
@@ -118,7 +145,7 @@ def _process(item: RawItem) -> tuple[str, Article | None, dict[str, Any] | None,
         except Exception:
             cached = None
     try:
-        analysis = analyse(article, cached)
+        analysis = analyse(article, cached, timings)
     except Exception as exc:
         log.exception("analysing %s failed", item.source)
         return item.source, None, None, "error", f"{item.source}: {type(exc).__name__}: {exc}"
@@ -126,7 +153,7 @@ def _process(item: RawItem) -> tuple[str, Article | None, dict[str, Any] | None,
 
 
 def _results(items: Iterable[RawItem | Failure], db_path: Path, workers: int
-             ) -> Iterator[tuple[str, Article | None, dict | None, str, str]]:
+             ) -> Iterator[_Result]:
     raw = (i for i in items)
 
     def only_items() -> Iterator[RawItem]:
@@ -142,7 +169,7 @@ def _results(items: Iterable[RawItem | Failure], db_path: Path, workers: int
         for item in only_items():
             while pending_failures:
                 f = pending_failures.pop(0)
-                yield f.source, None, None, f.reason, f.message
+                yield f.source, None, None, f.reason, f.message, {}
             yield _process(item)
     else:
         ctx = multiprocessing.get_context("fork")
@@ -150,10 +177,10 @@ def _results(items: Iterable[RawItem | Failure], db_path: Path, workers: int
             for result in pool.imap(_process, only_items(), chunksize=4):
                 while pending_failures:
                     f = pending_failures.pop(0)
-                    yield f.source, None, None, f.reason, f.message
+                    yield f.source, None, None, f.reason, f.message, {}
                 yield result
     for f in pending_failures:
-        yield f.source, None, None, f.reason, f.message
+        yield f.source, None, None, f.reason, f.message, {}
 
 
 def default_workers() -> int:
@@ -175,21 +202,28 @@ def ingest_items(items: Iterable[RawItem | Failure], data_dir: Path, *,
             except Exception:
                 path, ix = new_generation(data_dir)
                 switch_to(data_dir, path)
-            writer = ix.writer(limitmb=256)
+            writer = fast_writer(ix)
             pending = 0
+            clock = time.perf_counter
             try:
-                for source, article, analysis, reason, message in _results(
+                for source, article, analysis, reason, message, timings in _results(
                         items, store_path(data_dir), workers or default_workers()):
+                    for stage, seconds in timings.items():
+                        report.add_time(stage, seconds)
                     if progress:
                         progress(1)
                     if article is None:
                         report.fail(reason, message)
                         store.record_failure(source, reason, message)
                         continue
+                    t0 = clock()
                     old = store.db.execute("SELECT content_hash FROM articles WHERE url=?",
                                            (article.url,)).fetchone()
                     article_id = store.save(article, analysis=analysis)
+                    t1 = clock()
                     writer.update_document(**document(article_id, article, analysis))
+                    report.add_time("store write", t1 - t0)
+                    report.add_time("index write", clock() - t1)
                     if old is None:
                         report.added += 1
                     elif old[0] == article.content_hash:
@@ -198,12 +232,20 @@ def ingest_items(items: Iterable[RawItem | Failure], data_dir: Path, *,
                         report.replaced += 1
                     pending += 1
                     if pending >= batch:
+                        t0 = clock()
                         store.commit()
+                        t1 = clock()
                         writer.commit()
-                        writer = ix.writer(limitmb=256)
+                        writer = fast_writer(ix)
                         pending = 0
+                        report.add_time("store write", t1 - t0)
+                        report.add_time("index write", clock() - t1)
+                t0 = clock()
                 store.commit()
+                t1 = clock()
                 writer.commit()
+                report.add_time("store write", t1 - t0)
+                report.add_time("index write", clock() - t1)
             except BaseException:
                 store.commit()  # failures recorded so far are worth keeping
                 writer.cancel()
@@ -220,35 +262,127 @@ def ingest_paths(paths: Iterable[Path | str], data_dir: Path, **kwargs: Any) -> 
 
 def reindex(data_dir: Path, *, progress: Callable[[int], None] | None = None,
             workers: int | None = None) -> int:
-    """Rebuild the whole index from the store into a new generation, then switch to it."""
+    """Rebuild the whole index from the store into a new generation, then switch to it.
+
+    With several workers each one writes its own segment for a contiguous range of ids
+    (Whoosh's writer is pure Python, so this is the only way to use more than one core);
+    the segments are then published together in one table of contents."""
     data_dir = Path(data_dir)
+    workers = workers or default_workers()
     with writer_lock(data_dir, "reindex"):
         store = Store(store_path(data_dir))
         try:
-            path, ix = new_generation(data_dir)
-            writer = ix.writer(limitmb=256)
-            count = 0
-            try:
-                for row in store.iter_all():
-                    analysis = row.analysis
-                    if not analysis or analysis.get("v") != ANALYSER_VERSION or \
-                            analysis.get("ev") != ENTITIES_VERSION:
-                        analysis = analyse(row.article, analysis)
-                        store.db.execute("UPDATE articles SET analysis=? WHERE id=?",
-                                         (_blob(analysis), row.id))
-                    writer.add_document(**document(row.id, row.article, analysis))
-                    count += 1
-                    if progress:
-                        progress(1)
-                writer.commit(optimize=True)
-                store.commit()
-            except BaseException:
-                writer.cancel()
-                raise
-            switch_to(data_dir, path)
-            return count
+            ids = [r[0] for r in store.db.execute("SELECT id FROM articles ORDER BY id")]
         finally:
             store.close()
+        path, ix = new_generation(data_dir)
+        if workers <= 1 or len(ids) < PARALLEL_MIN:
+            count = _reindex_serial(data_dir, ix, progress)
+        else:
+            count = _reindex_parallel(data_dir, path, ix, ids, workers, progress)
+        switch_to(data_dir, path)
+        return count
+
+
+def _current(analysis: dict[str, Any] | None) -> bool:
+    return bool(analysis) and analysis.get("v") == ANALYSER_VERSION and \
+        analysis.get("ev") == ENTITIES_VERSION
+
+
+def _add_rows(store: Store, writer, rows: Iterable[Any], tick: Callable[[], None]) -> int:
+    count = 0
+    for row in rows:
+        analysis = row.analysis
+        if not _current(analysis):  # stale cache (analyser changed): analyse and keep it
+            analysis = analyse(row.article, analysis)
+            store.db.execute("UPDATE articles SET analysis=? WHERE id=?",
+                             (_blob(analysis), row.id))
+        writer.add_document(**document(row.id, row.article, analysis))
+        count += 1
+        tick()
+    store.commit()
+    return count
+
+
+def _reindex_serial(data_dir: Path, ix, progress: Callable[[int], None] | None) -> int:
+    store = Store(store_path(data_dir))
+    writer = fast_writer(ix)
+    try:
+        count = _add_rows(store, writer, store.iter_all(),
+                          (lambda: progress(1)) if progress else (lambda: None))
+        writer.commit(optimize=True)
+        return count
+    except BaseException:
+        writer.cancel()
+        raise
+    finally:
+        store.close()
+
+
+_done = None  # shared counter of documents written by reindex workers (for progress)
+
+
+def _write_segment(job: tuple[str, str, int, int]):
+    """Worker: write one segment holding the articles with lo < id <= hi; return it."""
+    from archive.store import _COLUMNS  # row decoding is the store's own
+    from whoosh import index as whoosh_index
+
+    from indexer.index import FastWriter
+    db_path, gen_path, lo, hi = job
+    store = Store(db_path)
+    writer = FastWriter(whoosh_index.open_dir(gen_path), _lk=False, limitmb=256)
+
+    def rows():
+        last = lo
+        while True:
+            batch = store.db.execute(f"SELECT {_COLUMNS} FROM articles WHERE id>? AND id<=? "
+                                     "ORDER BY id LIMIT 500", (last, hi)).fetchall()
+            if not batch:
+                return
+            for row in batch:
+                yield store._row_to_stored(row)
+            last = batch[-1][0]
+
+    def tick():
+        with _done.get_lock():
+            _done.value += 1
+
+    try:  # the temp dir is shared with the parent writer, which removes it when done
+        _add_rows(store, writer, rows(), tick)
+        return writer._finalize_segment()
+    finally:
+        store.close()
+
+
+def _reindex_parallel(data_dir: Path, path: Path, ix, ids: list[int], workers: int,
+                      progress: Callable[[int], None] | None) -> int:
+    global _done
+    ctx = multiprocessing.get_context("fork")
+    _done = ctx.Value("q", 0)
+    step = -(-len(ids) // workers)
+    bounds = [ids[0] - 1] + [ids[min(len(ids), (i + 1) * step) - 1] for i in range(workers)]
+    jobs = [(str(store_path(data_dir)), str(path), bounds[i], bounds[i + 1])
+            for i in range(workers) if bounds[i + 1] > bounds[i]]
+    writer = fast_writer(ix)  # holds the index lock and publishes the workers' segments
+    try:
+        with ctx.Pool(len(jobs)) as pool:
+            pending = pool.map_async(_write_segment, jobs)
+            reported = 0
+            while not pending.ready():
+                pending.wait(0.5)
+                if progress and _done.value > reported:
+                    progress(_done.value - reported)
+                    reported = _done.value
+            segments = pending.get()
+        if progress and len(ids) > reported:
+            progress(len(ids) - reported)
+        writer._close_segment()
+        writer._commit_toc(segments)
+        writer._finish()
+    except BaseException:
+        writer.cancel()
+        raise
+    return len(ids)
 
 
 def _blob(analysis: dict[str, Any]) -> bytes:

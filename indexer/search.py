@@ -20,6 +20,7 @@ from archive.store import Store
 from archive.textnorm import fold
 from indexer.analysis import has_diacritics, normalize, syllables
 from indexer.columns import Columns
+from indexer.evaluate import Evaluator, Unsupported
 from indexer.index import FACET_FIELDS, IndexMissing, current_path, open_current
 from indexer.pipeline import store_path
 from indexer.query import QueryError, build, parse
@@ -53,6 +54,8 @@ class SearchRequest:
     per_page: int = 20
     facet_limit: int = 10
     with_snippets: bool = True
+    # False: hits only ("bare") — no facet counts, month histogram or did-you-mean
+    with_facets: bool = True
 
     def validate(self) -> None:
         if self.sort not in SORTS:
@@ -78,6 +81,7 @@ class ArchiveSearcher:
         self._ix = None
         self._searcher = None
         self._columns: Columns | None = None
+        self._eval: Evaluator | None = None
         self._gen: Path | None = None
         self._checked = 0.0
         self._store: Store | None = None
@@ -97,11 +101,13 @@ class ArchiveSearcher:
             self._searcher = self._ix.searcher()
             self._gen = gen
             self._columns = Columns(self._searcher.reader())
+            self._eval = Evaluator(self._searcher)
             if old is not None:
                 old.close()
         elif not self._searcher.up_to_date():
             self._searcher = self._searcher.refresh()
             self._columns = Columns(self._searcher.reader())
+            self._eval = Evaluator(self._searcher)
         if self._store is None:
             self._store = Store(store_path(self.data_dir), readonly=True)
         return self._searcher, self._columns  # type: ignore[return-value]
@@ -133,15 +139,17 @@ class ArchiveSearcher:
                 raise SearchError(str(exc), "bad_query") from None
             wq = build(parsed, searcher.reader())
             fallback = False
+            scores: dict[int, float] = {}
             if wq is None:
                 matched = cols.live
             else:
-                matched = set(searcher.docs_for_query(wq))
-                if not matched and _word_count(parsed) > 1:
+                scores = self._scores(wq)
+                if not scores and _word_count(parsed) > 1:
                     wq_or = build(parsed, searcher.reader(), any_word=True)
-                    matched = set(searcher.docs_for_query(wq_or)) if wq_or else set()
-                    if matched:
+                    scores = self._scores(wq_or) if wq_or else {}
+                    if scores:
                         wq, fallback = wq_or, True
+                matched = set(scores)
             dates = cols.date_range(_start(req.date_from), _end(req.date_to)) \
                 if (req.date_from or req.date_to) else None
             allowed = {f: cols.allowed(f, vals) for f, vals in req.filters.items() if vals}
@@ -155,16 +163,17 @@ class ArchiveSearcher:
                 sort = "newest"
             if sort == "relevance":
                 use_filter = final if (dates is not None or allowed) else None
-                hits = searcher.search(wq, limit=k, filter=use_filter)
-                ranked = [(h.docnum, h.score) for h in hits]
+                ranked = Evaluator.top(scores, k, use_filter)
             else:
                 ranked = [(d, None) for d in cols.by_date(final, k, newest=sort == "newest")]
             page = ranked[(req.page - 1) * req.per_page:k]
-            facets = self._facets(cols, req, matched, dates, allowed)
             terms = {fold(s) for s in syllables(parsed.positive_text())}
             results = self._hits(cols, page, terms, req.with_snippets)
-            suggestion = self._suggestion(searcher, parsed, total, cols)
-            months = cols.month_counts(final)
+            facets, suggestion, months = {}, None, []
+            if req.with_facets:
+                facets = self._facets(cols, req, matched, dates, allowed)
+                suggestion = self._suggestion(searcher, parsed, total, cols)
+                months = cols.month_counts(final)
         return {
             "query": req.q,
             "total": total,
@@ -202,7 +211,8 @@ class ArchiveSearcher:
             except QueryError as exc:
                 raise SearchError(str(exc), "bad_query") from None
             wq = build(parsed, searcher.reader())
-            matched = cols.live if wq is None else set(searcher.docs_for_query(wq))
+            scores = {} if wq is None else self._scores(wq)
+            matched = cols.live if wq is None else set(scores)
             if req.date_from or req.date_to:
                 matched = matched & cols.date_range(_start(req.date_from), _end(req.date_to))
             for name, vals in req.filters.items():
@@ -210,8 +220,7 @@ class ArchiveSearcher:
                     matched = matched & cols.allowed(name, vals)
             sort = req.sort if wq is not None or req.sort != "relevance" else "newest"
             if sort == "relevance":
-                hits = searcher.search(wq, limit=cap, filter=matched)
-                ranked = [(h.docnum, h.score) for h in hits]
+                ranked = Evaluator.top(scores, cap, matched)
             else:
                 ranked = [(d, None) for d in cols.by_date(matched, cap, newest=sort == "newest")]
         out = []
@@ -233,7 +242,7 @@ class ArchiveSearcher:
             except QueryError as exc:
                 raise SearchError(str(exc), "bad_query") from None
             wq = build(parsed, searcher.reader())
-            matched = cols.live if wq is None else set(searcher.docs_for_query(wq))
+            matched = cols.live if wq is None else set(self._scores(wq))
             if req.date_from or req.date_to:
                 matched = matched & cols.date_range(_start(req.date_from), _end(req.date_to))
             for other, vals in req.filters.items():
@@ -241,6 +250,17 @@ class ArchiveSearcher:
                     matched = matched & cols.allowed(other, vals)
             selected = cols.resolve_all(name, req.filters.get(name, ()))
             return cols.count(name, matched, limit, selected)
+
+    def _scores(self, wq) -> dict[int, float]:
+        """{docnum: BM25F score} of the live documents matching ``wq`` (lock held)."""
+        try:
+            scores = self._eval.scores(wq)  # type: ignore[union-attr]
+        except Unsupported:  # a node the evaluator does not model: Whoosh walks it
+            scores = {h.docnum: h.score for h in self._searcher.search(wq, limit=None)}
+        live = self._columns.live  # type: ignore[union-attr]
+        if len(live) < self._eval.n:  # type: ignore[union-attr]
+            scores = {d: v for d, v in scores.items() if d in live}
+        return scores
 
     def _hits(self, cols: Columns, page: Sequence[tuple[int, float | None]], terms: set[str],
               with_snippets: bool) -> list[dict]:
@@ -280,10 +300,10 @@ class ArchiveSearcher:
         folded = correct_syllables([fold(s) for s in syl], vocab)
         from whoosh import query as Q
         q = Q.Phrase("fold", folded) if len(folded) > 1 else Q.Term("fold", folded[0])
-        docnums = [h.docnum for h in searcher.search(q, limit=10)]
+        docnums = [d for d, _ in Evaluator.top(self._scores(q), 10)]
         if not docnums and len(folded) > 1:
             q = Q.And([Q.Term("fold", s) for s in folded])
-            docnums = [h.docnum for h in searcher.search(q, limit=10)]
+            docnums = [d for d, _ in Evaluator.top(self._scores(q), 10)]
         rows = self._store.get_many([cols.aid[d] for d in docnums])  # type: ignore[union-attr]
         texts = []
         for row in rows.values():
@@ -319,7 +339,7 @@ class ArchiveSearcher:
             if not alts:
                 return []
             q = Q.And([Q.Term("fold", h) for h in head] + [Q.Or(alts)])
-            docnums = [h.docnum for h in searcher.search(q, limit=15)]
+            docnums = [d for d, _ in Evaluator.top(self._scores(q), 15)]
             rows = self._store.get_many([cols.aid[d] for d in docnums])  # type: ignore
             texts = []
             for row in rows.values():

@@ -1,0 +1,205 @@
+"""Evaluate a query tree over cached postings: the full match set and BM25F scores at once.
+
+Whoosh walks every matching document through a tree of Python matchers, and our query trees
+are wide (each word is an OR of exact, compound and folded views, phrases included): a
+common word costs ~1 ms per matching document, twice (once for the match set behind totals
+and facets, once for ranking).  Here each term's postings are read a block at a time into a
+``{docnum: weight}`` dict, cached per reader, and the tree is combined with dict/set
+operations.  Scores are Whoosh's own BM25F (B=0.75, K1=1.2, global idf and average length,
+quantised field lengths, phrase score = sum of its words' scores), so the ranking is the same.
+Phrase positions are decoded only for documents holding every word of the phrase.
+"""
+from __future__ import annotations
+
+import heapq
+from collections import OrderedDict
+from collections.abc import Iterable
+from itertools import accumulate
+from pickle import loads
+from typing import Any
+
+from whoosh import query as Q
+
+__all__ = ["Evaluator", "Unsupported"]
+
+B, K1 = 0.75, 1.2
+CACHE_POSTINGS = 3_000_000  # cached postings per reader (≈ 100 bytes each)
+
+
+class Unsupported(Exception):
+    """A query node this evaluator does not model; the caller falls back to Whoosh."""
+
+
+class Evaluator:
+    def __init__(self, searcher) -> None:
+        self.searcher = searcher
+        self.leaves = [(s.reader(), offset) for s, offset in searcher.leaf_searchers()]
+        self.n = searcher.doc_count_all()
+        self._postings: OrderedDict[tuple[str, str], dict[int, float]] = OrderedDict()
+        self._cached = 0
+        self._lengths: dict[str, list[int]] = {}
+        self._phrases: OrderedDict[tuple, dict[int, float]] = OrderedDict()
+
+    # -- postings -----------------------------------------------------------------------
+    def _blocks(self, field: str, text: str, values: bool = False):
+        """(global docnum list, weights, values or None) per posting block of one term."""
+        btext = text.encode("utf-8")
+        for reader, offset in self.leaves:
+            if (field, btext) not in reader:
+                continue
+            m = reader.postings(field, btext)
+            m = getattr(m, "child", m)  # deletions are filtered by the caller
+            while m.is_active():
+                m._read_ids()
+                m._read_weights()
+                if values:
+                    m._read_values()
+                ids = [offset + d for d in m._ids] if offset else list(m._ids)
+                yield ids, m._weights, (m._values if values else None)
+                m._next_block()
+
+    def postings(self, field: str, text: str) -> dict[int, float]:
+        key = (field, text)
+        got = self._postings.get(key)
+        if got is not None:
+            self._postings.move_to_end(key)
+            return got
+        got = {}
+        for ids, weights, _ in self._blocks(field, text):
+            got.update(zip(ids, weights))
+        self._postings[key] = got
+        self._cached += len(got)
+        while self._cached > CACHE_POSTINGS and len(self._postings) > 1:
+            _, old = self._postings.popitem(last=False)
+            self._cached -= len(old)
+        return got
+
+    def _field_lengths(self, field: str) -> list[int]:
+        got = self._lengths.get(field)
+        if got is None:
+            got = []
+            for reader, _ in self.leaves:
+                dfl = reader.doc_field_length
+                got.extend(dfl(d, field, 0) or 0 for d in range(reader.doc_count_all()))
+            self._lengths[field] = got
+        return got
+
+    # -- scoring ------------------------------------------------------------------------
+    def _term_scores(self, field: str, text: str, boost: float) -> dict[int, float]:
+        post = self.postings(field, text)
+        if not post:
+            return {}
+        s = self.searcher
+        idf = s.idf(field, text)
+        avgfl = s.avg_field_length(field) or 1
+        lengths = self._field_lengths(field)
+        k = K1 * (1 - B)
+        kb = K1 * B / avgfl
+        top = idf * (K1 + 1)
+        if boost == 1.0:
+            return {d: top * tf / (tf + k + kb * lengths[d]) for d, tf in post.items()}
+        return {d: top * tf / (tf + k + kb * lengths[d]) * boost for d, tf in post.items()}
+
+    def _phrase(self, q: Q.Phrase) -> dict[int, float]:
+        if q.slop != 1:
+            raise Unsupported("sloppy phrase")
+        key = (q.fieldname, tuple(q.words))
+        got = self._phrases.get(key)
+        if got is None:
+            got = self._phrase_docs(q.fieldname, list(q.words))
+            self._phrases[key] = got
+            if len(self._phrases) > 2000:
+                self._phrases.popitem(last=False)
+        if q.boost != 1.0:
+            return {d: v * q.boost for d, v in got.items()}
+        return got
+
+    def _phrase_docs(self, field: str, words: list[str]) -> dict[int, float]:
+        per_word = [self._term_scores(field, w, 1.0) for w in words]
+        if not all(per_word):
+            return {}
+        cands = set(min(per_word, key=len))
+        for p in per_word:
+            cands.intersection_update(p)
+        out = {}
+        if field in ("syl", "t_syl"):
+            # a document holding the compound word has its syllables side by side
+            compound = self.postings(("t_" if field == "t_syl" else "") + "words", "_".join(words))
+            for d in cands.intersection(compound):
+                out[d] = sum(p[d] for p in per_word)
+            cands.difference_update(compound)
+        if not cands:
+            return out
+        positions: list[dict[int, set[int]]] = []
+        for w in dict.fromkeys(words):
+            found: dict[int, set[int]] = {}
+            for ids, _, values in self._blocks(field, w, values=True):
+                for i, d in enumerate(ids):
+                    if d in cands:  # stored as pickled position deltas after a 4-byte count
+                        found[d] = set(accumulate(loads(values[i][4:])))
+            positions.append(found)
+        index = {w: i for i, w in enumerate(dict.fromkeys(words))}
+        for d in cands:
+            first = positions[index[words[0]]][d]
+            rest = [(j, positions[index[w]][d]) for j, w in enumerate(words) if j]
+            if any(all(p + j in ps for j, ps in rest) for p in first):
+                out[d] = sum(p[d] for p in per_word)
+        return out
+
+    def scores(self, q: Any) -> dict[int, float]:
+        """{docnum: score} of every document matching ``q`` (deleted ones included)."""
+        kind = type(q)
+        if kind is Q.Term:
+            return self._term_scores(q.fieldname, q.text, q.boost)
+        if kind is Q.Phrase:
+            return self._phrase(q)
+        if q is Q.NullQuery or kind is type(Q.NullQuery):
+            return {}
+        if kind in (Q.And, Q.Or):
+            if getattr(q, "scale", None) or getattr(q, "minmatch", 0):
+                raise Unsupported("scaled or minmatch Or")
+            parts = [self.scores(sub) for sub in q.subqueries]
+            out = _and(parts) if kind is Q.And else _or(parts)
+        elif kind is Q.AndMaybe:
+            a, b = self.scores(q.a), self.scores(q.b)
+            out = {d: v + b[d] if d in b else v for d, v in a.items()}
+        elif kind is Q.AndNot:
+            a, b = self.scores(q.a), self.scores(q.b)
+            out = {d: v for d, v in a.items() if d not in b}
+        else:
+            raise Unsupported(kind.__name__)
+        if q.boost != 1.0:
+            out = {d: v * q.boost for d, v in out.items()}
+        return out
+
+    @staticmethod
+    def top(scores: dict[int, float], k: int, allowed: Iterable[int] | None = None
+            ) -> list[tuple[int, float]]:
+        """Best ``k`` (docnum, score), ties by docnum as Whoosh orders them."""
+        items = scores.items() if allowed is None else \
+            ((d, scores[d]) for d in allowed if d in scores)
+        return heapq.nsmallest(k, items, key=lambda ds: (-ds[1], ds[0]))
+
+
+def _and(parts: list[dict[int, float]]) -> dict[int, float]:
+    if not parts or not all(parts):
+        return {}
+    parts = sorted(parts, key=len)
+    keys = set(parts[0])
+    for p in parts[1:]:
+        keys.intersection_update(p)
+    return {d: sum(p[d] for p in parts) for d in keys}
+
+
+def _or(parts: list[dict[int, float]]) -> dict[int, float]:
+    parts = [p for p in parts if p]
+    if not parts:
+        return {}
+    biggest = max(range(len(parts)), key=lambda i: len(parts[i]))
+    out = dict(parts[biggest])
+    for i, p in enumerate(parts):
+        if i == biggest:
+            continue
+        for d, v in p.items():
+            out[d] = out[d] + v if d in out else v
+    return out
