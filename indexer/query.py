@@ -28,6 +28,11 @@ MAX_PREFIX_EXPANSION = 64
 W_EXACT, W_WORD, W_FOLD_OF_ACCENTED, W_FOLD = 1.0, 0.6, 0.25, 0.9
 W_TITLE = 2.0
 W_PHRASE_BONUS = 1.5
+# A compound's syllables found apart (the query segmenter joined words the text keeps apart)
+W_LOOSE = 0.3
+# From this many words on, a document needs all the words of either half of the query, not
+# all words: a 15-word headline with one word mistyped or missing still finds its article.
+MOST_WORDS_FROM = 6
 
 _FIELDS = {"title": "title", "tieude": "title", "tiêu_đề": "title", "tiêuđề": "title"}
 _TOKEN = re.compile(r'(-?)(?:(\w+):)?("([^"]*)"?|[^\s"]+)')
@@ -97,6 +102,10 @@ def parse(text: str) -> ParsedQuery:
             clause = Clause(whole.replace("*", " ").replace("?", " ").strip(" +"), "text", fld)
         if not syllables(clause.text):
             continue
+        if neg and (quoted is None and whole[:1].isdigit() or not parsed.groups):
+            # "Il -20", "S -400": a minus before a number is part of a name, and an
+            # exclusion before anything positive is almost always a stray dash
+            neg = ""
         if neg:
             clause.negated = True
             parsed.negated.append(clause)
@@ -146,6 +155,8 @@ def word_query(word: str, *, title_only: bool = False) -> Q.Query:
             parts.append(_seq(prefix + "syl", syl, W_EXACT * weight))
             if len(syl) > 1:
                 parts.append(Q.Term(prefix + "words", key, boost=W_WORD * weight))
+                parts.append(Q.And([Q.Term(prefix + "syl", s) for s in syl],
+                                   boost=W_LOOSE * weight))
             parts.append(_seq(prefix + "fold", fsyl, W_FOLD_OF_ACCENTED * weight))
         else:
             parts.append(_seq(prefix + "fold", fsyl, W_FOLD * weight))
@@ -195,7 +206,14 @@ def clause_query(clause: Clause, reader=None, *, any_word: bool = False) -> Q.Qu
     if not words:
         return None
     subs = [word_query(w, title_only=title_only) for w in words]
-    core: Q.Query = Q.Or(subs) if any_word else Q.And(subs)
+    if any_word:
+        core: Q.Query = Q.Or(subs)
+    elif len(subs) >= MOST_WORDS_FROM:
+        half = len(subs) // 2
+        required = Q.Or([Q.And(subs[:half]), Q.And(subs[half:])])
+        core = Q.AndMaybe(required, Q.Or(subs))  # score every word, require most
+    else:
+        core = Q.And(subs)
     syl = syllables(text)
     if len(syl) > 1:  # adjacency bonus: the words as typed, in order
         bonus = Q.Or([Q.Phrase("t_fold", [fold(s) for s in syl], boost=W_PHRASE_BONUS * W_TITLE),

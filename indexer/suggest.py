@@ -104,16 +104,23 @@ def restore_from_texts(folded: Sequence[str], texts: Iterable[str],
 
     >>> restore_from_texts(["giam", "ngheo"], ["Giám đốc bàn về giảm nghèo.", "giảm nghèo"])
     ['giảm', 'nghèo']
+    >>> restore_from_texts(["beo", "hack"], ["Béo phì: hack cân nặng", "người béo"])
+    ['béo', 'hack']
     """
     n = len(folded)
     if not n:
         return None
     full: Counter[tuple[str, ...]] = Counter()
     pairs: list[Counter[tuple[str, str]]] = [Counter() for _ in range(max(0, n - 1))]
+    # Single syllables as the matching documents spell them: for words typed far apart
+    # ("beo phi hack") the documents that match still say "béo", not the index's "bèo".
+    singles: dict[str, Counter[str]] = {f: Counter() for f in folded}
     for text in texts:
         toks = _WORD.findall(text.lower())
         ftoks = [fold(t) for t in toks]
         for i in range(len(toks)):
+            if ftoks[i] in singles:
+                singles[ftoks[i]][toks[i]] += 1
             if ftoks[i] != folded[0] and n > 1 and ftoks[i] not in folded:
                 continue
             if ftoks[i:i + n] == list(folded):
@@ -130,6 +137,8 @@ def restore_from_texts(folded: Sequence[str], texts: Iterable[str],
             out[j] = out[j] or a
             out[j + 1] = out[j + 1] or b
     for i, syl in enumerate(folded):
+        if out[i] is None and singles[syl]:
+            out[i] = singles[syl].most_common(1)[0][0]
         if out[i] is None:
             hit = vocab.syl_best.get(syl) if vocab else None
             out[i] = hit[0] if hit else syl
