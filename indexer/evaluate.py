@@ -23,7 +23,9 @@ from whoosh import query as Q
 __all__ = ["Evaluator", "Unsupported"]
 
 B, K1 = 0.75, 1.2
-CACHE_POSTINGS = 3_000_000  # cached postings per reader (≈ 100 bytes each)
+CACHE_POSTINGS = 2_000_000  # cached postings per reader (≈ 100 bytes each)
+CACHE_POSITIONS = 2_000_000  # cached word occurrences per reader (≈ 60 bytes each)
+SHIFT = 20  # doc << SHIFT | position: articles stay far below 2**20 syllables
 
 
 class Unsupported(Exception):
@@ -39,6 +41,8 @@ class Evaluator:
         self._cached = 0
         self._lengths: dict[str, list[int]] = {}
         self._phrases: OrderedDict[tuple, dict[int, float]] = OrderedDict()
+        self._occurrences: OrderedDict[tuple[str, str], set[int]] = OrderedDict()
+        self._occ_size = 0
 
     # -- postings -----------------------------------------------------------------------
     def _blocks(self, field: str, text: str, values: bool = False):
@@ -130,21 +134,39 @@ class Evaluator:
             cands.difference_update(compound)
         if not cands:
             return out
-        positions: list[dict[int, set[int]]] = []
-        for w in dict.fromkeys(words):
-            found: dict[int, set[int]] = {}
-            for ids, _, values in self._blocks(field, w, values=True):
-                for i, d in enumerate(ids):
-                    if d in cands:  # stored as pickled position deltas after a 4-byte count
-                        found[d] = set(accumulate(loads(values[i][4:])))
-            positions.append(found)
-        index = {w: i for i, w in enumerate(dict.fromkeys(words))}
-        for d in cands:
-            first = positions[index[words[0]]][d]
-            rest = [(j, positions[index[w]][d]) for j, w in enumerate(words) if j]
-            if any(all(p + j in ps for j, ps in rest) for p in first):
-                out[d] = sum(p[d] for p in per_word)
+        # Each word's occurrences as one set of doc<<SHIFT|position ints: the adjacency test
+        # is then a set intersection in C.  Sets of words seen in many candidates are cached;
+        # for a few candidates only their postings are decoded.
+        few = None if len(cands) * 4 > min(len(p) for p in per_word) else cands
+        spans = self._positions(field, words[0], few)
+        for w in words[1:]:
+            spans = {x + 1 for x in spans}.intersection(self._positions(field, w, few))
+            if not spans:
+                return out
+        for d in {x >> SHIFT for x in spans}.intersection(cands):
+            out[d] = sum(p[d] for p in per_word)
         return out
+
+    def _positions(self, field: str, word: str, only: set[int] | None = None) -> set[int]:
+        key = (field, word)
+        got = self._occurrences.get(key)
+        if got is not None:
+            self._occurrences.move_to_end(key)
+            return got
+        got = set()
+        for ids, _, values in self._blocks(field, word, values=True):
+            for d, v in zip(ids, values):  # pickled position deltas after a 4-byte count
+                if only is None or d in only:
+                    base = d << SHIFT
+                    got.update(base + p for p in accumulate(loads(v[4:])))
+        if only is not None:
+            return got
+        self._occurrences[key] = got
+        self._occ_size += len(got)
+        while self._occ_size > CACHE_POSITIONS and len(self._occurrences) > 1:
+            _, old = self._occurrences.popitem(last=False)
+            self._occ_size -= len(old)
+        return got
 
     def scores(self, q: Any) -> dict[int, float]:
         """{docnum: score} of every document matching ``q`` (deleted ones included)."""

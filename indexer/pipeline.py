@@ -31,6 +31,7 @@ __all__ = ["IngestReport", "analyse", "ingest_paths", "ingest_items", "reindex",
 log = logging.getLogger(__name__)
 ENTITIES_VERSION = getattr(entities_mod, "ENTITIES_VERSION", 1)
 PARALLEL_MIN = 2000  # below this, forking reindex workers costs more than it saves
+SEGMENT_DOCS = 2500  # articles per segment written by a reindex worker
 
 
 def store_path(data_dir: Path) -> Path:
@@ -322,34 +323,37 @@ def _reindex_serial(data_dir: Path, ix, progress: Callable[[int], None] | None) 
 _done = None  # shared counter of documents written by reindex workers (for progress)
 
 
-def _write_segment(job: tuple[str, str, int, int]):
-    """Worker: write one segment holding the articles with lo < id <= hi; return it."""
+def _write_segment(job: tuple[str, str, int, int]) -> list:
+    """Worker: write the articles with lo < id <= hi as segments of SEGMENT_DOCS at most.
+
+    Bounded segments keep Whoosh's posting pool in memory: a bigger pool spills sorted runs
+    to disk and merges them back posting by posting in Python, which costs more than the
+    extra segments (the evaluator reads all segments' postings alike)."""
     from archive.store import _COLUMNS  # row decoding is the store's own
     from whoosh import index as whoosh_index
 
     from indexer.index import FastWriter
     db_path, gen_path, lo, hi = job
     store = Store(db_path)
-    writer = FastWriter(whoosh_index.open_dir(gen_path), _lk=False, limitmb=256)
-
-    def rows():
-        last = lo
-        while True:
-            batch = store.db.execute(f"SELECT {_COLUMNS} FROM articles WHERE id>? AND id<=? "
-                                     "ORDER BY id LIMIT 500", (last, hi)).fetchall()
-            if not batch:
-                return
-            for row in batch:
-                yield store._row_to_stored(row)
-            last = batch[-1][0]
+    ix = whoosh_index.open_dir(gen_path)
 
     def tick():
         with _done.get_lock():
             _done.value += 1
 
+    segments = []
     try:  # the temp dir is shared with the parent writer, which removes it when done
-        _add_rows(store, writer, rows(), tick)
-        return writer._finalize_segment()
+        last = lo
+        while last < hi:
+            rows = store.db.execute(f"SELECT {_COLUMNS} FROM articles WHERE id>? AND id<=? "
+                                    "ORDER BY id LIMIT ?", (last, hi, SEGMENT_DOCS)).fetchall()
+            if not rows:
+                break
+            writer = FastWriter(ix, _lk=False, limitmb=1024)
+            _add_rows(store, writer, (store._row_to_stored(r) for r in rows), tick)
+            segments.append(writer._finalize_segment())
+            last = rows[-1][0]
+        return segments
     finally:
         store.close()
 
@@ -373,7 +377,7 @@ def _reindex_parallel(data_dir: Path, path: Path, ix, ids: list[int], workers: i
                 if progress and _done.value > reported:
                     progress(_done.value - reported)
                     reported = _done.value
-            segments = pending.get()
+            segments = [seg for part in pending.get() for seg in part]
         if progress and len(ids) > reported:
             progress(len(ids) - reported)
         writer._close_segment()
