@@ -23,8 +23,8 @@ from whoosh import query as Q
 __all__ = ["Evaluator", "Unsupported"]
 
 B, K1 = 0.75, 1.2
-CACHE_POSTINGS = 2_000_000  # cached postings per reader (≈ 100 bytes each)
-CACHE_POSITIONS = 2_000_000  # cached word occurrences per reader (≈ 60 bytes each)
+CACHE_POSTINGS = 1_000_000  # cached postings per reader (≈ 100 bytes each)
+CACHE_POSITIONS = 1_500_000  # cached word occurrences per reader (≈ 60 bytes each)
 SHIFT = 20  # doc << SHIFT | position: articles stay far below 2**20 syllables
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from html import escape
 
 from archive.textnorm import fold
@@ -16,6 +17,11 @@ __all__ = ["snippet", "DEFAULT_CHARS"]
 
 DEFAULT_CHARS = 220
 _WORD = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=100_000)
+def _fold_word(word: str) -> str:  # news reuses a small vocabulary: fold each word once
+    return fold(word.lower())
 
 
 def _score(paragraph_folded: str, terms: set[str]) -> int:
@@ -42,7 +48,7 @@ def snippet(texts: Sequence[str], terms: Iterable[str], max_chars: int = DEFAULT
             if s > best_score:
                 best, best_score = text, s
     text = best
-    spans = [m.span() for m in _WORD.finditer(text) if fold(m.group().lower()) in wanted]
+    spans = [m.span() for m in _WORD.finditer(text) if _fold_word(m.group()) in wanted]
     start = 0
     if spans and len(text) > max_chars:
         # window starting a little before the densest run of matches
