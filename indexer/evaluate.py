@@ -135,12 +135,15 @@ class Evaluator:
         if not cands:
             return out
         # Each word's occurrences as one set of doc<<SHIFT|position ints: the adjacency test
-        # is then a set intersection in C.  Sets of words seen in many candidates are cached;
-        # for a few candidates only their postings are decoded.
-        few = None if len(cands) * 4 > min(len(p) for p in per_word) else cands
-        spans = self._positions(field, words[0], few)
-        for w in words[1:]:
-            spans = {x + 1 for x in spans}.intersection(self._positions(field, w, few))
+        # is then a set intersection in C.  A word whose documents are mostly candidates is
+        # decoded whole and cached; otherwise only the candidates' postings are decoded.
+        def occurrences(j: int) -> set[int]:
+            few = len(cands) * 2 < len(per_word[j])  # decode the candidates only, no caching
+            return self._positions(field, words[j], cands if few else None)
+
+        spans = occurrences(0)
+        for j in range(1, len(words)):
+            spans = {x + 1 for x in spans}.intersection(occurrences(j))
             if not spans:
                 return out
         for d in {x >> SHIFT for x in spans}.intersection(cands):

@@ -21,6 +21,7 @@ from pickle import dumps
 from whoosh import index as whoosh_index
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
 from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
@@ -225,7 +226,9 @@ def open_current(data_dir: Path) -> whoosh_index.Index:
     path = current_path(data_dir)
     if path is None:
         raise IndexMissing(f"no index in {data_dir}: run `vnarchive ingest` or `vnarchive reindex`")
-    return whoosh_index.open_dir(str(path))
+    # Plain reads instead of mmap: mapped index pages would count in the server's RSS (the
+    # kernel caches the file either way), which grows with every term ever read.
+    return FileStorage(str(path), supports_mmap=False).open_index()
 
 
 def new_generation(data_dir: Path) -> tuple[Path, whoosh_index.Index]:
