@@ -26,7 +26,7 @@ MAX_PREFIX_EXPANSION = 64
 
 # Relative weights of the views: exact diacritics beat folded ones; title beats body.
 W_EXACT, W_WORD, W_FOLD_OF_ACCENTED, W_FOLD = 1.0, 0.6, 0.25, 0.9
-W_TITLE = 2.0
+W_TITLE = 3.0
 W_PHRASE_BONUS = 1.5
 # A compound's syllables found apart (the query segmenter joined words the text keeps apart)
 W_LOOSE = 0.3
@@ -102,9 +102,8 @@ def parse(text: str) -> ParsedQuery:
             clause = Clause(whole.replace("*", " ").replace("?", " ").strip(" +"), "text", fld)
         if not syllables(clause.text):
             continue
-        if neg and (quoted is None and whole[:1].isdigit() or not parsed.groups):
-            # "Il -20", "S -400": a minus before a number is part of a name, and an
-            # exclusion before anything positive is almost always a stray dash
+        if neg and quoted is None and whole[:1].isdigit():
+            # "Il -20", "S -400", "Su -35": a minus before a number belongs to a name
             neg = ""
         if neg:
             clause.negated = True

@@ -114,20 +114,26 @@ def restore_from_texts(folded: Sequence[str], texts: Iterable[str],
     pairs: list[Counter[tuple[str, str]]] = [Counter() for _ in range(max(0, n - 1))]
     # Single syllables as the matching documents spell them: for words typed far apart
     # ("beo phi hack") the documents that match still say "béo", not the index's "bèo".
+    # Texts holding every query word (typically the matching article's headline) vote
+    # first; "triều" in the one headline that has all three words beats "triệu" elsewhere.
     singles: dict[str, Counter[str]] = {f: Counter() for f in folded}
+    together: dict[str, Counter[str]] = {f: Counter() for f in folded}
+    wanted = set(folded)
     for text in texts:
         toks = _WORD.findall(text.lower())
         ftoks = [fold(t) for t in toks]
+        votes = together if wanted <= set(ftoks) else singles
+        weight = 10 if votes is together else 1
         for i in range(len(toks)):
-            if ftoks[i] in singles:
-                singles[ftoks[i]][toks[i]] += 1
+            if ftoks[i] in votes:
+                votes[ftoks[i]][toks[i]] += 1
             if ftoks[i] != folded[0] and n > 1 and ftoks[i] not in folded:
                 continue
             if ftoks[i:i + n] == list(folded):
                 full[tuple(toks[i:i + n])] += 1
             for j in range(n - 1):
                 if ftoks[i:i + 2] == [folded[j], folded[j + 1]]:
-                    pairs[j][(toks[i], toks[i + 1])] += 1
+                    pairs[j][(toks[i], toks[i + 1])] += weight
     if full:
         return list(full.most_common(1)[0][0])
     out: list[str | None] = [None] * n
@@ -137,8 +143,9 @@ def restore_from_texts(folded: Sequence[str], texts: Iterable[str],
             out[j] = out[j] or a
             out[j + 1] = out[j + 1] or b
     for i, syl in enumerate(folded):
-        if out[i] is None and singles[syl]:
-            out[i] = singles[syl].most_common(1)[0][0]
+        for votes in (together, singles):
+            if out[i] is None and votes[syl]:
+                out[i] = votes[syl].most_common(1)[0][0]
         if out[i] is None:
             hit = vocab.syl_best.get(syl) if vocab else None
             out[i] = hit[0] if hit else syl
