@@ -23,8 +23,10 @@ from whoosh import query as Q
 __all__ = ["Evaluator", "Unsupported"]
 
 B, K1 = 0.75, 1.2
-CACHE_POSTINGS = 1_000_000  # cached postings per reader (≈ 100 bytes each)
-CACHE_POSITIONS = 1_500_000  # cached word occurrences per reader (≈ 60 bytes each)
+# Cache bounds per reader, together ≈ 150 MB at most: the server must stay small.
+CACHE_POSTINGS = 700_000  # cached postings (≈ 100 bytes each)
+CACHE_POSITIONS = 1_000_000  # cached word occurrences (≈ 60 bytes each)
+CACHE_PHRASE_DOCS = 300_000  # cached phrase matches (≈ 100 bytes each)
 SHIFT = 20  # doc << SHIFT | position: articles stay far below 2**20 syllables
 
 
@@ -41,6 +43,7 @@ class Evaluator:
         self._cached = 0
         self._lengths: dict[str, list[int]] = {}
         self._phrases: OrderedDict[tuple, dict[int, float]] = OrderedDict()
+        self._phrase_size = 0
         self._occurrences: OrderedDict[tuple[str, str], set[int]] = OrderedDict()
         self._occ_size = 0
 
@@ -112,8 +115,9 @@ class Evaluator:
         if got is None:
             got = self._phrase_docs(q.fieldname, list(q.words))
             self._phrases[key] = got
-            if len(self._phrases) > 2000:
-                self._phrases.popitem(last=False)
+            self._phrase_size += len(got)
+            while self._phrase_size > CACHE_PHRASE_DOCS and len(self._phrases) > 1:
+                self._phrase_size -= len(self._phrases.popitem(last=False)[1])
         if q.boost != 1.0:
             return {d: v * q.boost for d, v in got.items()}
         return got
