@@ -124,17 +124,33 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+STACKS = OUT / "load-server-stacks.txt"
+SERVER_LOG = OUT / "load-server.log"
+# `vnarchive serve`, with SIGUSR1 dumping every thread's stack: a client that times out
+# asks the server what it is doing, so a stall is diagnosable rather than just counted.
+_SERVE = ("import faulthandler, signal, sys; "
+          f"faulthandler.register(signal.SIGUSR1, all_threads=True, file=open({str(STACKS)!r}, 'w')); "
+          f"sys.path.insert(0, {str(ROOT)!r}); sys.argv[0] = 'vnarchive'; "
+          "import vnarchive_cli; vnarchive_cli.main()")
+SERVER_PID = 0
+
+
 def start_server(data_dir: Path, port: int, threads: int) -> subprocess.Popen:
-    proc = subprocess.Popen([*CLI, "serve", "--data-dir", str(data_dir), "--host", HOST,
-                             "--port", str(port), "--threads", str(threads)], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+    global SERVER_PID
+    STACKS.parent.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.Popen([sys.executable, "-c", _SERVE, "serve", "--data-dir", str(data_dir),
+                             "--host", HOST, "--port", str(port), "--threads", str(threads)],
+                            cwd=ROOT, stdout=subprocess.DEVNULL,
+                            # a file, not a pipe nobody reads: waitress logs "task queue depth"
+                            # warnings under load, and a full pipe would block its main loop
+                            stderr=open(SERVER_LOG, "w"), start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            sys.exit(f"server exited: {proc.stderr.read()}")
+            sys.exit(f"server exited: {SERVER_LOG.read_text()[-2000:]}")
         try:
             with socket.create_connection((HOST, port), timeout=1):
+                SERVER_PID = proc.pid
                 return proc
         except OSError:
             time.sleep(0.1)
@@ -160,6 +176,8 @@ def client_loop(port: int, mix: list[tuple[str, str]], offset: int, stop_at: flo
             status = resp.status
         except (OSError, http.client.HTTPException) as exc:
             status = type(exc).__name__
+            if isinstance(exc, TimeoutError) and SERVER_PID:
+                os.kill(SERVER_PID, signal.SIGUSR1)  # stacks → bench/out/load-server-stacks.txt
             conn.close()
             conn = http.client.HTTPConnection(HOST, port, timeout=60)
         took = time.perf_counter() - started
@@ -230,6 +248,7 @@ def run(args: argparse.Namespace) -> dict:
                        "p99": round(pct(lat, 99), 1), "max": round(max(lat) * 1000, 1)},
         "by_kind": {k: {"n": len(v), "p50": round(pct(v, 50), 1), "p95": round(pct(v, 95), 1),
                         "p99": round(pct(v, 99), 1)} for k, v in sorted(by_kind.items())},
+        "server_queue_warnings": SERVER_LOG.read_text(errors="replace").count("Task queue depth"),
         "cpus": os.cpu_count(),
         "load_before": os.getloadavg()[0],
     }
@@ -257,6 +276,8 @@ def main() -> None:
     for kind, s in report["by_kind"].items():
         print(f"  {kind:<22} n={s['n']:<6} p50 {s['p50']:>7} p95 {s['p95']:>7} p99 {s['p99']:>7}")
     print(f"report: {args.out}")
+    if any("Timeout" in k for k in report["error_kinds"]):
+        print(f"server thread stacks at the first timeout: {STACKS}")
     if report["errors"]:
         sys.exit(1)
 

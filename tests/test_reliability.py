@@ -197,8 +197,8 @@ def test_reindex_survives_sigkill_at_random_moments(work_dir: Path) -> None:
     # stratified over the write phase (adding documents, commit/optimise, switch).
     rng = random.Random(SEED)
     plan = [("startup", rng.uniform(0.2, 0.9) * startup)]
-    strata = 4
-    plan += [("write", rng.uniform(k / strata, (k + 1) / strata) * writing * 1.1)
+    strata = 5
+    plan += [("write", rng.uniform(k / strata, (k + 1) / strata) * writing)
              for k in range(strata)]
     log, in_write = [], 0
     for phase, delay in plan:
