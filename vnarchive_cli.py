@@ -226,7 +226,15 @@ def serve(data_dir: Path, host: str, port: int, threads: int) -> None:
 
     if not (data_dir / "archive.sqlite3").exists():
         raise click.ClickException(f"no archive in {data_dir}: run `vnarchive ingest` first")
+    import logging
+    # waitress logs one "task queue depth" warning per queued request under load; a
+    # supervisor that does not drain stderr would then stall the server on a full pipe.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     app = create_app({"DATA_DIR": str(data_dir)})
+    try:  # warm up (segmenter model, index columns) so the first visitor does not wait
+        app.extensions["vnarchive"].search(__import__("indexer").SearchRequest(q="khởi động"))
+    except Exception as exc:  # an empty or missing index is reported by the page itself
+        click.echo(f"warning: {exc}", err=True)
     click.echo(f"vnarchive serving {data_dir} on http://{host}:{port}/")
     try:
         waitress_serve(app, host=host, port=port, threads=threads, ident="vnarchive")
