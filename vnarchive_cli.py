@@ -222,6 +222,7 @@ def serve(data_dir: Path, host: str, port: int, threads: int) -> None:
     """
     from waitress import serve as waitress_serve
 
+    from indexer import SearchRequest
     from web import create_app
 
     if not (data_dir / "archive.sqlite3").exists():
@@ -232,7 +233,7 @@ def serve(data_dir: Path, host: str, port: int, threads: int) -> None:
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     app = create_app({"DATA_DIR": str(data_dir)})
     try:  # warm up (segmenter model, index columns) so the first visitor does not wait
-        app.extensions["vnarchive"].search(__import__("indexer").SearchRequest(q="khởi động"))
+        app.extensions["vnarchive"].search(SearchRequest(q="khởi động"))
     except Exception as exc:  # an empty or missing index is reported by the page itself
         click.echo(f"warning: {exc}", err=True)
     click.echo(f"vnarchive serving {data_dir} on http://{host}:{port}/")
