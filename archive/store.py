@@ -12,7 +12,7 @@ from typing import Any
 
 from archive.article import Article, now_vn
 
-__all__ = ["Store", "StoredArticle", "StoreError"]
+__all__ = ["Store", "StoredArticle", "StoreError", "MAX_DUPLICATE_DISTANCE"]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -38,6 +38,15 @@ CREATE TABLE IF NOT EXISTS articles (
 );
 CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
 CREATE INDEX IF NOT EXISTS articles_site ON articles(site);
+-- Near-duplicate lookup: the 64-bit simhash cut into 4 bands of 16 bits; two hashes at
+-- most 3 bits apart share at least one whole band (pigeonhole).
+CREATE TABLE IF NOT EXISTS simhash_bands (
+    band       INTEGER NOT NULL,
+    value      INTEGER NOT NULL,
+    article_id INTEGER NOT NULL,
+    PRIMARY KEY (band, value, article_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS simhash_bands_article ON simhash_bands(article_id);
 CREATE TABLE IF NOT EXISTS failures (
     id      INTEGER PRIMARY KEY,
     source  TEXT NOT NULL,
@@ -63,6 +72,24 @@ class StoredArticle:
         self.article = article
         self.analysis = analysis
         self.simhash = simhash
+
+
+_BANDS, _BAND_BITS = 4, 16
+MAX_DUPLICATE_DISTANCE = _BANDS - 1
+
+
+def _to_sql(h: int | None) -> int | None:
+    """SQLite integers are signed 64-bit; simhashes are unsigned."""
+    return None if h is None else (h - (1 << 64) if h >= 1 << 63 else h)
+
+
+def _from_sql(h: int | None) -> int | None:
+    return None if h is None else h & ((1 << 64) - 1)
+
+
+def _bands(h: int) -> list[tuple[int, int]]:
+    mask = (1 << _BAND_BITS) - 1
+    return [(i, (h >> (i * _BAND_BITS)) & mask) for i in range(_BANDS)]
 
 
 def _dt(value: str | None) -> datetime | None:
@@ -134,7 +161,7 @@ class Store:
             _iso(article.published), _iso(article.modified),
             _iso(article.fetched or now_vn()), article.section,
             json.dumps(article.tags, ensure_ascii=False), article.language,
-            article.content_hash, raw, blob, simhash, now_vn().isoformat(),
+            article.content_hash, raw, blob, _to_sql(simhash), now_vn().isoformat(),
         )
         cur = self.db.execute(
             """INSERT INTO articles (url, site, title, sapo, paragraphs, captions, authors,
@@ -154,7 +181,45 @@ class Store:
                RETURNING id""",
             row,
         )
-        return int(cur.fetchone()[0])
+        article_id = int(cur.fetchone()[0])
+        self.db.execute("DELETE FROM simhash_bands WHERE article_id=?", (article_id,))
+        if simhash is not None:
+            self.db.executemany(
+                "INSERT OR IGNORE INTO simhash_bands (band, value, article_id) VALUES (?,?,?)",
+                [(band, value, article_id) for band, value in _bands(simhash)])
+        return article_id
+
+    def update_analysis(self, article_id: int, analysis: dict[str, Any],
+                        simhash: int | None) -> None:
+        """Replace the cached analysis (and fingerprint) of an unchanged article."""
+        blob = zlib.compress(json.dumps(analysis, ensure_ascii=False).encode(), 6)
+        self.db.execute("UPDATE articles SET analysis=?, simhash=? WHERE id=?",
+                        (blob, _to_sql(simhash), article_id))
+        self.db.execute("DELETE FROM simhash_bands WHERE article_id=?", (article_id,))
+        if simhash is not None:
+            self.db.executemany(
+                "INSERT OR IGNORE INTO simhash_bands (band, value, article_id) VALUES (?,?,?)",
+                [(band, value, article_id) for band, value in _bands(simhash)])
+
+    def near_duplicates(self, article_id: int,
+                        max_distance: int = MAX_DUPLICATE_DISTANCE) -> list[tuple[int, int]]:
+        """(id, bit distance) of other articles whose body simhash is within
+        ``max_distance`` bits (at most 3, the banding's guarantee), nearest first."""
+        row = self.db.execute("SELECT simhash FROM articles WHERE id=?", (article_id,)).fetchone()
+        if not row or row[0] is None:
+            return []
+        h = _from_sql(row[0])
+        found: dict[int, int] = {}
+        for band, value in _bands(h):
+            for other, other_hash in self.db.execute(
+                    """SELECT a.id, a.simhash FROM simhash_bands b JOIN articles a
+                       ON a.id = b.article_id
+                       WHERE b.band=? AND b.value=? AND b.article_id != ?""",
+                    (band, value, article_id)):
+                distance = (h ^ _from_sql(other_hash)).bit_count()
+                if distance <= max_distance:
+                    found[other] = distance
+        return sorted(found.items(), key=lambda kv: (kv[1], kv[0]))
 
     def record_failure(self, source: str, reason: str, message: str) -> None:
         self.db.execute("INSERT INTO failures (source, reason, message, at) VALUES (?,?,?,?)",
@@ -175,7 +240,7 @@ class Store:
             tags=tuple(json.loads(tags)), language=language,
         )
         cache = json.loads(zlib.decompress(analysis)) if analysis else None
-        return StoredArticle(id_, article, cache, simhash)
+        return StoredArticle(id_, article, cache, _from_sql(simhash))
 
     def get(self, article_id: int) -> StoredArticle | None:
         row = self.db.execute(f"SELECT {_COLUMNS} FROM articles WHERE id=?",
@@ -204,6 +269,13 @@ class Store:
         row = self.db.execute("SELECT raw_html FROM articles WHERE id=?",
                               (article_id,)).fetchone()
         return zlib.decompress(row[0]) if row and row[0] else None
+
+    def rows_between(self, after: int, upto: int, limit: int) -> list[StoredArticle]:
+        """Rows with ``after < id <= upto`` in id order, at most ``limit``."""
+        rows = self.db.execute(
+            f"SELECT {_COLUMNS} FROM articles WHERE id>? AND id<=? ORDER BY id LIMIT ?",
+            (after, upto, limit)).fetchall()
+        return [self._row_to_stored(row) for row in rows]
 
     def iter_all(self, batch: int = 500) -> Iterator[StoredArticle]:
         last = 0

@@ -20,6 +20,7 @@ from typing import Any
 
 from archive.article import Article
 from archive.sources import Failure, RawItem, RecordError, iter_raw, to_article
+from archive.dedup import simhash
 from archive.store import Store
 from indexer import entities as entities_mod
 from indexer.analysis import ANALYSER_VERSION, normalize, segment
@@ -32,6 +33,10 @@ log = logging.getLogger(__name__)
 ENTITIES_VERSION = getattr(entities_mod, "ENTITIES_VERSION", 1)
 PARALLEL_MIN = 2000  # below this, forking reindex workers costs more than it saves
 SEGMENT_DOCS = 2500  # articles per segment written by a reindex worker
+
+
+# Syndicated copies are detected on bodies of at least this many characters.
+MIN_SIMHASH_CHARS = 300
 
 
 def store_path(data_dir: Path) -> Path:
@@ -93,10 +98,18 @@ def analyse(article: Article, cached: dict[str, Any] | None = None,
         ents = cached["entities"]
     else:
         ents = entities_mod.extract_entities(article).to_dict()
+    t2 = time.perf_counter()
+    if cached and "sh" in cached:
+        sh = cached["sh"]
+    else:  # near-duplicate fingerprint of the body; too short a text says nothing
+        body = article.body
+        sh = simhash(body) if len(body) >= MIN_SIMHASH_CHARS else None
     if timings is not None:
         timings["segment"] = timings.get("segment", 0.0) + t1 - t0
-        timings["entities"] = timings.get("entities", 0.0) + time.perf_counter() - t1
-    return {"v": ANALYSER_VERSION, "ev": ENTITIES_VERSION, "seg": seg, "entities": ents}
+        timings["entities"] = timings.get("entities", 0.0) + t2 - t1
+        timings["dedup"] = timings.get("dedup", 0.0) + time.perf_counter() - t2
+    return {"v": ANALYSER_VERSION, "ev": ENTITIES_VERSION, "seg": seg, "entities": ents,
+            "sh": sh}
 
 
 # -- worker side -----------------------------------------------------------------------
@@ -220,7 +233,8 @@ def ingest_items(items: Iterable[RawItem | Failure], data_dir: Path, *,
                     t0 = clock()
                     old = store.db.execute("SELECT content_hash FROM articles WHERE url=?",
                                            (article.url,)).fetchone()
-                    article_id = store.save(article, analysis=analysis)
+                    article_id = store.save(article, analysis=analysis,
+                                            simhash=analysis.get("sh"))
                     t1 = clock()
                     writer.update_document(**document(article_id, article, analysis))
                     report.add_time("store write", t1 - t0)
@@ -296,8 +310,7 @@ def _add_rows(store: Store, writer, rows: Iterable[Any], tick: Callable[[], None
         analysis = row.analysis
         if not _current(analysis):  # stale cache (analyser changed): analyse and keep it
             analysis = analyse(row.article, analysis)
-            store.db.execute("UPDATE articles SET analysis=? WHERE id=?",
-                             (_blob(analysis), row.id))
+            store.update_analysis(row.id, analysis, analysis.get("sh"))
         writer.add_document(**document(row.id, row.article, analysis))
         count += 1
         tick()
@@ -329,7 +342,6 @@ def _write_segment(job: tuple[str, str, int, int]) -> list:
     Bounded segments keep Whoosh's posting pool in memory: a bigger pool spills sorted runs
     to disk and merges them back posting by posting in Python, which costs more than the
     extra segments (the evaluator reads all segments' postings alike)."""
-    from archive.store import _COLUMNS  # row decoding is the store's own
     from whoosh import index as whoosh_index
 
     from indexer.index import FastWriter
@@ -345,14 +357,13 @@ def _write_segment(job: tuple[str, str, int, int]) -> list:
     try:  # the temp dir is shared with the parent writer, which removes it when done
         last = lo
         while last < hi:
-            rows = store.db.execute(f"SELECT {_COLUMNS} FROM articles WHERE id>? AND id<=? "
-                                    "ORDER BY id LIMIT ?", (last, hi, SEGMENT_DOCS)).fetchall()
+            rows = store.rows_between(last, hi, SEGMENT_DOCS)
             if not rows:
                 break
             writer = FastWriter(ix, _lk=False, limitmb=1024)
-            _add_rows(store, writer, (store._row_to_stored(r) for r in rows), tick)
+            _add_rows(store, writer, rows, tick)
             segments.append(writer._finalize_segment())
-            last = rows[-1][0]
+            last = rows[-1].id
         return segments
     finally:
         store.close()
@@ -387,9 +398,3 @@ def _reindex_parallel(data_dir: Path, path: Path, ix, ids: list[int], workers: i
         writer.cancel()
         raise
     return len(ids)
-
-
-def _blob(analysis: dict[str, Any]) -> bytes:
-    import json
-    import zlib
-    return zlib.compress(json.dumps(analysis, ensure_ascii=False).encode(), 6)

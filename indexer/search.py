@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.article import VN_TZ
-from archive.store import Store
+from archive.store import MAX_DUPLICATE_DISTANCE, Store
 from archive.textnorm import fold
 from indexer.analysis import has_diacritics, normalize, syllables
 from indexer.columns import Columns
@@ -227,7 +227,7 @@ class ArchiveSearcher:
         for start in range(0, len(ranked), 500):
             chunk = ranked[start:start + 500]
             with self._lock:
-                out.extend(self._hits(cols, chunk, set(), with_snippets=False))
+                out.extend(self._hits(cols, chunk, set(), with_snippets=False, collapse=False))
         return out
 
     def facet_values(self, name: str, req: SearchRequest, limit: int = 500) -> list[dict]:
@@ -263,15 +263,26 @@ class ArchiveSearcher:
         return scores
 
     def _hits(self, cols: Columns, page: Sequence[tuple[int, float | None]], terms: set[str],
-              with_snippets: bool) -> list[dict]:
+              with_snippets: bool, collapse: bool = True) -> list[dict]:
+        """Result rows for ranked docnums.  Near-duplicate copies of a story (syndicated
+        articles) on the same page are folded into the first one's ``also_published_by``."""
         ids = [cols.aid[d] for d, _ in page]
         rows = self._store.get_many(ids)  # type: ignore[union-attr]
         out = []
+        shown: list[tuple[int, dict]] = []  # (simhash, hit) of hits kept on this page
         for (docnum, score), aid in zip(page, ids):
             row = rows.get(aid)
             if row is None:  # indexed but no longer stored: never show a broken hit
                 continue
             a = row.article
+            if row.simhash is not None and collapse:
+                original = next((hit for h, hit in shown
+                                 if (h ^ row.simhash).bit_count() <= MAX_DUPLICATE_DISTANCE),
+                                None)
+                if original is not None:  # a syndicated copy: shown once, credited
+                    original["also_published_by"].append(
+                        {"id": aid, "site": a.site, "url": a.url})
+                    continue
             ents = (row.analysis or {}).get("entities", {})
             texts = [a.sapo or "", *a.paragraphs] if terms else [a.sapo or "", *a.paragraphs[:1]]
             out.append({
@@ -286,7 +297,10 @@ class ArchiveSearcher:
                 "officials": [o["name"] for o in ents.get("officials", [])],
                 "programs": list(ents.get("programs", [])),
                 "score": round(score, 4) if score is not None else None,
+                "also_published_by": [],
             })
+            if row.simhash is not None:
+                shown.append((row.simhash, out[-1]))
         return out
 
     def _suggestion(self, searcher, parsed, total: int, cols: Columns) -> str | None:
@@ -366,8 +380,24 @@ class ArchiveSearcher:
                            "organisation": o.get("organisation")}
                           for o in ents.get("officials", [])],
             "programs": list(ents.get("programs", [])),
+            "duplicates": self._duplicates(row.id),
         })
         return data
+
+    def _duplicates(self, article_id: int) -> list[dict[str, Any]]:
+        with self._lock:
+            store = self._store
+            near = store.near_duplicates(article_id)  # type: ignore[union-attr]
+            rows = store.get_many([i for i, _ in near])  # type: ignore[union-attr]
+        out = []
+        for other, distance in near:
+            row = rows.get(other)
+            if row is not None:
+                a = row.article
+                out.append({"id": other, "url": a.url, "site": a.site, "title": a.title,
+                            "published": a.published.isoformat() if a.published else None,
+                            "distance": distance})
+        return out
 
     def raw_html(self, article_id: int) -> bytes | None:
         with self._lock:

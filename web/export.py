@@ -100,7 +100,7 @@ def export_json(searcher: ArchiveSearcher, args: MultiDict) -> Response:
     def generate() -> Iterator[str]:
         yield json.dumps(meta, ensure_ascii=False)[:-1] + ', "results": ['
         for i, row in enumerate(rows):
-            row = {k: v for k, v in row.items() if k != "snippet"}
+            row = {k: v for k, v in row.items() if k not in ("snippet", "also_published_by")}
             yield ("," if i else "") + "\n" + json.dumps(row, ensure_ascii=False)
         yield "\n]}\n"
 

@@ -38,6 +38,11 @@ SCHEMAS: dict[str, Any] = {
         "provinces_2025": {**_STR_LIST, "description": "provinces after the 1/7/2025 merger"},
         "officials": _STR_LIST, "programs": _STR_LIST,
         "score": {"type": ["number", "null"], "description": "null when sorted by date"},
+        "also_published_by": {
+            "type": "array", "description": "near-duplicate copies of this story (syndicated "
+            "articles) that ranked on the same page and are shown once, here",
+            "items": _obj({"id": {"type": "integer"}, "site": {"type": "string"},
+                           "url": {"type": "string"}})},
     }),
     "SearchResponse": _obj({
         "query": {"type": "string"}, "total": {"type": "integer", "minimum": 0},
@@ -65,6 +70,12 @@ SCHEMAS: dict[str, Any] = {
         "language": {"type": ["string", "null"]},
         "provinces": _STR_LIST, "provinces_2025": _STR_LIST,
         "officials": {"type": "array", "items": _ref("Official")}, "programs": _STR_LIST,
+        "duplicates": {"type": "array", "description": "near-duplicate copies (simhash of the "
+                       "body within 3 bits): the same story published elsewhere",
+                       "items": _obj({"id": {"type": "integer"}, "url": {"type": "string"},
+                                      "site": {"type": "string"}, "title": {"type": "string"},
+                                      "published": _DATE_TIME,
+                                      "distance": {"type": "integer", "minimum": 0}})},
     }, required=["id", "url", "title", "paragraphs", "site", "sapo", "captions", "authors",
                  "published", "provinces", "provinces_2025", "officials", "programs"],
         extra=True),
@@ -82,7 +93,8 @@ SCHEMAS: dict[str, Any] = {
 }
 # Export rows are hits without the snippet.
 _hit = SCHEMAS["Hit"]
-SCHEMAS["ExportRow"] = _obj({k: v for k, v in _hit["properties"].items() if k != "snippet"})
+SCHEMAS["ExportRow"] = _obj({k: v for k, v in _hit["properties"].items()
+                             if k not in ("snippet", "also_published_by")})
 SCHEMAS["Export"] = _obj({
     "query": {"type": "string"}, "total": {"type": "integer", "minimum": 0},
     "exported": {"type": "integer", "minimum": 0}, "limit": {"type": "integer", "minimum": 1},
