@@ -172,7 +172,7 @@ class ArchiveSearcher:
             facets, suggestion, months = {}, None, []
             if req.with_facets:
                 facets = self._facets(cols, req, matched, dates, allowed)
-                suggestion = self._suggestion(searcher, parsed, total, cols)
+                suggestion = self._suggestion(searcher, parsed, total, cols, scores)
                 months = cols.month_counts(final)
         return {
             "query": req.q,
@@ -303,7 +303,10 @@ class ArchiveSearcher:
                 shown.append((row.simhash, out[-1]))
         return out
 
-    def _suggestion(self, searcher, parsed, total: int, cols: Columns) -> str | None:
+    def _suggestion(self, searcher, parsed, total: int, cols: Columns,
+                    scores: dict[int, float] | None = None) -> str | None:
+        """Did-you-mean: the query with diacritics restored (and typos corrected) as the
+        best-matching articles write it."""
         text = parsed.positive_text()
         syl = syllables(text)
         if not syl or len(syl) > 12:
@@ -311,10 +314,15 @@ class ArchiveSearcher:
         if has_diacritics(text) and total > 0:
             return None
         vocab = cols.vocabulary()
-        folded = correct_syllables([fold(s) for s in syl], vocab)
+        typed = [fold(s) for s in syl]
+        folded = correct_syllables(typed, vocab)
         from whoosh import query as Q
-        q = Q.Phrase("fold", folded) if len(folded) > 1 else Q.Term("fold", folded[0])
-        docnums = [d for d, _ in Evaluator.top(self._scores(q), 10)]
+        if scores and folded == typed:
+            # the query's own best articles (title boost, adjacency) read the words in context
+            docnums = [d for d, _ in Evaluator.top(scores, 10)]
+        else:
+            q = Q.Phrase("fold", folded) if len(folded) > 1 else Q.Term("fold", folded[0])
+            docnums = [d for d, _ in Evaluator.top(self._scores(q), 10)]
         if not docnums and len(folded) > 1:
             q = Q.And([Q.Term("fold", s) for s in folded])
             docnums = [d for d, _ in Evaluator.top(self._scores(q), 10)]
