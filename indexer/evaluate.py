@@ -7,7 +7,12 @@ and facets, once for ranking).  Here each term's postings are read a block at a 
 ``{docnum: weight}`` dict, cached per reader, and the tree is combined with dict/set
 operations.  Scores are Whoosh's own BM25F (B=0.75, K1=1.2, global idf and average length,
 quantised field lengths, phrase score = sum of its words' scores), so the ranking is the same.
-Phrase positions are decoded only for documents holding every word of the phrase.
+Adjacency comes from the adjacent-syllable pair fields (``pair``/``fpair`` and title
+equivalents, see ``indexer.index.PAIR_FIELDS``): a phrase's candidates are the intersection
+of its pairs' postings, which is exact for two syllables and for an ``Adjacent`` node (a
+query word's syllables side by side: every pair present).  Positions are decoded only for
+longer explicit phrases, and only on those candidates; an index built before the pair
+fields existed falls back to positions throughout.
 """
 from __future__ import annotations
 
@@ -20,7 +25,9 @@ from typing import Any
 
 from whoosh import query as Q
 
-__all__ = ["Evaluator", "Unsupported"]
+from indexer.index import PAIR_FIELDS, PAIR_JOIN
+
+__all__ = ["Adjacent", "Evaluator", "Unsupported"]
 
 B, K1 = 0.75, 1.2
 # Cache bounds per reader, together ≈ 150 MB at most: the server must stay small.
@@ -28,6 +35,13 @@ CACHE_POSTINGS = 700_000  # cached postings (≈ 100 bytes each)
 CACHE_POSITIONS = 1_000_000  # cached word occurrences (≈ 60 bytes each)
 CACHE_PHRASE_DOCS = 300_000  # cached phrase matches (≈ 100 bytes each)
 SHIFT = 20  # doc << SHIFT | position: articles stay far below 2**20 syllables
+
+
+class Adjacent(Q.Phrase):
+    """Syllables side by side, answered from the pair fields alone (every adjacent pair
+    present, not necessarily in one run): for query words and the adjacency bonus, where a
+    three-syllable word whose pairs occur apart is a negligible risk.  Whoosh itself (the
+    fallback) treats it as the exact phrase."""
 
 
 class Unsupported(Exception):
@@ -46,6 +60,8 @@ class Evaluator:
         self._phrase_size = 0
         self._occurrences: OrderedDict[tuple[str, str], set[int]] = OrderedDict()
         self._occ_size = 0
+        indexed = set(searcher.schema.names())
+        self._pairs = {f: p for f, p in PAIR_FIELDS.items() if p in indexed}
 
     # -- postings -----------------------------------------------------------------------
     def _blocks(self, field: str, text: str, values: bool = False):
@@ -107,13 +123,37 @@ class Evaluator:
             return {d: top * tf / (tf + k + kb * lengths[d]) for d, tf in post.items()}
         return {d: top * tf / (tf + k + kb * lengths[d]) * boost for d, tf in post.items()}
 
+    def _scores_for(self, field: str, words: list[str], docs: Iterable[int]
+                    ) -> dict[int, float]:
+        """Sum of the words' BM25F scores, computed for ``docs`` only (which hold them all)."""
+        s = self.searcher
+        avgfl = s.avg_field_length(field) or 1
+        lengths = self._field_lengths(field)
+        k = K1 * (1 - B)
+        kb = K1 * B / avgfl
+        per = [(self.postings(field, w), s.idf(field, w) * (K1 + 1)) for w in words]
+        out = {}
+        for d in docs:
+            norm = k + kb * lengths[d]
+            total = 0.0
+            for post, top in per:
+                tf = post[d]
+                total += top * tf / (tf + norm)
+            out[d] = total
+        return out
+
     def _phrase(self, q: Q.Phrase) -> dict[int, float]:
         if q.slop != 1:
             raise Unsupported("sloppy phrase")
-        key = (q.fieldname, tuple(q.words))
+        loose = type(q) is Adjacent
+        key = (q.fieldname, tuple(q.words), loose)
         got = self._phrases.get(key)
         if got is None:
-            got = self._phrase_docs(q.fieldname, list(q.words))
+            pf = self._pairs.get(q.fieldname)
+            if pf is None:
+                got = self._phrase_docs(q.fieldname, list(q.words))
+            else:
+                got = self._pair_docs(q.fieldname, pf, list(q.words), exact=not loose)
             self._phrases[key] = got
             self._phrase_size += len(got)
             while self._phrase_size > CACHE_PHRASE_DOCS and len(self._phrases) > 1:
@@ -121,6 +161,27 @@ class Evaluator:
         if q.boost != 1.0:
             return {d: v * q.boost for d, v in got.items()}
         return got
+
+    def _pair_docs(self, field: str, pair_field: str, words: list[str], exact: bool
+                   ) -> dict[int, float]:
+        """Documents with every adjacent pair of ``words`` (positions checked on those
+        candidates only when ``exact`` and there are three words or more)."""
+        posts = [self.postings(pair_field, a + PAIR_JOIN + b) for a, b in zip(words, words[1:])]
+        if not all(posts):
+            return {}
+        posts.sort(key=len)
+        cands = set(posts[0])
+        for p in posts[1:]:
+            cands.intersection_update(p)
+        if exact and len(words) > 2 and cands:
+            spans = self._positions(field, words[0], cands)
+            for j in range(1, len(words)):
+                spans = {x + 1 for x in spans}.intersection(self._positions(field, words[j],
+                                                                            cands))
+                if not spans:
+                    return {}
+            cands = {x >> SHIFT for x in spans}
+        return self._scores_for(field, words, cands)
 
     def _phrase_docs(self, field: str, words: list[str]) -> dict[int, float]:
         per_word = [self._term_scores(field, w, 1.0) for w in words]
@@ -180,7 +241,7 @@ class Evaluator:
         kind = type(q)
         if kind is Q.Term:
             return self._term_scores(q.fieldname, q.text, q.boost)
-        if kind is Q.Phrase:
+        if kind is Q.Phrase or kind is Adjacent:
             return self._phrase(q)
         if q is Q.NullQuery or kind is type(Q.NullQuery):
             return {}

@@ -29,12 +29,28 @@ from whoosh.writing import SegmentWriter
 from archive.article import Article
 from indexer.analysis import views
 
-__all__ = ["IndexBusy", "IndexMissing", "FACET_FIELDS", "schema", "document",
+__all__ = ["IndexBusy", "IndexMissing", "FACET_FIELDS", "PAIR_FIELDS", "schema", "document",
+           "pairs",
            "open_current", "new_generation", "switch_to", "writer_lock", "current_path",
            "Tokens", "FastWriter", "fast_writer"]
 
 # Facets kept as keyword fields (multi-valued, exact values) and as in-memory columns.
 FACET_FIELDS = ("province", "province_2025", "official", "program", "site", "year")
+
+
+# Adjacent-syllable pairs of a positional field: a two-syllable word or phrase is then one
+# term lookup instead of a position check over every document holding both syllables.
+PAIR_FIELDS = {"syl": "pair", "fold": "fpair", "t_syl": "t_pair", "t_fold": "t_fpair"}
+PAIR_JOIN = "_"  # syllables never contain "_" (analysis.syllables splits on it)
+
+
+def pairs(syllables: list[str]) -> list[str]:
+    """Adjacent syllable pairs of a syllable stream, in order.
+
+    >>> pairs(["xây", "dựng", "nông", "thôn"])
+    ['xây_dựng', 'dựng_nông', 'nông_thôn']
+    """
+    return [a + PAIR_JOIN + b for a, b in zip(syllables, syllables[1:])]
 
 
 class IndexBusy(RuntimeError):
@@ -95,6 +111,11 @@ def schema() -> Schema:
         t_words=Tokens(analyzer=tokens, phrase=False),
         t_syl=Tokens(analyzer=tokens, phrase=True),
         t_fold=Tokens(analyzer=tokens, phrase=True),
+        # no positions: only membership and frequency of each pair are ever asked
+        pair=Tokens(analyzer=tokens, phrase=False),
+        fpair=Tokens(analyzer=tokens, phrase=False),
+        t_pair=Tokens(analyzer=tokens, phrase=False),
+        t_fpair=Tokens(analyzer=tokens, phrase=False),
     )
 
 
@@ -116,6 +137,10 @@ def document(article_id: int, article: Article, analysis: dict[str, Any]) -> dic
         "t_words": " ".join(title["words"]),
         "t_syl": " ".join(title["syl"]),
         "t_fold": " ".join(title["fold"]),
+        "pair": pairs(body["syl"]),
+        "fpair": pairs(body["fold"]),
+        "t_pair": pairs(title["syl"]),
+        "t_fpair": pairs(title["fold"]),
     }
     if published:
         doc["year"] = f"{published.year:04d}"

@@ -16,6 +16,7 @@ from whoosh import query as Q
 
 from archive.textnorm import fold
 from indexer.analysis import has_diacritics, normalize, segment, syllables, word_key
+from indexer.evaluate import Adjacent
 
 __all__ = ["Clause", "ParsedQuery", "QueryError", "parse", "build", "MAX_QUERY_CHARS",
            "MAX_TERMS", "MAX_PREFIX_EXPANSION"]
@@ -136,10 +137,12 @@ def _merge_runs(groups: list[list[Clause]]) -> list[list[Clause]]:
     return out
 
 
-def _seq(fieldname: str, tokens: list[str], boost: float) -> Q.Query:
+def _seq(fieldname: str, tokens: list[str], boost: float, exact: bool = False) -> Q.Query:
+    """One token, or tokens side by side: an explicit (quoted) phrase is checked exactly;
+    a query word's syllables only need their adjacent pairs (one lookup per pair)."""
     if len(tokens) == 1:
         return Q.Term(fieldname, tokens[0], boost=boost)
-    return Q.Phrase(fieldname, tokens, boost=boost)
+    return (Q.Phrase if exact else Adjacent)(fieldname, tokens, boost=boost)
 
 
 def word_query(word: str, *, title_only: bool = False) -> Q.Query:
@@ -192,11 +195,11 @@ def clause_query(clause: Clause, reader=None, *, any_word: bool = False) -> Q.Qu
         parts = []
         for prefix, weight in (("t_", W_TITLE),) + ((("", 1.0),) if not title_only else ()):
             if has_diacritics(clause.text):
-                parts.append(_seq(prefix + "syl", syl, weight))
+                parts.append(_seq(prefix + "syl", syl, weight, exact=True))
                 parts.append(_seq(prefix + "fold", [fold(s) for s in syl],
-                                  W_FOLD_OF_ACCENTED * weight))
+                                  W_FOLD_OF_ACCENTED * weight, exact=True))
             else:
-                parts.append(_seq(prefix + "fold", [fold(s) for s in syl], weight))
+                parts.append(_seq(prefix + "fold", [fold(s) for s in syl], weight, exact=True))
         return Q.Or(parts)
     # Plain text: segment with diacritics (compound words), else syllable by syllable.
     text = clause.text
@@ -215,8 +218,9 @@ def clause_query(clause: Clause, reader=None, *, any_word: bool = False) -> Q.Qu
         core = Q.And(subs)
     syl = syllables(text)
     if len(syl) > 1:  # adjacency bonus: the words as typed, in order
-        bonus = Q.Or([Q.Phrase("t_fold", [fold(s) for s in syl], boost=W_PHRASE_BONUS * W_TITLE),
-                      Q.Phrase("fold", [fold(s) for s in syl], boost=W_PHRASE_BONUS)])
+        fsyl = [fold(s) for s in syl]
+        bonus = Q.Or([Adjacent("t_fold", fsyl, boost=W_PHRASE_BONUS * W_TITLE),
+                      Adjacent("fold", fsyl, boost=W_PHRASE_BONUS)])
         core = Q.AndMaybe(core, bonus)
     return core
 

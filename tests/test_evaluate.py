@@ -54,3 +54,41 @@ def test_parallel_reindex_finds_the_same(copy_of_archive, monkeypatch):
     got = {q: after.search(SearchRequest(q=q, per_page=100))["total"] for q in QUERIES}
     after.close()
     assert got == expected and any(got.values())
+
+
+def _bigrams(reader, field: str, count: int) -> list[list[str]]:
+    """Adjacent syllable pairs seen in the index, taken from its pair field (no fixed list)."""
+    from indexer.index import PAIR_FIELDS, PAIR_JOIN
+    terms = [t.decode() for t in reader.lexicon(PAIR_FIELDS[field])]
+    step = max(1, len(terms) // count)
+    return [t.split(PAIR_JOIN) for t in terms[::step]][:count]
+
+
+@pytest.mark.parametrize("field", ["syl", "fold", "t_syl"])
+def test_pair_lookups_equal_position_checks(searcher, field):
+    """Pair postings answer two-syllable phrases exactly; longer explicit phrases are still
+    verified on positions.  An index without pair fields takes the positional path."""
+    from whoosh import query as Q
+    from indexer.evaluate import Adjacent
+    whoosh_searcher, _ = searcher._ensure()
+    reader = whoosh_searcher.reader()
+    by_pairs, by_positions = Evaluator(whoosh_searcher), Evaluator(whoosh_searcher)
+    by_positions._pairs = {}
+    assert by_pairs._pairs
+    grams = _bigrams(reader, field, 40)
+    # three-syllable phrases: a pair followed by the first syllable of another pair
+    triples = [a + b[1:] for a, b in zip(grams, grams[1:])]
+    triples += [a + [b[0]] for a, b in zip(grams, grams[2:]) if a[1] == b[0]]
+    found = 0
+    for words in grams + triples:
+        for kind in (Q.Phrase, Adjacent):
+            q = kind(field, words)
+            got, expected = by_pairs.scores(q), by_positions.scores(q)
+            if kind is Q.Phrase or len(words) == 2:
+                assert got.keys() == expected.keys(), words
+            else:  # every pair present somewhere: a superset of the exact phrase
+                assert got.keys() >= expected.keys(), words
+            for d, s in expected.items():
+                assert got[d] == pytest.approx(s, rel=1e-9)
+            found += bool(expected)
+    assert found >= 40
