@@ -7,12 +7,14 @@ and facets, once for ranking).  Here each term's postings are read a block at a 
 ``{docnum: weight}`` dict, cached per reader, and the tree is combined with dict/set
 operations.  Scores are Whoosh's own BM25F (B=0.75, K1=1.2, global idf and average length,
 quantised field lengths, phrase score = sum of its words' scores), so the ranking is the same.
-Adjacency comes from the adjacent-syllable pair fields (``pair``/``fpair`` and title
-equivalents, see ``indexer.index.PAIR_FIELDS``): a phrase's candidates are the intersection
-of its pairs' postings, which is exact for two syllables and for an ``Adjacent`` node (a
-query word's syllables side by side: every pair present).  Positions are decoded only for
-longer explicit phrases, and only on those candidates; an index built before the pair
-fields existed falls back to positions throughout.
+Adjacency comes from the folded adjacent-syllable pair fields (``fpair``/``t_fpair``, see
+``indexer.index.PAIR_FIELDS``): a phrase's candidates are the intersection of its pairs'
+postings (and, for the exact ``syl`` views, of its syllables' postings).  That is exact for
+two folded syllables; an ``Adjacent`` node (a query word's syllables side by side) accepts
+the candidates as they are; an explicit ``Phrase`` over three syllables or more, or over
+exact syllables, has its positions checked on those candidates only (documents holding the
+compound word in ``words`` need no check).  An index built before the pair fields existed
+falls back to positions throughout.
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from typing import Any
 
 from whoosh import query as Q
 
+from archive.textnorm import fold
 from indexer.index import PAIR_FIELDS, PAIR_JOIN
 
 __all__ = ["Adjacent", "Evaluator", "Unsupported"]
@@ -38,10 +41,11 @@ SHIFT = 20  # doc << SHIFT | position: articles stay far below 2**20 syllables
 
 
 class Adjacent(Q.Phrase):
-    """Syllables side by side, answered from the pair fields alone (every adjacent pair
-    present, not necessarily in one run): for query words and the adjacency bonus, where a
-    three-syllable word whose pairs occur apart is a negligible risk.  Whoosh itself (the
-    fallback) treats it as the exact phrase."""
+    """Syllables side by side, answered from the folded pair fields and the syllables'
+    postings alone: every adjacent pair present (not necessarily in one run) and, for exact
+    views, every exact syllable present.  For query words and the adjacency bonus, where a
+    pair written with other diacritics next to the exact syllables elsewhere is a negligible
+    risk.  Whoosh itself (the fallback) treats it as the exact phrase."""
 
 
 class Unsupported(Exception):
@@ -164,23 +168,34 @@ class Evaluator:
 
     def _pair_docs(self, field: str, pair_field: str, words: list[str], exact: bool
                    ) -> dict[int, float]:
-        """Documents with every adjacent pair of ``words`` (positions checked on those
-        candidates only when ``exact`` and there are three words or more)."""
-        posts = [self.postings(pair_field, a + PAIR_JOIN + b) for a, b in zip(words, words[1:])]
+        """Documents with every adjacent folded pair and every syllable of ``words``;
+        positions checked on those candidates only when ``exact`` requires it."""
+        folded = field in ("fold", "t_fold")
+        keys = words if folded else [fold(w) for w in words]
+        posts = [self.postings(pair_field, a + PAIR_JOIN + b) for a, b in zip(keys, keys[1:])]
+        if not folded:
+            posts += [self.postings(field, w) for w in words]
         if not all(posts):
             return {}
         posts.sort(key=len)
         cands = set(posts[0])
         for p in posts[1:]:
             cands.intersection_update(p)
-        if exact and len(words) > 2 and cands:
-            spans = self._positions(field, words[0], cands)
-            for j in range(1, len(words)):
-                spans = {x + 1 for x in spans}.intersection(self._positions(field, words[j],
-                                                                            cands))
-                if not spans:
-                    return {}
-            cands = {x >> SHIFT for x in spans}
+        if exact and cands and (len(words) > 2 or not folded):
+            sure: set[int] = set()
+            if not folded:  # the compound word, as segmented, has its syllables side by side
+                sure = cands.intersection(self.postings(("t_" if field == "t_syl" else "")
+                                                        + "words", "_".join(words)))
+            check = cands - sure
+            if check:
+                spans = self._positions(field, words[0], check)
+                for j in range(1, len(words)):
+                    spans = {x + 1 for x in spans}.intersection(
+                        self._positions(field, words[j], check))
+                    if not spans:
+                        break
+                sure.update(d for d in {x >> SHIFT for x in spans} if d in check)
+            cands = sure
         return self._scores_for(field, words, cands)
 
     def _phrase_docs(self, field: str, words: list[str]) -> dict[int, float]:

@@ -38,9 +38,11 @@ __all__ = ["IndexBusy", "IndexMissing", "FACET_FIELDS", "PAIR_FIELDS", "schema",
 FACET_FIELDS = ("province", "province_2025", "official", "program", "site", "year")
 
 
-# Adjacent-syllable pairs of a positional field: a two-syllable word or phrase is then one
-# term lookup instead of a position check over every document holding both syllables.
-PAIR_FIELDS = {"syl": "pair", "fold": "fpair", "t_syl": "t_pair", "t_fold": "t_fpair"}
+# Adjacent pairs of folded syllables: a two-syllable word or phrase is then one term lookup
+# instead of a position check over every document holding both syllables.  Only folded
+# pairs are indexed (each pair field costs ~5 ms of index write per article and doubles the
+# index); the exact views meet them through their syllables' postings (``indexer.evaluate``).
+PAIR_FIELDS = {"syl": "fpair", "fold": "fpair", "t_syl": "t_fpair", "t_fold": "t_fpair"}
 PAIR_JOIN = "_"  # syllables never contain "_" (analysis.syllables splits on it)
 
 
@@ -112,9 +114,7 @@ def schema() -> Schema:
         t_syl=Tokens(analyzer=tokens, phrase=True),
         t_fold=Tokens(analyzer=tokens, phrase=True),
         # no positions: only membership and frequency of each pair are ever asked
-        pair=Tokens(analyzer=tokens, phrase=False),
         fpair=Tokens(analyzer=tokens, phrase=False),
-        t_pair=Tokens(analyzer=tokens, phrase=False),
         t_fpair=Tokens(analyzer=tokens, phrase=False),
     )
 
@@ -137,9 +137,7 @@ def document(article_id: int, article: Article, analysis: dict[str, Any]) -> dic
         "t_words": " ".join(title["words"]),
         "t_syl": " ".join(title["syl"]),
         "t_fold": " ".join(title["fold"]),
-        "pair": pairs(body["syl"]),
         "fpair": pairs(body["fold"]),
-        "t_pair": pairs(title["syl"]),
         "t_fpair": pairs(title["fold"]),
     }
     if published:

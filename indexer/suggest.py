@@ -20,34 +20,54 @@ _WORD = re.compile(r"\w+")
 
 
 class Vocabulary:
-    """Folded forms → best exact forms, built once per index reader."""
+    """Folded forms → best exact forms, per index reader.
+
+    Built lazily and in halves: did-you-mean needs only the syllables (``syl_best``),
+    completion only the words; the first query after a searcher opens pays for neither
+    unless it needs it.  Terms are read segment by segment straight from each term index
+    (a multi-segment reader would merge every term's info across segments first)."""
 
     def __init__(self, reader) -> None:
-        self.syl_best: dict[str, tuple[str, int]] = {}
-        for term, df in _terms(reader, "syl"):
-            key = fold(term)
-            if df > self.syl_best.get(key, ("", -1))[1]:
-                self.syl_best[key] = (term, df)
-        entries: dict[str, tuple[str, int]] = {}
-        for term, df in _terms(reader, "words"):
-            display = term.replace("_", " ")
-            key = fold(display)
-            if df > entries.get(key, ("", -1))[1]:
-                entries[key] = (display, df)
-        self._keys = sorted(entries)
-        self._entries = entries
+        self._reader = reader
+        self._syl_best: dict[str, tuple[str, int]] | None = None
+        self._entries: dict[str, tuple[str, int]] | None = None
+        self._keys: list[str] = []
+
+    @property
+    def syl_best(self) -> dict[str, tuple[str, int]]:
+        if self._syl_best is None:
+            best: dict[str, tuple[str, int]] = {}
+            for term, df in _terms(self._reader, "syl"):
+                key = fold(term)
+                if df > best.get(key, ("", -1))[1]:
+                    best[key] = (term, df)
+            self._syl_best = best
+        return self._syl_best
+
+    def _words(self) -> dict[str, tuple[str, int]]:
+        if self._entries is None:
+            entries: dict[str, tuple[str, int]] = {}
+            for term, df in _terms(self._reader, "words"):
+                display = term.replace("_", " ")
+                key = fold(display)
+                if df > entries.get(key, ("", -1))[1]:
+                    entries[key] = (display, df)
+            self._keys = sorted(entries)
+            self._entries = entries
+        return self._entries
 
     def complete(self, prefix: str, limit: int = 8) -> list[str]:
         """Words starting with ``prefix`` (any diacritics), most frequent first."""
         key = fold(prefix.lower()).strip()
         if not key:
             return []
+        entries = self._words()
         lo = bisect.bisect_left(self._keys, key)
         found = []
         for k in self._keys[lo:lo + 5000]:
             if not k.startswith(key):
                 break
-            found.append(self._entries[k])
+            found.append(entries[k])
         found.sort(key=lambda e: -e[1])
         return [display for display, _ in found[:limit]]
 
@@ -56,12 +76,24 @@ class Vocabulary:
 
 
 def _terms(reader, fieldname: str) -> Iterable[tuple[str, int]]:
+    """(term, document frequency) of a field, summed over the reader's segments."""
+    counts: Counter[bytes] = Counter()
+    leaves = reader.leaf_readers() if hasattr(reader, "leaf_readers") else [(reader, 0)]
     try:
-        for term, info in reader.iter_field(fieldname):
-            text = term.decode("utf-8") if isinstance(term, bytes) else term
-            yield text, info.doc_frequency()
+        for leaf, _ in leaves:
+            terms = getattr(leaf, "_terms", None)
+            if terms is None or not hasattr(terms, "items_from"):
+                for term, info in leaf.iter_field(fieldname):
+                    counts[term] += info.doc_frequency()
+                continue
+            for (name, term), info in terms.items_from(fieldname, b""):
+                if name != fieldname:
+                    break
+                counts[term] += info.doc_frequency()
     except Exception:  # an empty index has no such field yet
         return
+    for term, df in counts.items():
+        yield (term.decode("utf-8") if isinstance(term, bytes) else term), df
 
 
 def correct_syllables(folded: Sequence[str], vocab: Vocabulary) -> list[str]:
