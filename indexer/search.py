@@ -167,7 +167,7 @@ class ArchiveSearcher:
             else:
                 ranked = [(d, None) for d in cols.by_date(final, k, newest=sort == "newest")]
             page = ranked[(req.page - 1) * req.per_page:k]
-            terms = {fold(s) for s in syllables(parsed.positive_text())}
+            terms = set(syllables(parsed.positive_text()))
             results = self._hits(cols, page, terms, req.with_snippets)
             facets, suggestion, months = {}, None, []
             if req.with_facets:

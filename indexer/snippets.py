@@ -1,8 +1,9 @@
 """Highlighted snippets without re-running the segmenter.
 
 Whoosh's highlighter re-analyses stored text with the field analyser (underthesea: ~10 ms
-a document).  Matching is done on folded syllables instead, which is what every query view
-reduces to, so a snippet marks "giảm nghèo" for the query "giam ngheo" as well.
+a document).  Matching is done on syllables instead, the way the query views rank: an
+unaccented query word marks every spelling ("giam ngheo" marks "giảm nghèo"), an accented one
+marks its own spelling only ("giảm" does not mark "Giám đốc").
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from html import escape
 
-from archive.textnorm import fold
+from archive.textnorm import canonical_tones, fold
 
 __all__ = ["snippet", "DEFAULT_CHARS"]
 
@@ -24,31 +25,58 @@ def _fold_word(word: str) -> str:  # news reuses a small vocabulary: fold each w
     return fold(word.lower())
 
 
-def _score(paragraph_folded: str, terms: set[str]) -> int:
-    found = {w for w in _WORD.findall(paragraph_folded) if w in terms}
-    return len(found)
+@lru_cache(maxsize=100_000)
+def _exact_word(word: str) -> str:
+    return canonical_tones(word.lower())
+
+
+def _matcher(terms: Iterable[str], strict: bool):
+    """A word test: accented terms match only the same spelling (any tone placement or
+    case), unaccented ones any diacritics — as the query views rank them.  With
+    ``strict`` off every term matches folded (used when no exact spelling occurs)."""
+    terms = {canonical_tones(t.lower()) for t in terms if t}
+    folded = {fold(t) for t in terms} if not strict else {t for t in terms if fold(t) == t}
+    exact = {t for t in terms if fold(t) != t} if strict else set()
+
+    def match(word: str) -> bool:
+        return _fold_word(word) in folded or (bool(exact) and _exact_word(word) in exact)
+    return match
+
+
+def _spans(text: str, match) -> list[tuple[int, int]]:
+    return [m.span() for m in _WORD.finditer(text) if match(m.group())]
 
 
 def snippet(texts: Sequence[str], terms: Iterable[str], max_chars: int = DEFAULT_CHARS) -> str:
     """HTML snippet of the best passage; only our ``<mark>`` tags are unescaped.
 
-    ``terms`` are folded lower-case syllables.
+    ``terms`` are the query's lower-case syllables, with or without diacritics.
 
     >>> snippet(["Tin khác.", "Huyện đẩy mạnh giảm nghèo <b>bền vững</b>."], ["giam", "ngheo"])
     'Huyện đẩy mạnh <mark>giảm</mark> <mark>nghèo</mark> &lt;b&gt;bền vững&lt;/b&gt;.'
+    >>> snippet(["Giám đốc sở nói về giảm nghèo."], ["giảm", "nghèo"])
+    'Giám đốc sở nói về <mark>giảm</mark> <mark>nghèo</mark>.'
     """
-    wanted = {t for t in terms if t}
+    terms = [t for t in terms if t]
     texts = [t for t in texts if t and t.strip()]
     if not texts:
         return ""
-    best, best_score = texts[0], -1
-    if wanted:
+    match = _matcher(terms, strict=True)
+    best, best_score = texts[0], 0
+    for text in texts if terms else ():
+        score = len({_fold_word(w) for w, in ((m.group(),) for m in _WORD.finditer(text))
+                     if match(w)})
+        if score > best_score:
+            best, best_score = text, score
+    if terms and best_score == 0:  # the article matched through folded spellings only
+        match = _matcher(terms, strict=False)
         for text in texts:
-            s = _score(fold(text.lower()), wanted)
-            if s > best_score:
-                best, best_score = text, s
+            score = len({_fold_word(m.group()) for m in _WORD.finditer(text)
+                         if match(m.group())})
+            if score > best_score:
+                best, best_score = text, score
     text = best
-    spans = [m.span() for m in _WORD.finditer(text) if _fold_word(m.group()) in wanted]
+    spans = _spans(text, match) if terms else []
     start = 0
     if spans and len(text) > max_chars:
         # window starting a little before the densest run of matches
