@@ -133,23 +133,7 @@ class ArchiveSearcher:
         started = time.perf_counter()
         with self._lock:
             searcher, cols = self._ensure()
-            try:
-                parsed = parse(req.q)
-            except QueryError as exc:
-                raise SearchError(str(exc), "bad_query") from None
-            wq = build(parsed, searcher.reader())
-            fallback = False
-            scores: dict[int, float] = {}
-            if wq is None:
-                matched = cols.live
-            else:
-                scores = self._scores(wq)
-                if not scores and _word_count(parsed) > 1:
-                    wq_or = build(parsed, searcher.reader(), any_word=True)
-                    scores = self._scores(wq_or) if wq_or else {}
-                    if scores:
-                        wq, fallback = wq_or, True
-                matched = set(scores)
+            parsed, wq, scores, matched, fallback = self._text_matches(searcher, cols, req.q)
             dates = cols.date_range(_start(req.date_from), _end(req.date_to)) \
                 if (req.date_from or req.date_to) else None
             allowed = {f: cols.allowed(f, vals) for f, vals in req.filters.items() if vals}
@@ -206,18 +190,8 @@ class ArchiveSearcher:
         req.validate()
         with self._lock:
             searcher, cols = self._ensure()
-            try:
-                parsed = parse(req.q)
-            except QueryError as exc:
-                raise SearchError(str(exc), "bad_query") from None
-            wq = build(parsed, searcher.reader())
-            scores = {} if wq is None else self._scores(wq)
-            matched = cols.live if wq is None else set(scores)
-            if req.date_from or req.date_to:
-                matched = matched & cols.date_range(_start(req.date_from), _end(req.date_to))
-            for name, vals in req.filters.items():
-                if vals:
-                    matched = matched & cols.allowed(name, vals)
+            _, wq, scores, matched, _ = self._text_matches(searcher, cols, req.q)
+            matched = _filtered(cols, req, matched)
             sort = req.sort if wq is not None or req.sort != "relevance" else "newest"
             if sort == "relevance":
                 ranked = Evaluator.top(scores, cap, matched)
@@ -237,19 +211,28 @@ class ArchiveSearcher:
         req.validate()
         with self._lock:
             searcher, cols = self._ensure()
-            try:
-                parsed = parse(req.q)
-            except QueryError as exc:
-                raise SearchError(str(exc), "bad_query") from None
-            wq = build(parsed, searcher.reader())
-            matched = cols.live if wq is None else set(self._scores(wq))
-            if req.date_from or req.date_to:
-                matched = matched & cols.date_range(_start(req.date_from), _end(req.date_to))
-            for other, vals in req.filters.items():
-                if other != name and vals:
-                    matched = matched & cols.allowed(other, vals)
+            matched = self._text_matches(searcher, cols, req.q)[3]
+            matched = _filtered(cols, req, matched, skip=name)
             selected = cols.resolve_all(name, req.filters.get(name, ()))
             return cols.count(name, matched, limit, selected)
+
+    def _text_matches(self, searcher, cols: Columns, q: str):
+        """(parsed, query, scores, matched docnums, fallback) for the text of a request;
+        when no article has every word, the articles with some of them (``fallback``)."""
+        try:
+            parsed = parse(q)
+        except QueryError as exc:
+            raise SearchError(str(exc), "bad_query") from None
+        wq = build(parsed, searcher.reader())
+        if wq is None:
+            return parsed, None, {}, cols.live, False
+        scores = self._scores(wq)
+        if not scores and _word_count(parsed) > 1:
+            wq_or = build(parsed, searcher.reader(), any_word=True)
+            scores_or = self._scores(wq_or) if wq_or else {}
+            if scores_or:
+                return parsed, wq_or, scores_or, set(scores_or), True
+        return parsed, wq, scores, set(scores), False
 
     def _scores(self, wq) -> dict[int, float]:
         """{docnum: BM25F score} of the live documents matching ``wq`` (lock held)."""
@@ -421,6 +404,17 @@ class ArchiveSearcher:
         stats.update({"indexed": len(cols.live), "index_bytes": size,
                       "store_bytes": store_path(self.data_dir).stat().st_size})
         return stats
+
+
+def _filtered(cols: Columns, req: SearchRequest, docs: set[int], skip: str | None = None
+              ) -> set[int]:
+    """``docs`` within the request's date range and facet filters (except ``skip``)."""
+    if req.date_from or req.date_to:
+        docs = docs & cols.date_range(_start(req.date_from), _end(req.date_to))
+    for name, vals in req.filters.items():
+        if name != skip and vals:
+            docs = docs & cols.allowed(name, vals)
+    return docs
 
 
 def _word_count(parsed) -> int:

@@ -126,3 +126,10 @@ def test_snippet_marks_matches_and_escapes(fixed):
 def test_bad_requests_are_search_errors(fixed, req, message):
     with pytest.raises(SearchError, match=message):
         fixed.search(req)
+
+
+def test_facet_list_and_export_follow_the_same_matches_as_search(fixed):
+    req = SearchRequest(q="Hà Giang tàu vũ trụ")  # no article has every word: fallback
+    values = fixed.facet_values("province", req)
+    assert {"value": "Hà Giang", "count": 1, "selected": False} in values
+    assert [r["url"].rsplit("/", 1)[1] for r in fixed.export(req, 10)][0] == "a4"
