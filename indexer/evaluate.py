@@ -10,11 +10,11 @@ quantised field lengths, phrase score = sum of its words' scores), so the rankin
 Adjacency comes from the folded adjacent-syllable pair fields (``fpair``/``t_fpair``, see
 ``indexer.index.PAIR_FIELDS``): a phrase's candidates are the intersection of its pairs'
 postings (and, for the exact ``syl`` views, of its syllables' postings).  That is exact for
-two folded syllables; an ``Adjacent`` node (a query word's syllables side by side) accepts
-the candidates as they are; an explicit ``Phrase`` over three syllables or more, or over
-exact syllables, has its positions checked on those candidates only (documents holding the
-compound word in ``words`` need no check).  An index built before the pair fields existed
-falls back to positions throughout.
+two folded syllables, and an ``Adjacent`` node (a query word's syllables side by side)
+accepts it for two exact syllables too; three syllables or more, and an explicit ``Phrase``
+over exact syllables, have their positions checked on those candidates only (documents
+holding the compound word in ``words`` need no check).  An index built before the pair
+fields existed falls back to positions throughout.
 """
 from __future__ import annotations
 
@@ -41,11 +41,12 @@ SHIFT = 20  # doc << SHIFT | position: articles stay far below 2**20 syllables
 
 
 class Adjacent(Q.Phrase):
-    """Syllables side by side, answered from the folded pair fields and the syllables'
-    postings alone: every adjacent pair present (not necessarily in one run) and, for exact
-    views, every exact syllable present.  For query words and the adjacency bonus, where a
-    pair written with other diacritics next to the exact syllables elsewhere is a negligible
-    risk.  Whoosh itself (the fallback) treats it as the exact phrase."""
+    """Syllables side by side, for query words and the adjacency bonus.  Two syllables are
+    answered from the folded pair and the syllables' postings alone (for exact views: the
+    folded pair side by side and every exact syllable present — a pair written with other
+    diacritics next to the exact syllables elsewhere is a negligible risk); longer runs are
+    checked on positions like a phrase, on the pair candidates only.  Whoosh itself (the
+    fallback) treats it as the exact phrase."""
 
 
 class Unsupported(Exception):
@@ -68,8 +69,10 @@ class Evaluator:
         self._pairs = {f: p for f, p in PAIR_FIELDS.items() if p in indexed}
 
     # -- postings -----------------------------------------------------------------------
-    def _blocks(self, field: str, text: str, values: bool = False):
-        """(global docnum list, weights, values or None) per posting block of one term."""
+    def _blocks(self, field: str, text: str, values: bool = False,
+                only: set[int] | None = None):
+        """(global docnum list, weights, values or None) per posting block of one term;
+        with ``only``, blocks holding none of those documents are skipped undecoded."""
         btext = text.encode("utf-8")
         for reader, offset in self.leaves:
             if (field, btext) not in reader:
@@ -78,10 +81,13 @@ class Evaluator:
             m = getattr(m, "child", m)  # deletions are filtered by the caller
             while m.is_active():
                 m._read_ids()
+                ids = [offset + d for d in m._ids] if offset else list(m._ids)
+                if only is not None and only.isdisjoint(ids):
+                    m._next_block()
+                    continue
                 m._read_weights()
                 if values:
                     m._read_values()
-                ids = [offset + d for d in m._ids] if offset else list(m._ids)
                 yield ids, m._weights, (m._values if values else None)
                 m._next_block()
 
@@ -181,7 +187,7 @@ class Evaluator:
         cands = set(posts[0])
         for p in posts[1:]:
             cands.intersection_update(p)
-        if exact and cands and (len(words) > 2 or not folded):
+        if cands and (len(words) > 2 or (exact and not folded)):
             sure: set[int] = set()
             if not folded:  # the compound word, as segmented, has its syllables side by side
                 sure = cands.intersection(self.postings(("t_" if field == "t_syl" else "")
@@ -237,7 +243,7 @@ class Evaluator:
             self._occurrences.move_to_end(key)
             return got
         got = set()
-        for ids, _, values in self._blocks(field, word, values=True):
+        for ids, _, values in self._blocks(field, word, values=True, only=only):
             for d, v in zip(ids, values):  # pickled position deltas after a 4-byte count
                 if only is None or d in only:
                     base = d << SHIFT
