@@ -26,6 +26,8 @@ from pickle import loads
 from typing import Any
 
 from whoosh import query as Q
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.util.numeric import byte_to_length
 
 from archive.textnorm import fold
 from indexer.index import PAIR_FIELDS, PAIR_JOIN
@@ -112,6 +114,10 @@ class Evaluator:
         if got is None:
             got = []
             for reader, _ in self.leaves:
+                column = _length_column(reader, field)
+                if column is not None:  # the whole column at once, not a call per document
+                    got.extend(_BYTE_LENGTH[b] for b in column)
+                    continue
                 dfl = reader.doc_field_length
                 got.extend(dfl(d, field, 0) or 0 for d in range(reader.doc_count_all()))
             self._lengths[field] = got
@@ -290,6 +296,21 @@ class Evaluator:
         items = scores.items() if allowed is None else \
             ((d, scores[d]) for d in allowed if d in scores)
         return heapq.nsmallest(k, items, key=lambda ds: (-ds[1], ds[0]))
+
+
+_BYTE_LENGTH = [byte_to_length(b) if b else 0 for b in range(256)]
+
+
+def _length_column(reader, field: str):
+    """The segment's quantised length bytes of ``field`` (one per document), if readable."""
+    try:
+        perdoc = reader._perdoc
+        column = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+        if column is None or len(column) != reader.doc_count_all():
+            return None
+        return column
+    except (AttributeError, TypeError):
+        return None
 
 
 def _and(parts: list[dict[int, float]]) -> dict[int, float]:

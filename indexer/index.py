@@ -14,16 +14,19 @@ from collections import Counter
 from collections.abc import Iterator
 from operator import itemgetter
 from contextlib import contextmanager
+from types import MethodType
 from pathlib import Path
 from typing import Any
 
+import zlib
 from pickle import dumps
 
 from whoosh import index as whoosh_index
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
-from whoosh.system import pack_uint
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+from whoosh.system import pack_int, pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.externalsort import SortingPool
 from whoosh.writing import PostingPool, SegmentWriter
@@ -233,6 +236,31 @@ class GroupedPool(PostingPool):
         return SortingPool.items(self, maxfiles)
 
 
+# Whoosh compresses every posting block, even a one-posting pickle of ~30 bytes that zlib
+# only makes longer (its own "< 20 bytes: don't bother" test is overwritten by the next
+# line).  Each block records its compression, so readers handle both.
+MIN_COMPRESS = 96
+
+
+def _write_block(self, last: bool = False) -> None:
+    """``W3PostingsWriter._write_block`` with one write per block and no compression of
+    small blocks: the same block layout, one write call per term instead of four."""
+    head = b"" if self._blockcount else WHOOSH3_HEADER_MAGIC
+    self._terminfo.add_block(self)
+    databytes = dumps((self._mini_ids(), self._mini_weights(), self._mini_values()), 2)
+    comp = self._compression if len(databytes) >= MIN_COMPRESS else 0
+    if comp:
+        databytes = zlib.compress(databytes, comp)
+    ids = self._ids
+    infobytes = dumps((len(ids), ids[-1], self._maxweight, comp,
+                       length_to_byte(self._minlength), length_to_byte(self._maxlength)), 2)
+    blocklength = len(infobytes) + len(databytes)
+    self._postfile.write(head + pack_int(-blocklength if last else blocklength)
+                         + infobytes + databytes)
+    self._blockcount += 1
+    self._new_block()
+
+
 class FastWriter(SegmentWriter):
     """SegmentWriter with a lean ``add_document`` for our schema (no vectors, spelling or
     boosts) and in-memory field lengths at commit.  Same segments on disk."""
@@ -242,6 +270,53 @@ class FastWriter(SegmentWriter):
         self.pool = GroupedPool(self._tempstorage, self.newsegment,
                                 limitmb=kwargs.get("limitmb", 128))
         self._doc_lengths: dict[tuple[int, str], int] = {}
+        self.fieldwriter.add_postings = self._add_postings
+
+    def _add_postings(self, schema, lengths, items) -> None:
+        """Whoosh's ``FieldWriter.add_postings`` + ``W3PostingsWriter.add_posting`` in one
+        loop without their per-posting type asserts and method calls: the same blocks and
+        term infos, ~1 µs less per posting."""
+        fw = self.fieldwriter
+        dfl = lengths.doc_field_length if lengths else (lambda docnum, fieldname, d=0: 0)
+        ours = self._doc_lengths
+        lastfn = lasttext = pw = None
+        limit = 0
+        for fieldname, btext, docnum, weight, value in items:
+            if fieldname != lastfn:
+                if lasttext is not None:
+                    fw.finish_term()
+                if lastfn is not None:
+                    fw.finish_field()
+                fw.start_field(fieldname, schema[fieldname])
+                lastfn, lasttext = fieldname, None
+                pw = fw._postwriter
+                pw._write_block = MethodType(_write_block, pw)
+                limit = pw._blocklimit
+            if btext != lasttext:
+                if lasttext is not None:
+                    fw.finish_term()
+                fw.start_term(btext)
+                lasttext = btext
+            if len(pw._ids) >= limit:
+                pw._write_block()
+            length = ours.get((docnum, fieldname))
+            if length is None:
+                length = dfl(docnum, fieldname, 0)
+            pw._ids.append(docnum)
+            pw._weights.append(weight)
+            if weight > pw._maxweight:
+                pw._maxweight = weight
+            if value:
+                pw._values.append(value)
+            if length:
+                if pw._minlength is None or length < pw._minlength:
+                    pw._minlength = length
+                if length > pw._maxlength:
+                    pw._maxlength = length
+        if lasttext is not None:
+            fw.finish_term()
+        if lastfn is not None:
+            fw.finish_field()
 
     def add_document(self, **fields: Any) -> None:
         self._check_state()
