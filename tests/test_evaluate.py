@@ -103,3 +103,46 @@ def test_pair_lookups_equal_position_checks(searcher, field):
                 assert got[d] == pytest.approx(s, rel=1e-9)
             found += bool(expected)
     assert found >= 10
+
+
+def _postings_dump(path) -> list:
+    from whoosh import index as whoosh_index
+    reader = whoosh_index.open_dir(str(path)).reader()
+    out: list = [[reader.doc_field_length(d, "syl") for d in range(reader.doc_count_all())]]
+    for field in ("words", "syl", "fold", "t_syl", "fpair", "t_fpair"):
+        for term, info in reader.iter_field(field):
+            m = reader.postings(field, term)
+            rows = []
+            while m.is_active():
+                rows.append((m.id(), m.weight(), m.value()))
+                m.next()
+            out.append((field, term, info.weight(), info.doc_frequency(), info.min_length(),
+                        info.max_length(), info.max_weight(), rows))
+    return out
+
+
+def test_fast_writer_writes_what_whoosh_writes(archive_dir, tmp_path):
+    """Same postings, weights, positions, lengths and term statistics as Whoosh's own
+    writer, over several commits and a merge of the segments."""
+    from whoosh import index as whoosh_index
+    from whoosh.writing import SegmentWriter
+    from archive.store import Store
+    from indexer.index import document, fast_writer, schema
+    store = Store(pipeline.store_path(archive_dir), readonly=True)
+    docs = [document(r.id, r.article, r.analysis) for r in store.iter_all()]
+    store.close()
+    assert len(docs) >= 10 and any(d["fpair"] for d in docs)
+    dumps = []
+    for name, make in (("whoosh", SegmentWriter), ("fast", fast_writer)):
+        path = tmp_path / name
+        path.mkdir()
+        ix = whoosh_index.create_in(str(path), schema())
+        third = len(docs) // 3
+        for chunk in (docs[:third], docs[third:2 * third], docs[2 * third:]):
+            writer = make(ix)
+            for d in chunk:
+                writer.add_document(**d)
+            writer.commit()
+        make(whoosh_index.open_dir(str(path))).commit(optimize=True)
+        dumps.append(_postings_dump(path))
+    assert dumps[0] == dumps[1] and len(dumps[0]) > 100
