@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -186,15 +187,36 @@ def _results(items: Iterable[RawItem | Failure], db_path: Path, workers: int
                 yield f.source, None, None, f.reason, f.message, {}
             yield _process(item)
     else:
+        # Pool.imap reads its input as fast as it can and queues every result the main
+        # process has not consumed yet: without a window, a 22k-article file sits in memory
+        # twice over when the writer is the slower side.
+        window = threading.Semaphore(workers * IN_FLIGHT_PER_WORKER)
+        stop = threading.Event()
+
+        def gated() -> Iterator[RawItem]:
+            for item in only_items():
+                while not window.acquire(timeout=0.2):
+                    if stop.is_set():
+                        return
+                yield item
+
         ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(workers, initializer=_worker_init, initargs=(str(db_path),)) as pool:
-            for result in pool.imap(_process, only_items(), chunksize=4):
-                while pending_failures:
-                    f = pending_failures.pop(0)
-                    yield f.source, None, None, f.reason, f.message, {}
-                yield result
+        try:
+            with ctx.Pool(workers, initializer=_worker_init, initargs=(str(db_path),)) as pool:
+                for result in pool.imap(_process, gated(), chunksize=4):
+                    window.release()
+                    while pending_failures:
+                        f = pending_failures.pop(0)
+                        yield f.source, None, None, f.reason, f.message, {}
+                    yield result
+        finally:
+            stop.set()
     for f in pending_failures:
         yield f.source, None, None, f.reason, f.message, {}
+
+
+# Items handed to the worker pool and not yet written, per worker.
+IN_FLIGHT_PER_WORKER = 32
 
 
 def default_workers() -> int:
