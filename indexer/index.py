@@ -358,6 +358,11 @@ class FastWriter(SegmentWriter):
         return _Lengths(super().per_document_reader(), self._doc_lengths)
 
 
+# Reindex writes segments of at most this many documents: a bigger posting pool spills
+# sorted runs to disk and merges them back posting by posting in Python.
+MERGE_MAX_DOCS = 2500
+
+
 def fast_writer(ix, limitmb: int = 256) -> FastWriter:
     return FastWriter(ix, limitmb=limitmb)
 

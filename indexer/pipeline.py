@@ -25,15 +25,15 @@ from archive.dedup import simhash
 from archive.store import Store
 from indexer import entities as entities_mod
 from indexer.analysis import ANALYSER_VERSION, normalize, segment
-from indexer.index import (document, fast_writer, new_generation, open_current, switch_to,
-                           writer_lock)
+from indexer.index import (MERGE_MAX_DOCS, document, fast_writer,
+                           new_generation, open_current, switch_to, writer_lock)
 
 __all__ = ["IngestReport", "analyse", "ingest_paths", "ingest_items", "reindex", "store_path"]
 
 log = logging.getLogger(__name__)
 ENTITIES_VERSION = getattr(entities_mod, "ENTITIES_VERSION", 1)
 PARALLEL_MIN = 2000  # below this, forking reindex workers costs more than it saves
-SEGMENT_DOCS = 2500  # articles per segment written by a reindex worker
+SEGMENT_DOCS = MERGE_MAX_DOCS  # articles per segment written by a reindex worker
 
 
 # Syndicated copies are detected on bodies of at least this many characters.
@@ -272,7 +272,10 @@ def ingest_items(items: Iterable[RawItem | Failure], data_dir: Path, *,
                         t0 = clock()
                         store.commit()
                         t1 = clock()
-                        writer.commit()
+                        # no merging while ingesting: Whoosh's policy grows one ever larger
+                        # segment whose merge spills GBs to disk and stalls for minutes;
+                        # `reindex` compacts into MERGE_MAX_DOCS-sized segments
+                        writer.commit(merge=False)
                         writer = fast_writer(ix)
                         pending = 0
                         report.add_time("store write", t1 - t0)
@@ -280,7 +283,7 @@ def ingest_items(items: Iterable[RawItem | Failure], data_dir: Path, *,
                 t0 = clock()
                 store.commit()
                 t1 = clock()
-                writer.commit()
+                writer.commit(merge=False)
                 report.add_time("store write", t1 - t0)
                 report.add_time("index write", clock() - t1)
             except BaseException:
