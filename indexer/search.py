@@ -7,6 +7,7 @@ still shows what "Tiền Giang" would give.
 """
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Sequence
@@ -21,7 +22,7 @@ from archive.textnorm import fold
 from indexer.analysis import has_diacritics, normalize, syllables
 from indexer.columns import Columns
 from indexer.evaluate import Evaluator, Unsupported
-from indexer.index import FACET_FIELDS, IndexMissing, current_path, open_current
+from indexer.index import FACET_FIELDS, PAIR_JOIN, IndexMissing, current_path, open_current
 from indexer.pipeline import store_path
 from indexer.query import QueryError, build, parse
 from indexer.snippets import snippet
@@ -336,11 +337,19 @@ class ArchiveSearcher:
             searcher, cols = self._ensure()
             reader = searcher.reader()
             head, last = folded[:-1], folded[-1]
-            alts = []
-            for term in reader.expand_prefix("fold", last):
-                alts.append(Q.Term("fold", term.decode() if isinstance(term, bytes) else term))
-                if len(alts) >= MAX_PREFIX_EXPANSION:
-                    break
+            # With a previous word, complete the pair "giam_ng…" (few terms, in context);
+            # alone, the most frequent syllables starting with the prefix.
+            field, stem = ("fpair", f"{head[-1]}{PAIR_JOIN}{last}") if head else ("fold", last)
+            try:
+                candidates = [(reader.doc_frequency(field, t), t)
+                              for t in itertools.islice(reader.expand_prefix(field, stem), 2000)]
+            except Exception:  # an index built before pair fields existed
+                field, stem = "fold", last
+                candidates = [(reader.doc_frequency(field, t), t)
+                              for t in itertools.islice(reader.expand_prefix(field, stem), 2000)]
+            candidates.sort(reverse=True)
+            alts = [Q.Term(field, t.decode() if isinstance(t, bytes) else t)
+                    for _, t in candidates[:MAX_PREFIX_EXPANSION]]
             if not alts:
                 return []
             q = Q.And([Q.Term("fold", h) for h in head] + [Q.Or(alts)])
