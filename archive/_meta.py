@@ -73,10 +73,6 @@ class PageMeta:
                 return obj[key]
         return None
 
-    @property
-    def og_type(self) -> str:
-        return (self.get("og:type") or "").lower()
-
 
 def _walk_ld(node: Any, out: list[dict[str, Any]], crumbs: list[str]) -> None:
     if isinstance(node, list):

@@ -190,9 +190,6 @@ class Frontier:
     def counts(self) -> dict[str, int]:
         return {r[0]: r[1] for r in self.db.execute("SELECT state, COUNT(*) FROM urls GROUP BY state")}
 
-    def archived_urls(self) -> list[str]:
-        return [r[0] for r in self.db.execute("SELECT url FROM urls WHERE archived=1 ORDER BY id")]
-
     # -- robots cache --------------------------------------------------------------------
     def robots(self, origin: str) -> sqlite3.Row | None:
         return self.db.execute("SELECT * FROM robots WHERE origin=?", (origin,)).fetchone()
