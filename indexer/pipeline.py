@@ -258,7 +258,13 @@ def ingest_items(items: Iterable[RawItem | Failure], data_dir: Path, *,
                     article_id = store.save(article, analysis=analysis,
                                             simhash=analysis.get("sh"))
                     t1 = clock()
-                    writer.update_document(**document(article_id, article, analysis))
+                    doc = document(article_id, article, analysis)
+                    if old is None:
+                        # a url the store has never seen cannot be in the index (the store
+                        # commits first), so skip update_document's per-call delete look-up
+                        writer.add_document(**doc)
+                    else:
+                        writer.update_document(**doc)
                     report.add_time("store write", t1 - t0)
                     report.add_time("index write", clock() - t1)
                     if old is None:
