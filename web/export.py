@@ -23,8 +23,8 @@ from datetime import datetime
 from flask import Response, current_app, stream_with_context
 from werkzeug.datastructures import MultiDict
 
-from indexer import ArchiveSearcher, SearchError
-from web.params import request_from_args
+from indexer import ArchiveSearcher
+from web.params import int_param, request_from_args
 
 __all__ = ["CSV_COLUMNS", "safe_cell", "export_csv", "export_json", "export_limit"]
 
@@ -46,16 +46,7 @@ def safe_cell(value: object) -> str:
 
 def export_limit(args: MultiDict) -> int:
     cap = int(current_app.config.get("EXPORT_MAX", 10000))
-    raw = args.get("limit", "").strip()
-    if not raw:
-        return cap
-    try:
-        value = int(raw)
-    except ValueError:
-        raise SearchError(f"'limit' must be an integer, got {raw[:20]!r}") from None
-    if not 1 <= value <= cap:
-        raise SearchError(f"'limit' must be between 1 and {cap}")
-    return value
+    return int_param(args, "limit", cap, 1, cap)
 
 
 def _rows(searcher: ArchiveSearcher, args: MultiDict) -> tuple[dict, list[dict], int]:

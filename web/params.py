@@ -7,13 +7,14 @@ from werkzeug.datastructures import MultiDict
 
 from indexer.search import FACETS, MAX_PAGE, MAX_PER_PAGE, SORTS, SearchError, SearchRequest
 
-__all__ = ["request_from_args", "FILTER_PARAMS"]
+__all__ = ["request_from_args", "int_param", "FILTER_PARAMS"]
 
 FILTER_PARAMS = FACETS
 MAX_VALUE_CHARS = 200
 
 
-def _int(args: MultiDict, name: str, default: int, lo: int, hi: int) -> int:
+def int_param(args: MultiDict, name: str, default: int, lo: int, hi: int) -> int:
+    """An integer query parameter within [lo, hi]; a clear SearchError otherwise."""
     raw = args.get(name, "").strip()
     if not raw:
         return default
@@ -59,6 +60,6 @@ def request_from_args(args: MultiDict, *, default_per_page: int = 20) -> SearchR
         date_from=_date(args, "from"),
         date_to=_date(args, "to"),
         sort=sort,
-        page=_int(args, "page", 1, 1, MAX_PAGE),
-        per_page=_int(args, "per_page", default_per_page, 1, MAX_PER_PAGE),
+        page=int_param(args, "page", 1, 1, MAX_PAGE),
+        per_page=int_param(args, "per_page", default_per_page, 1, MAX_PER_PAGE),
     )
