@@ -43,10 +43,7 @@ class _Crawler:
         self.agent = settings.agent()
         self.report = CrawlReport()
         self.frontier = Frontier(data_dir / "crawl.sqlite3")
-        for name, size in self.frontier.open_warc_files():  # left open by a killed run
-            trim_warc(data_dir / "warc" / name, size)
-            with self.frontier.tx():
-                self.frontier.warc_size(name, size, closed=True)
+        self.close_open_warcs(data_dir / "warc")  # left open by a killed run
         if self.frontier.recover():
             log.info("resuming: pages in flight when the last run stopped are queued again")
         self.warc = WarcStore(data_dir / "warc", on_open=self._warc_opened)
@@ -58,7 +55,6 @@ class _Crawler:
         self.work: set[str] = set()
         self.stopping = False
         self.last_progress = 0.0
-        self.committed: tuple[str, int] | None = None
 
     def _warc_opened(self, name: str, size: int) -> None:
         with self.frontier.tx():
@@ -68,7 +64,18 @@ class _Crawler:
     def warc_committed(self, name: str, size: int) -> None:
         """Record (inside the caller's transaction) how far a WARC file is committed."""
         self.frontier.warc_size(name, size)
-        self.committed = (name, size)
+
+    def close_open_warcs(self, directory: Path) -> None:
+        """Cut every WARC file still marked open back to the size the database committed.
+
+        The database is the only truth: a Ctrl-C can land after a record is written and
+        before (or while) its row commits, and that page will be fetched again."""
+        if self.frontier.db.in_transaction:  # an interrupt between BEGIN and its try block
+            self.frontier.db.rollback()
+        for name, size in self.frontier.open_warc_files():
+            trim_warc(directory / name, size)
+            with self.frontier.tx():
+                self.frontier.warc_size(name, size, closed=True)
 
     # -- scope ---------------------------------------------------------------------------
     def add_target(self, target: str, profiles: Mapping[str, SiteProfile]) -> None:
@@ -432,13 +439,7 @@ class _Crawler:
 
     def finish(self) -> None:
         self.warc.close()
-        if self.committed is not None:
-            # An interrupt between a record and its commit leaves a record no row points
-            # at; that page is fetched again, so the record goes.
-            name, size = self.committed
-            trim_warc(self.warc.directory / name, size)
-            with self.frontier.tx():
-                self.frontier.warc_size(name, size, closed=True)
+        self.close_open_warcs(self.warc.directory)
         self.report.elapsed = time.monotonic() - self.t0
         self.report.queued_left = self.frontier.queued_count()
         self.tick(force=True)
