@@ -19,9 +19,11 @@ fields existed falls back to positions throughout.
 from __future__ import annotations
 
 import heapq
+from array import array
 from collections import OrderedDict
 from collections.abc import Iterable
 from itertools import accumulate
+from math import log
 from pickle import loads
 from typing import Any
 
@@ -31,14 +33,18 @@ from whoosh.util.numeric import byte_to_length
 
 from archive.textnorm import fold
 from indexer.index import PAIR_FIELDS, PAIR_JOIN
+from indexer.postings import MISSING, segment_blocks, term_extent
 
 __all__ = ["Adjacent", "Evaluator", "Unsupported"]
 
 B, K1 = 0.75, 1.2
-# Cache bounds per reader, together ≈ 150 MB at most: the server must stay small.
-CACHE_POSTINGS = 700_000  # cached postings (≈ 100 bytes each)
-CACHE_POSITIONS = 1_000_000  # cached word occurrences (≈ 60 bytes each)
-CACHE_PHRASE_DOCS = 300_000  # cached phrase matches (≈ 100 bytes each)
+# Cache bounds per reader, together ≈ 160 MB at most: the server must stay small.  Most
+# of it holds packed postings: a query's cost is decoding the terms it has not met yet.
+CACHE_PACKED = 7_000_000  # packed postings (8 bytes each)
+CACHE_POSTINGS = 200_000  # postings as {docnum: tf} dicts (≈ 100 bytes each)
+CACHE_SCORED = 200_000  # term scores as {docnum: score} dicts (≈ 100 bytes each)
+CACHE_POSITIONS = 700_000  # cached word occurrences (≈ 60 bytes each)
+CACHE_PHRASE_DOCS = 200_000  # cached phrase matches (≈ 100 bytes each)
 SHIFT = 20  # doc << SHIFT | position: articles stay far below 2**20 syllables
 
 
@@ -60,9 +66,15 @@ class Evaluator:
         self.searcher = searcher
         self.leaves = [(s.reader(), offset) for s, offset in searcher.leaf_searchers()]
         self.n = searcher.doc_count_all()
+        self._packed: OrderedDict[tuple[str, str], tuple[array, array]] = OrderedDict()
+        self._packed_size = 0
         self._postings: OrderedDict[tuple[str, str], dict[int, float]] = OrderedDict()
         self._cached = 0
+        self._scored: OrderedDict[tuple[str, str, float], dict[int, float]] = OrderedDict()
+        self._scored_size = 0
         self._lengths: dict[str, list[int]] = {}
+        self._df: dict[tuple[str, str], int] = {}
+        self._avg: dict[str, float] = {}
         self._phrases: OrderedDict[tuple, dict[int, float]] = OrderedDict()
         self._phrase_size = 0
         self._occurrences: OrderedDict[tuple[str, str], set[int]] = OrderedDict()
@@ -74,34 +86,65 @@ class Evaluator:
     def _blocks(self, field: str, text: str, values: bool = False,
                 only: set[int] | None = None):
         """(global docnum list, weights, values or None) per posting block of one term;
-        with ``only``, blocks holding none of those documents are skipped undecoded."""
+        with ``only``, blocks holding none of those documents are skipped undecoded.
+        Deleted documents are included (the caller filters them)."""
         btext = text.encode("utf-8")
+        only_sorted = sorted(only) if only is not None else None
+        df, raw = 0, True
         for reader, offset in self.leaves:
-            if (field, btext) not in reader:
+            info = term_extent(reader, field, btext)
+            if info is MISSING:
                 continue
-            m = reader.postings(field, btext)
-            m = getattr(m, "child", m)  # deletions are filtered by the caller
-            while m.is_active():
-                m._read_ids()
-                ids = [offset + d for d in m._ids] if offset else list(m._ids)
-                if only is not None and only.isdisjoint(ids):
-                    m._next_block()
-                    continue
-                m._read_weights()
-                if values:
-                    m._read_values()
-                yield ids, m._weights, (m._values if values else None)
-                m._next_block()
+            if info is None:  # not a plain Whoosh 3 segment: its own matcher
+                raw = False
+                yield from _matcher_blocks(reader, offset, field, btext, values, only)
+                continue
+            df += info.doc_frequency()
+            yield from segment_blocks(reader, info, offset, values, only_sorted)
+        if raw:  # the term infos' document frequency: idf without a second look-up
+            if len(self._df) > 500_000:
+                self._df.clear()
+            self._df[(field, text)] = df
+
+    def idf(self, field: str, text: str) -> float:
+        """Whoosh's idf (``log(N / (df + 1)) + 1``, deleted documents counted)."""
+        df = self._df.get((field, text))
+        if df is None:
+            return self.searcher.idf(field, text)
+        return log(self.n / (df + 1)) + 1
+
+    def avg_length(self, field: str) -> float:
+        got = self._avg.get(field)
+        if got is None:
+            got = self._avg[field] = self.searcher.avg_field_length(field) or 1
+        return got
+
+    def packed(self, field: str, text: str) -> tuple[array, array]:
+        """(docnums, weights) of one term as compact arrays (8 bytes a posting, so the
+        postings of every term a day's queries touch stay cached: decoding is the cost)."""
+        key = (field, text)
+        got = self._packed.get(key)
+        if got is not None:
+            self._packed.move_to_end(key)
+            return got
+        ids, weights = array("i"), array("f")  # weights are float32 on disk: lossless
+        for block_ids, block_weights, _ in self._blocks(field, text):
+            ids.extend(block_ids)
+            weights.extend(block_weights)
+        got = self._packed[key] = (ids, weights)
+        self._packed_size += len(ids)
+        while self._packed_size > CACHE_PACKED and len(self._packed) > 1:
+            self._packed_size -= len(self._packed.popitem(last=False)[1][0])
+        return got
 
     def postings(self, field: str, text: str) -> dict[int, float]:
+        """{docnum: term frequency} of one term (read-only: it is cached)."""
         key = (field, text)
         got = self._postings.get(key)
         if got is not None:
             self._postings.move_to_end(key)
             return got
-        got = {}
-        for ids, weights, _ in self._blocks(field, text):
-            got.update(zip(ids, weights))
+        got = dict(zip(*self.packed(field, text)))
         self._postings[key] = got
         self._cached += len(got)
         while self._cached > CACHE_POSTINGS and len(self._postings) > 1:
@@ -125,29 +168,42 @@ class Evaluator:
 
     # -- scoring ------------------------------------------------------------------------
     def _term_scores(self, field: str, text: str, boost: float) -> dict[int, float]:
-        post = self.postings(field, text)
-        if not post:
+        """{docnum: boosted BM25F score} of one term (read-only: cached per boost, as
+        query trees repeat the same few boosts)."""
+        key = (field, text, boost)
+        got = self._scored.get(key)
+        if got is not None:
+            self._scored.move_to_end(key)
+            return got
+        got = self._score_term(field, text, boost)
+        self._scored[key] = got
+        self._scored_size += len(got)
+        while self._scored_size > CACHE_SCORED and len(self._scored) > 1:
+            self._scored_size -= len(self._scored.popitem(last=False)[1])
+        return got
+
+    def _score_term(self, field: str, text: str, boost: float) -> dict[int, float]:
+        ids, tfs = self.packed(field, text)
+        if not ids:
             return {}
-        s = self.searcher
-        idf = s.idf(field, text)
-        avgfl = s.avg_field_length(field) or 1
+        idf = self.idf(field, text)
+        avgfl = self.avg_length(field)
         lengths = self._field_lengths(field)
         k = K1 * (1 - B)
         kb = K1 * B / avgfl
         top = idf * (K1 + 1)
         if boost == 1.0:
-            return {d: top * tf / (tf + k + kb * lengths[d]) for d, tf in post.items()}
-        return {d: top * tf / (tf + k + kb * lengths[d]) * boost for d, tf in post.items()}
+            return {d: top * tf / (tf + k + kb * lengths[d]) for d, tf in zip(ids, tfs)}
+        return {d: top * tf / (tf + k + kb * lengths[d]) * boost for d, tf in zip(ids, tfs)}
 
     def _scores_for(self, field: str, words: list[str], docs: Iterable[int]
                     ) -> dict[int, float]:
         """Sum of the words' BM25F scores, computed for ``docs`` only (which hold them all)."""
-        s = self.searcher
-        avgfl = s.avg_field_length(field) or 1
+        avgfl = self.avg_length(field)
         lengths = self._field_lengths(field)
         k = K1 * (1 - B)
         kb = K1 * B / avgfl
-        per = [(self.postings(field, w), s.idf(field, w) * (K1 + 1)) for w in words]
+        per = [(self.postings(field, w), self.idf(field, w) * (K1 + 1)) for w in words]
         out = {}
         for d in docs:
             norm = k + kb * lengths[d]
@@ -311,6 +367,26 @@ def _length_column(reader, field: str):
         return column
     except (AttributeError, TypeError):
         return None
+
+
+def _matcher_blocks(reader, offset: int, field: str, btext: bytes, values: bool,
+                    only: set[int] | None):
+    """The same blocks through Whoosh's own matcher (any codec)."""
+    if (field, btext) not in reader:
+        return
+    m = reader.postings(field, btext)
+    m = getattr(m, "child", m)  # deletions are filtered by the caller
+    while m.is_active():
+        m._read_ids()
+        ids = [offset + d for d in m._ids] if offset else list(m._ids)
+        if only is not None and only.isdisjoint(ids):
+            m._next_block()
+            continue
+        m._read_weights()
+        if values:
+            m._read_values()
+        yield ids, m._weights, (m._values if values else None)
+        m._next_block()
 
 
 def _and(parts: list[dict[int, float]]) -> dict[int, float]:
