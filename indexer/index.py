@@ -35,6 +35,7 @@ from archive.article import Article
 from indexer.analysis import views
 
 __all__ = ["IndexBusy", "IndexMissing", "FACET_FIELDS", "PAIR_FIELDS", "schema", "document",
+           "document_fields",
            "pairs",
            "open_current", "new_generation", "switch_to", "writer_lock", "current_path",
            "Tokens", "FastWriter", "fast_writer"]
@@ -126,16 +127,21 @@ def schema() -> Schema:
 
 def document(article_id: int, article: Article, analysis: dict[str, Any]) -> dict[str, Any]:
     """Whoosh document for an article from its cached analysis (segmentation + entities)."""
+    return document_fields(article_id, article.published, article.site, analysis)
+
+
+def document_fields(article_id: int, published, site: str,
+                    analysis: dict[str, Any]) -> dict[str, Any]:
+    """:func:`document` from the only article fields it needs (cheap to send to a worker)."""
     seg = analysis["seg"]
     body_parts = [seg["title"], seg.get("sapo") or "", *seg["paragraphs"], *seg["captions"]]
     body = views(" ".join(p for p in body_parts if p))
     title = views(seg["title"])
     ents = analysis["entities"]
-    published = article.published
     doc: dict[str, Any] = {
         "aid": str(article_id),
         "published": int(published.timestamp()) if published else -1,
-        "site": article.site,
+        "site": site,
         "words": " ".join(body["words"]),
         "syl": " ".join(body["syl"]),
         "fold": " ".join(body["fold"]),
@@ -265,8 +271,10 @@ class FastWriter(SegmentWriter):
     """SegmentWriter with a lean ``add_document`` for our schema (no vectors, spelling or
     boosts) and in-memory field lengths at commit.  Same segments on disk."""
 
-    def __init__(self, ix, **kwargs: Any) -> None:
+    def __init__(self, ix, temp_name: str | None = None, **kwargs: Any) -> None:
         super().__init__(ix, **kwargs)
+        if temp_name:  # a worker's own: the writer holding the lock destroys the shared one
+            self._tempstorage = self.storage.temp_storage(temp_name)
         self.pool = GroupedPool(self._tempstorage, self.newsegment,
                                 limitmb=kwargs.get("limitmb", 128))
         self._doc_lengths: dict[tuple[int, str], int] = {}
@@ -353,6 +361,19 @@ class FastWriter(SegmentWriter):
         pdw.finish_doc()
         self._added = True
         self.docnum += 1
+
+    def release(self, keep_temp: bool = False) -> None:
+        """Close and unlock (``_finish``), keeping the shared temp dir if ``keep_temp``:
+        Whoosh puts every writer's column files in ``<index>.tmp``, and workers writing
+        segments at the same time still need theirs."""
+        if not keep_temp:
+            return self._finish()
+        if self._searcher is not None:
+            self._searcher._orig_close()
+            self._searcher = None
+        if self.writelock:
+            self.writelock.release()
+        self.is_closed = True
 
     def per_document_reader(self):
         return _Lengths(super().per_document_reader(), self._doc_lengths)

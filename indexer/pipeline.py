@@ -3,18 +3,23 @@
 Segmentation is the expensive step (underthesea); it runs in worker processes on all cores
 and its result is cached with the stored article, keyed by the content hash and the
 analyser version, so re-ingesting unchanged text or reindexing never segments again.
-The main process is the single writer of both the SQLite store and the Whoosh index and
-commits both every ``batch`` articles: a crash loses at most one batch, and a rerun of the
-same ingest restores it because ingest is idempotent (url is the key).
+The main process is the single writer of the SQLite store and the only publisher of index
+segments, which workers write batch by batch (``indexer.segments``).  The store commits
+every ``batch`` articles before their segment can be published, so the index never holds
+an article the store lacks; a crash loses at most one batch from the store and a few from
+the index, and a rerun of the same ingest restores them (ingest is idempotent, url is the
+key).
 """
 from __future__ import annotations
 
 import logging
 import multiprocessing
 import os
-import threading
+import itertools
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,8 +30,9 @@ from archive.dedup import simhash
 from archive.store import Store
 from indexer import entities as entities_mod
 from indexer.analysis import ANALYSER_VERSION, normalize, segment
-from indexer.index import (MERGE_MAX_DOCS, document, fast_writer,
+from indexer.index import (MERGE_MAX_DOCS, current_path, document, fast_writer,
                            new_generation, open_current, switch_to, writer_lock)
+from indexer.segments import Publisher
 
 __all__ = ["IngestReport", "analyse", "ingest_paths", "ingest_items", "reindex", "store_path"]
 
@@ -53,7 +59,7 @@ class IngestReport:
     reasons: dict[str, int] = field(default_factory=dict)
     first_failures: list[str] = field(default_factory=list)
     seconds: float = 0.0
-    # CPU-ish seconds per stage, summed over processes (workers run in parallel)
+    # CPU seconds (process time) per stage, summed over processes
     stages: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -88,18 +94,18 @@ def _segment_article(article: Article) -> dict[str, Any]:
 def analyse(article: Article, cached: dict[str, Any] | None = None,
             timings: dict[str, float] | None = None) -> dict[str, Any]:
     """Segmentation + entities for an article, reusing ``cached`` parts that are current."""
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     if cached and cached.get("v") == ANALYSER_VERSION and cached.get("seg"):
         seg = cached["seg"]
     else:
         seg = _segment_article(article)
-    t1 = time.perf_counter()
+    t1 = time.process_time()
     if cached and cached.get("ev") == ENTITIES_VERSION and "entities" in cached and \
             cached.get("v") == ANALYSER_VERSION:
         ents = cached["entities"]
     else:
         ents = entities_mod.extract_entities(article).to_dict()
-    t2 = time.perf_counter()
+    t2 = time.process_time()
     if cached and "sh" in cached:
         sh = cached["sh"]
     else:  # near-duplicate fingerprint of the body; too short a text says nothing
@@ -108,7 +114,7 @@ def analyse(article: Article, cached: dict[str, Any] | None = None,
     if timings is not None:
         timings["segment"] = timings.get("segment", 0.0) + t1 - t0
         timings["entities"] = timings.get("entities", 0.0) + t2 - t1
-        timings["dedup"] = timings.get("dedup", 0.0) + time.perf_counter() - t2
+        timings["dedup"] = timings.get("dedup", 0.0) + time.process_time() - t2
     return {"v": ANALYSER_VERSION, "ev": ENTITIES_VERSION, "seg": seg, "entities": ents,
             "sh": sh}
 
@@ -132,9 +138,9 @@ def _process(item: RawItem) -> _Result:
     """Clean/validate and analyse one item; never raises (errors come back as data).
     The last element holds the seconds spent per stage, for the ingest report."""
     timings: dict[str, float] = {}
-    started = time.perf_counter()
+    started = time.process_time()
     source, article, analysis, reason, message = _process_timed(item, timings)
-    timings["clean"] = time.perf_counter() - started - sum(timings.values())
+    timings["clean"] = time.process_time() - started - sum(timings.values())
     return source, article, analysis, reason, message, timings
 
 
@@ -167,8 +173,7 @@ def _process_timed(item: RawItem, timings: dict[str, float]
     return item.source, article, analysis, "", ""
 
 
-def _results(items: Iterable[RawItem | Failure], db_path: Path, workers: int
-             ) -> Iterator[_Result]:
+def _results(items: Iterable[RawItem | Failure], pool, workers: int) -> Iterator[_Result]:
     raw = (i for i in items)
 
     def only_items() -> Iterator[RawItem]:
@@ -179,57 +184,74 @@ def _results(items: Iterable[RawItem | Failure], db_path: Path, workers: int
                 yield item
 
     pending_failures: list[Failure] = []
-    if workers <= 1:
-        _worker_init(str(db_path))
+    if pool is None:
         for item in only_items():
             while pending_failures:
                 f = pending_failures.pop(0)
                 yield f.source, None, None, f.reason, f.message, {}
             yield _process(item)
     else:
-        # Pool.imap reads its input as fast as it can and queues every result the main
-        # process has not consumed yet: without a window, a 22k-article file sits in memory
-        # twice over when the writer is the slower side.
-        window = threading.Semaphore(workers * IN_FLIGHT_PER_WORKER)
-        stop = threading.Event()
-
-        def gated() -> Iterator[RawItem]:
-            for item in only_items():
-                while not window.acquire(timeout=0.2):
-                    if stop.is_set():
-                        return
-                yield item
-
-        ctx = multiprocessing.get_context("fork")
-        try:
-            with ctx.Pool(workers, initializer=_worker_init, initargs=(str(db_path),)) as pool:
-                for result in pool.imap(_process, gated(), chunksize=4):
-                    window.release()
-                    while pending_failures:
-                        f = pending_failures.pop(0)
-                        yield f.source, None, None, f.reason, f.message, {}
-                    yield result
-        finally:
-            stop.set()
+        # Chunks are submitted by this loop, never by a generator handed to the pool: the
+        # pool's one task thread would block in it and starve the index jobs queued behind.
+        # The window bounds what is in flight, so a 22k-article file never sits in memory.
+        items_left = only_items()
+        in_flight: deque = deque()
+        window = max(2, workers * IN_FLIGHT_PER_WORKER // CHUNK)
+        exhausted = False
+        while True:
+            while not exhausted and len(in_flight) < window:
+                chunk = list(itertools.islice(items_left, CHUNK))
+                if chunk:
+                    in_flight.append(pool.apply_async(_process_chunk, (chunk,)))
+                else:
+                    exhausted = True
+            while pending_failures:
+                f = pending_failures.pop(0)
+                yield f.source, None, None, f.reason, f.message, {}
+            if not in_flight:
+                break
+            yield from in_flight.popleft().get()
     for f in pending_failures:
         yield f.source, None, None, f.reason, f.message, {}
 
 
-# Items handed to the worker pool and not yet written, per worker.
+# Items handed to the worker pool and not yet written, per worker, in chunks of CHUNK.
 IN_FLIGHT_PER_WORKER = 32
+CHUNK = 4
+
+
+def _process_chunk(items: list[RawItem]) -> list[_Result]:
+    return [_process(item) for item in items]
 
 
 def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 4))
 
 
+@contextmanager
+def _pool(workers: int, db_path: Path) -> Iterator[Any]:
+    """Worker processes for both analysis and index jobs (None: do everything here)."""
+    if workers <= 1:
+        _worker_init(str(db_path))
+        yield None
+        return
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(workers, initializer=_worker_init, initargs=(str(db_path),)) as pool:
+        yield pool
+
+
 def ingest_items(items: Iterable[RawItem | Failure], data_dir: Path, *,
                  workers: int | None = None, batch: int = 1000,
                  progress: Callable[[int], None] | None = None) -> IngestReport:
-    """Clean, analyse, store and index ``items``; the url is the key (re-ingest replaces)."""
+    """Clean, analyse, store and index ``items``; the url is the key (re-ingest replaces).
+
+    Workers clean and analyse; the main process stores each article, and every ``batch``
+    articles commits the store and hands the batch to a worker that writes it as an index
+    segment (``indexer.segments``), published as soon as it is finished."""
     data_dir = Path(data_dir)
     report = IngestReport()
     start = time.perf_counter()
+    workers = workers or default_workers()
     with writer_lock(data_dir, "ingest"):
         store = Store(store_path(data_dir))
         try:
@@ -238,68 +260,62 @@ def ingest_items(items: Iterable[RawItem | Failure], data_dir: Path, *,
             except Exception:
                 path, ix = new_generation(data_dir)
                 switch_to(data_dir, path)
-            writer = fast_writer(ix)
-            pending = 0
-            clock = time.perf_counter
-            try:
-                for source, article, analysis, reason, message, timings in _results(
-                        items, store_path(data_dir), workers or default_workers()):
-                    for stage, seconds in timings.items():
-                        report.add_time(stage, seconds)
-                    if progress:
-                        progress(1)
-                    if article is None:
-                        report.fail(reason, message)
-                        store.record_failure(source, reason, message)
-                        continue
-                    t0 = clock()
-                    old = store.db.execute("SELECT content_hash FROM articles WHERE url=?",
-                                           (article.url,)).fetchone()
-                    article_id = store.save(article, analysis=analysis,
-                                            simhash=analysis.get("sh"))
-                    t1 = clock()
-                    doc = document(article_id, article, analysis)
-                    if old is None:
-                        # a url the store has never seen cannot be in the index (the store
-                        # commits first), so skip update_document's per-call delete look-up
-                        writer.add_document(**doc)
-                    else:
-                        writer.update_document(**doc)
-                    report.add_time("store write", t1 - t0)
-                    report.add_time("index write", clock() - t1)
-                    if old is None:
-                        report.added += 1
-                    elif old[0] == article.content_hash:
-                        report.unchanged += 1
-                    else:
-                        report.replaced += 1
-                    pending += 1
-                    if pending >= batch:
-                        t0 = clock()
-                        store.commit()
-                        t1 = clock()
-                        # no merging while ingesting: Whoosh's policy grows one ever larger
-                        # segment whose merge spills GBs to disk and stalls for minutes;
-                        # `reindex` compacts into MERGE_MAX_DOCS-sized segments
-                        writer.commit(merge=False)
-                        writer = fast_writer(ix)
-                        pending = 0
-                        report.add_time("store write", t1 - t0)
-                        report.add_time("index write", clock() - t1)
-                t0 = clock()
-                store.commit()
-                t1 = clock()
-                writer.commit(merge=False)
-                report.add_time("store write", t1 - t0)
-                report.add_time("index write", clock() - t1)
-            except BaseException:
-                store.commit()  # failures recorded so far are worth keeping
-                writer.cancel()
-                raise
+            gen_path = current_path(data_dir)
+            with _pool(workers, store_path(data_dir)) as pool:
+                publisher = Publisher(ix, gen_path, pool,
+                                      timing=lambda s: report.add_time("index write", s))
+                try:
+                    _ingest_into(items, pool, workers, store, publisher, report, batch,
+                                 progress)
+                except BaseException:
+                    store.commit()  # failures recorded so far are worth keeping
+                    publisher.cancel()
+                    raise
         finally:
             store.close()
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _ingest_into(items: Iterable[RawItem | Failure], pool, workers: int, store: Store,
+                 publisher: Publisher, report: IngestReport, batch: int,
+                 progress: Callable[[int], None] | None) -> None:
+    pending = 0
+    clock = time.process_time
+    for source, article, analysis, reason, message, timings in _results(items, pool, workers):
+        for stage, seconds in timings.items():
+            report.add_time(stage, seconds)
+        if progress:
+            progress(1)
+        if article is None:
+            report.fail(reason, message)
+            store.record_failure(source, reason, message)
+            continue
+        t0 = clock()
+        old = store.db.execute("SELECT content_hash FROM articles WHERE url=?",
+                               (article.url,)).fetchone()
+        article_id = store.save(article, analysis=analysis, simhash=analysis.get("sh"))
+        # Known urls are indexed again even when unchanged: that is how a rerun after a
+        # crash restores documents whose segment was never published.
+        publisher.add(article_id, article, analysis, known=old is not None)
+        report.add_time("store write", clock() - t0)
+        if old is None:
+            report.added += 1
+        elif old[0] == article.content_hash:
+            report.unchanged += 1
+        else:
+            report.replaced += 1
+        pending += 1
+        if pending >= batch:
+            t0 = clock()
+            store.commit()  # before the segment is published: the index never runs ahead
+            report.add_time("store write", clock() - t0)
+            publisher.dispatch()
+            pending = 0
+    t0 = clock()
+    store.commit()
+    report.add_time("store write", clock() - t0)
+    publisher.flush(wait=True)
 
 
 def ingest_paths(paths: Iterable[Path | str], data_dir: Path, **kwargs: Any) -> IngestReport:
