@@ -12,30 +12,23 @@ import os
 import shutil
 from collections import Counter
 from collections.abc import Iterator
-from operator import itemgetter
 from contextlib import contextmanager
-from types import MethodType
 from pathlib import Path
-from typing import Any
-
-import zlib
 from pickle import dumps
+from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
-from whoosh.system import pack_int, pack_uint
-from whoosh.util.numeric import byte_to_length, length_to_byte
-from whoosh.externalsort import SortingPool
-from whoosh.writing import PostingPool, SegmentWriter
+from whoosh.system import pack_uint
 
 from archive.article import Article
 from indexer.analysis import views
+from indexer.writer import MERGE_MAX_DOCS, FastWriter, fast_writer  # noqa: F401 (re-exported)
 
 __all__ = ["IndexBusy", "IndexMissing", "FACET_FIELDS", "PAIR_FIELDS", "schema", "document",
-           "document_fields",
+           "document_fields", "MERGE_MAX_DOCS",
            "pairs",
            "open_current", "new_generation", "switch_to", "writer_lock", "current_path",
            "Tokens", "FastWriter", "fast_writer"]
@@ -162,230 +155,6 @@ def document_fields(article_id: int, published, site: str,
     if names:
         doc["official"] = ",".join(names)
     return doc
-
-
-class _Lengths:
-    """Field lengths of the documents added by this writer, from memory.
-
-    At commit Whoosh asks the on-disk length column once per posting (~10 µs each, a third
-    of the commit); everything else is delegated to the real per-document reader."""
-
-    def __init__(self, reader, lengths: dict[tuple[int, str], int]) -> None:
-        self._reader = reader
-        self._lengths = lengths
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
-        got = self._lengths.get((docnum, fieldname))
-        return got if got is not None else self._reader.doc_field_length(docnum, fieldname,
-                                                                         default)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._reader, name)
-
-
-class GroupedPool(PostingPool):
-    """Whoosh's posting pool, one list per field.
-
-    Whoosh keeps one (field, term, docnum, weight, value) tuple per posting and sorts them
-    all by whole tuples at commit: with ~1,100 postings per article that sort was a third of
-    the write.  Here each field's (term, docnum, weight, value) list is sorted by term alone
-    (a stable sort keeps the docnum order in which documents arrive).  Past ``limitmb`` the
-    lists become one sorted run on disk, exactly as Whoosh spills."""
-
-    def __init__(self, tempstore, segment, limitmb: int = 128, **kwargs: Any) -> None:
-        super().__init__(tempstore, segment, limitmb=limitmb, **kwargs)
-        self.fields: dict[str, list[tuple]] = {}
-        self._by_doc = False  # postings added out of docnum order (merged segments)
-
-    def add(self, item: tuple) -> None:  # merged segments' postings
-        name, tbytes, docnum, weight, vbytes = item
-        got = self.fields.get(name)
-        if got is None:
-            got = self.fields[name] = []
-            self.fieldnames.add(name)
-        got.append((tbytes, docnum, weight, vbytes))
-        self._by_doc = True
-        self.currentsize += 150 + len(tbytes) * 2 + len(vbytes or b"")
-        if self.currentsize > self.limit:
-            self.save()
-
-    def add_postings(self, name: str, docnum: int, items: list[tuple]) -> None:
-        """One document's postings of one field: (term bytes, freq, weight, value bytes)."""
-        got = self.fields.get(name)
-        if got is None:
-            got = self.fields[name] = []
-            self.fieldnames.add(name)
-        got.extend([(t, docnum, w, v) for t, _, w, v in items])
-        self.currentsize += 200 * len(items)  # estimate: measuring each costs as much
-        if self.currentsize > self.limit:
-            self.save()
-
-    def _sorted(self):
-        fields, self.fields = self.fields, {}
-        key = itemgetter(0, 1) if self._by_doc else itemgetter(0)
-        self._by_doc = False
-        for name in sorted(fields):
-            postings = fields.pop(name)
-            postings.sort(key=key)
-            for tbytes, docnum, weight, vbytes in postings:
-                yield name, tbytes, docnum, weight, vbytes
-
-    def save(self) -> None:
-        self.current = list(self._sorted())
-        SortingPool.save(self)  # sorting the already sorted run is one linear pass
-        self.currentsize = 0
-
-    def items(self, maxfiles: int = 128):
-        if not self.runs:
-            return self._sorted()
-        self.current = list(self._sorted())
-        return SortingPool.items(self, maxfiles)
-
-
-# Whoosh compresses every posting block, even a one-posting pickle of ~30 bytes that zlib
-# only makes longer (its own "< 20 bytes: don't bother" test is overwritten by the next
-# line).  Each block records its compression, so readers handle both.
-MIN_COMPRESS = 96
-
-
-def _write_block(self, last: bool = False) -> None:
-    """``W3PostingsWriter._write_block`` with one write per block and no compression of
-    small blocks: the same block layout, one write call per term instead of four."""
-    head = b"" if self._blockcount else WHOOSH3_HEADER_MAGIC
-    self._terminfo.add_block(self)
-    databytes = dumps((self._mini_ids(), self._mini_weights(), self._mini_values()), 2)
-    comp = self._compression if len(databytes) >= MIN_COMPRESS else 0
-    if comp:
-        databytes = zlib.compress(databytes, comp)
-    ids = self._ids
-    infobytes = dumps((len(ids), ids[-1], self._maxweight, comp,
-                       length_to_byte(self._minlength), length_to_byte(self._maxlength)), 2)
-    blocklength = len(infobytes) + len(databytes)
-    self._postfile.write(head + pack_int(-blocklength if last else blocklength)
-                         + infobytes + databytes)
-    self._blockcount += 1
-    self._new_block()
-
-
-class FastWriter(SegmentWriter):
-    """SegmentWriter with a lean ``add_document`` for our schema (no vectors, spelling or
-    boosts) and in-memory field lengths at commit.  Same segments on disk."""
-
-    def __init__(self, ix, temp_name: str | None = None, **kwargs: Any) -> None:
-        super().__init__(ix, **kwargs)
-        if temp_name:  # a worker's own: the writer holding the lock destroys the shared one
-            self._tempstorage = self.storage.temp_storage(temp_name)
-        self.pool = GroupedPool(self._tempstorage, self.newsegment,
-                                limitmb=kwargs.get("limitmb", 128))
-        self._doc_lengths: dict[tuple[int, str], int] = {}
-        self.fieldwriter.add_postings = self._add_postings
-
-    def _add_postings(self, schema, lengths, items) -> None:
-        """Whoosh's ``FieldWriter.add_postings`` + ``W3PostingsWriter.add_posting`` in one
-        loop without their per-posting type asserts and method calls: the same blocks and
-        term infos, ~1 µs less per posting."""
-        fw = self.fieldwriter
-        dfl = lengths.doc_field_length if lengths else (lambda docnum, fieldname, d=0: 0)
-        ours = self._doc_lengths
-        lastfn = lasttext = pw = None
-        limit = 0
-        for fieldname, btext, docnum, weight, value in items:
-            if fieldname != lastfn:
-                if lasttext is not None:
-                    fw.finish_term()
-                if lastfn is not None:
-                    fw.finish_field()
-                fw.start_field(fieldname, schema[fieldname])
-                lastfn, lasttext = fieldname, None
-                pw = fw._postwriter
-                pw._write_block = MethodType(_write_block, pw)
-                limit = pw._blocklimit
-            if btext != lasttext:
-                if lasttext is not None:
-                    fw.finish_term()
-                fw.start_term(btext)
-                lasttext = btext
-            if len(pw._ids) >= limit:
-                pw._write_block()
-            length = ours.get((docnum, fieldname))
-            if length is None:
-                length = dfl(docnum, fieldname, 0)
-            pw._ids.append(docnum)
-            pw._weights.append(weight)
-            if weight > pw._maxweight:
-                pw._maxweight = weight
-            if value:
-                pw._values.append(value)
-            if length:
-                if pw._minlength is None or length < pw._minlength:
-                    pw._minlength = length
-                if length > pw._maxlength:
-                    pw._maxlength = length
-        if lasttext is not None:
-            fw.finish_term()
-        if lastfn is not None:
-            fw.finish_field()
-
-    def add_document(self, **fields: Any) -> None:
-        self._check_state()
-        schema, docnum, pool = self.schema, self.docnum, self.pool
-        pdw = self.perdocwriter
-        self._check_fields(schema, [n for n in fields if not n.startswith("_")])
-        pdw.start_doc(docnum)
-        try:
-            for name in sorted(fields):
-                value = fields[name]
-                if value is None or name.startswith("_"):
-                    continue
-                field = schema[name]
-                length = 0
-                if field.indexed:
-                    items = field.index(value)
-                    if not isinstance(items, list):
-                        items = list(items)
-                    for item in items:
-                        length += item[1]
-                    pool.add_postings(name, docnum, items)
-                    if not field.scorable:
-                        length = 0
-                    elif length:
-                        self._doc_lengths[(docnum, name)] = \
-                            byte_to_length(length_to_byte(length))
-                pdw.add_field(name, field, value if field.stored else None, length)
-                if field.column_type is not None:
-                    pdw.add_column_value(name, field.column_type,
-                                         field.to_column_value(value))
-        except Exception:
-            pdw.cancel_doc()
-            raise
-        pdw.finish_doc()
-        self._added = True
-        self.docnum += 1
-
-    def release(self, keep_temp: bool = False) -> None:
-        """Close and unlock (``_finish``), keeping the shared temp dir if ``keep_temp``:
-        Whoosh puts every writer's column files in ``<index>.tmp``, and workers writing
-        segments at the same time still need theirs."""
-        if not keep_temp:
-            return self._finish()
-        if self._searcher is not None:
-            self._searcher._orig_close()
-            self._searcher = None
-        if self.writelock:
-            self.writelock.release()
-        self.is_closed = True
-
-    def per_document_reader(self):
-        return _Lengths(super().per_document_reader(), self._doc_lengths)
-
-
-# Reindex writes segments of at most this many documents: a bigger posting pool spills
-# sorted runs to disk and merges them back posting by posting in Python.
-MERGE_MAX_DOCS = 2500
-
-
-def fast_writer(ix, limitmb: int = 256) -> FastWriter:
-    return FastWriter(ix, limitmb=limitmb)
 
 
 # -- generations -----------------------------------------------------------------------
