@@ -19,6 +19,7 @@ fields existed falls back to positions throughout.
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_left
 from array import array
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -203,7 +204,8 @@ class Evaluator:
         lengths = self._field_lengths(field)
         k = K1 * (1 - B)
         kb = K1 * B / avgfl
-        per = [(self.postings(field, w), self.idf(field, w) * (K1 + 1)) for w in words]
+        docs = docs if isinstance(docs, (set, frozenset)) else set(docs)
+        per = [(self._tf_of(field, w, docs), self.idf(field, w) * (K1 + 1)) for w in words]
         out = {}
         for d in docs:
             norm = k + kb * lengths[d]
@@ -213,6 +215,14 @@ class Evaluator:
                 total += top * tf / (tf + norm)
             out[d] = total
         return out
+
+    def _tf_of(self, field: str, word: str, docs: set[int]) -> dict[int, float]:
+        """{docnum: tf} for ``docs`` (all holding ``word``): looked up by bisection in the
+        packed postings when they are few, else the whole postings dict."""
+        ids, tfs = self.packed(field, word)
+        if len(docs) * 16 >= len(ids):
+            return self.postings(field, word)
+        return {d: tfs[bisect_left(ids, d)] for d in docs}
 
     def _phrase(self, q: Q.Phrase) -> dict[int, float]:
         if q.slop != 1:
@@ -230,8 +240,13 @@ class Evaluator:
             self._phrase_size += len(got)
             while self._phrase_size > CACHE_PHRASE_DOCS and len(self._phrases) > 1:
                 self._phrase_size -= len(self._phrases.popitem(last=False)[1])
-        if q.boost != 1.0:
-            return {d: v * q.boost for d, v in got.items()}
+        if q.boost != 1.0:  # boosted copies are cached too: trees repeat a few boosts
+            bkey = key + (q.boost,)
+            boosted = self._phrases.get(bkey)
+            if boosted is None:
+                boosted = self._phrases[bkey] = {d: v * q.boost for d, v in got.items()}
+                self._phrase_size += len(boosted)
+            return boosted
         return got
 
     def _pair_docs(self, field: str, pair_field: str, words: list[str], exact: bool
@@ -240,20 +255,21 @@ class Evaluator:
         positions checked on those candidates only when ``exact`` requires it."""
         folded = field in ("fold", "t_fold")
         keys = words if folded else [fold(w) for w in words]
-        posts = [self.postings(pair_field, a + PAIR_JOIN + b) for a, b in zip(keys, keys[1:])]
+        posts = [self.packed(pair_field, a + PAIR_JOIN + b)[0] for a, b in zip(keys, keys[1:])]
         if not folded:
-            posts += [self.postings(field, w) for w in words]
+            posts += [self.packed(field, w)[0] for w in words]
         if not all(posts):
             return {}
         posts.sort(key=len)
         cands = set(posts[0])
         for p in posts[1:]:
-            cands.intersection_update(p)
+            cands = _intersect(cands, p)
         if cands and (len(words) > 2 or (exact and not folded)):
             sure: set[int] = set()
             if not folded:  # the compound word, as segmented, has its syllables side by side
-                sure = cands.intersection(self.postings(("t_" if field == "t_syl" else "")
-                                                        + "words", "_".join(words)))
+                compound = self.packed(("t_" if field == "t_syl" else "") + "words",
+                                       "_".join(words))[0]
+                sure = _intersect(set(cands), compound)
             check = cands - sure
             if check:
                 spans = self._positions(field, words[0], check)
@@ -389,6 +405,15 @@ def _matcher_blocks(reader, offset: int, field: str, btext: bytes, values: bool,
         m._next_block()
 
 
+def _intersect(cands: set[int], ids: array) -> set[int]:
+    """``cands`` ∩ sorted ``ids``: few candidates are bisected, not the array walked."""
+    if len(cands) * 16 < len(ids):
+        n = len(ids)
+        return {d for d in cands if (i := bisect_left(ids, d)) < n and ids[i] == d}
+    cands.intersection_update(ids)
+    return cands
+
+
 def _and(parts: list[dict[int, float]]) -> dict[int, float]:
     if not parts or not all(parts):
         return {}
@@ -396,7 +421,12 @@ def _and(parts: list[dict[int, float]]) -> dict[int, float]:
     keys = set(parts[0])
     for p in parts[1:]:
         keys.intersection_update(p)
-    return {d: sum(p[d] for p in parts) for d in keys}
+    # the same additions in the same order as sum(p[d] for p in parts), part by part
+    first = parts[0]
+    out = {d: first[d] for d in keys}
+    for p in parts[1:]:
+        out = {d: v + p[d] for d, v in out.items()}
+    return out
 
 
 def _or(parts: list[dict[int, float]]) -> dict[int, float]:
