@@ -16,14 +16,18 @@ from __future__ import annotations
 
 import bisect
 import io
+import os
 import struct
 import zlib
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from itertools import accumulate
 from pickle import Unpickler, loads
 from typing import Any
 
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermsReader
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo, W3TermsReader
+from whoosh.filedb.compound import SubFile
+from whoosh.filedb.filetables import _lengths, _pointer, md5_hash
 
 __all__ = ["segment_blocks", "Block"]
 
@@ -41,15 +45,64 @@ MISSING = _Missing()
 
 
 def term_extent(reader, field: str, btext: bytes):
-    """The term's info in one segment (one hash look-up), ``MISSING``, or ``None`` when
-    this reader is not a plain Whoosh 3 segment."""
+    """The term's info in one segment, ``MISSING``, or ``None`` when this reader is not a
+    plain Whoosh 3 segment."""
     terms = getattr(reader, "_terms", None)
     if type(terms) is not W3TermsReader:
         return None
+    key = terms._keycoder(field, btext)
     try:
-        return terms.term_info(field, btext)
-    except Exception:  # TermNotFound (the key is absent; also an unknown field)
-        return MISSING
+        found = _lookup(terms._tindex, key)
+    except _NoFastPath:
+        found = terms._tindex.get(key)
+    return MISSING if found is None else W3TermInfo.from_bytes(found)
+
+
+class _NoFastPath(Exception):
+    pass
+
+
+# the same key is looked up in every segment: hash it once
+_md5_hash = lru_cache(maxsize=4096)(md5_hash)
+_SLOTS = 16  # hash slots read at once: linear probing rarely goes further
+
+
+def _lookup(tindex, key: bytes) -> bytes | None:
+    """``HashReader.get`` with ``os.pread`` on the segment file: two reads instead of
+    Whoosh's four to eight seek+read pairs through the compound-file layers (a query's
+    terms are looked up in every segment, present or not)."""
+    sub = tindex.dbfile.file
+    if type(sub) is not SubFile or not hasattr(os, "pread"):
+        raise _NoFastPath
+    try:
+        fd = sub._file.fileno()
+    except (AttributeError, OSError, ValueError):
+        raise _NoFastPath from None
+    base = sub._offset
+    keyhash = _md5_hash(key) if tindex.hashfn is md5_hash else tindex.hashfn(key)
+    tablestart, numslots = tindex.tables[keyhash & 255]
+    if not numslots:
+        return None
+    size = _pointer.size
+    slot = (keyhash >> 8) % numslots
+    for _ in range(0, numslots, _SLOTS):
+        count = min(_SLOTS, numslots - slot)
+        chunk = os.pread(fd, count * size, base + tablestart + slot * size)
+        for i in range(count):
+            slothash, itempos = _pointer.unpack_from(chunk, i * size)
+            if not itempos:
+                return None
+            if slothash == keyhash:
+                want = _lengths.size + len(key) + 64
+                item = os.pread(fd, want, base + itempos)
+                keylen, datalen = _lengths.unpack_from(item)
+                if keylen == len(key) and item[_lengths.size:_lengths.size + keylen] == key:
+                    start = _lengths.size + keylen
+                    if start + datalen > len(item):
+                        item = os.pread(fd, start + datalen, base + itempos)
+                    return item[start:start + datalen]
+        slot = (slot + count) % numslots
+    return None
 
 
 def segment_blocks(reader, info, offset: int, values: bool = False,
