@@ -8,14 +8,15 @@ generators.  ``FastWriter`` writes the identical postings, blocks and term infos
 from __future__ import annotations
 
 import zlib
+from itertools import groupby
 from operator import itemgetter
 from pickle import dumps
 from types import MethodType
 from typing import Any
 
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.externalsort import SortingPool
-from whoosh.system import pack_int
+from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
 
@@ -125,6 +126,110 @@ def _write_block(self, last: bool = False) -> None:
     self._new_block()
 
 
+_TERMINFO = W3TermInfo._struct
+
+
+def _write_field(fw, name: str, fieldobj, postings: list[tuple], lengths: dict[int, int]
+                 ) -> None:
+    """Every term of one field, a term at a time: the blocks and term infos that
+    ``W3FieldWriter`` + ``W3PostingsWriter`` write posting by posting (``_write_block``'s
+    layout, byte for byte), built from each term's whole posting list.  ``lengths``: the
+    field's length per document."""
+    fw.start_field(name, fieldobj)
+    pw = fw._postwriter
+    limit, complevel = pw._blocklimit, pw._compression
+    fixed = fieldobj.format.fixed_value_size()
+    prefix = pack_ushort(fw._fieldid)
+    postfile, tadd = fw._postfile, fw._tindex.add
+    pack_info, to_byte = _TERMINFO.pack, length_to_byte
+    pos = postfile.tell()
+    out: list[bytes] = []
+    pending = 0
+    for btext, group in groupby(postings, key=itemgetter(0)):
+        group = list(group)
+        start = pos
+        if len(group) == 1:  # most terms of a segment (pairs above all): one posting
+            _, docnum, weight, value = group[0]
+            weight = float(weight)
+            n = lengths.get(docnum, 0)
+            maxw = weight if weight > 0 else 0
+            if fixed is None or fixed < 0:
+                values: Any = (value,) if value else ()
+            else:
+                values = None if fixed == 0 else (value or b"")
+            databytes = dumps(((docnum,), None if weight == 1.0 else weight, values), 2)
+            comp = complevel if len(databytes) >= MIN_COMPRESS else 0
+            if comp:
+                databytes = zlib.compress(databytes, comp)
+            infobytes = dumps((1, docnum, maxw, comp, to_byte(n or None), to_byte(n)), 2)
+            chunk = (WHOOSH3_HEADER_MAGIC + pack_int(-(len(infobytes) + len(databytes)))
+                     + infobytes + databytes)
+            info = pack_info(False, weight, 1, to_byte(n) if n else 0, to_byte(n), maxw,
+                             docnum, docnum)
+        else:
+            chunk, info = _term_blocks(group, limit, complevel, fixed, lengths)
+        out.append(chunk)
+        pos += len(chunk)
+        pending += len(chunk)
+        tadd(prefix + btext, info + pack_long(start) + pack_int(pos - start))
+        if pending > 1 << 20:
+            postfile.write(b"".join(out))
+            out, pending = [], 0
+    if out:
+        postfile.write(b"".join(out))
+    fw.finish_field()
+
+
+def _term_blocks(group: list[tuple], limit: int, complevel: int, fixed: int | None,
+                 lengths: dict[int, int]) -> tuple[bytes, bytes]:
+    """The blocks of a term with several postings, and its term info (without extent)."""
+    chunks = []
+    t_weight, t_min, t_max, t_maxw = 0.0, None, 0, 0
+    last = len(group) - 1
+    for first in range(0, len(group), limit):
+        block = group[first:first + limit]
+        ids = [p[1] for p in block]
+        weights = [float(p[2]) for p in block]
+        lens = [n for n in map(lengths.get, ids, [0] * len(ids)) if n]
+        bmin = min(lens) if lens else None
+        bmax = max(lens) if lens else 0
+        bmaxw = max(weights)
+        if not bmaxw > 0:
+            bmaxw = 0
+        if fixed is None or fixed < 0:
+            values: Any = tuple(p[3] for p in block if p[3])
+        elif fixed == 0:
+            values = None
+        else:
+            values = b"".join(p[3] for p in block if p[3])
+        if all(w == 1.0 for w in weights):
+            mini_weights: Any = None
+        elif all(w == weights[0] for w in weights):
+            mini_weights = weights[0]
+        else:
+            mini_weights = tuple(weights)
+        deltas = tuple([ids[0]] + [b - a for a, b in zip(ids, ids[1:])])
+        databytes = dumps((deltas, mini_weights, values), 2)
+        comp = complevel if len(databytes) >= MIN_COMPRESS else 0
+        if comp:
+            databytes = zlib.compress(databytes, comp)
+        infobytes = dumps((len(ids), ids[-1], bmaxw, comp, length_to_byte(bmin),
+                           length_to_byte(bmax)), 2)
+        size = len(infobytes) + len(databytes)
+        chunks.append((WHOOSH3_HEADER_MAGIC if first == 0 else b"")
+                      + pack_int(-size if first + limit > last else size)
+                      + infobytes + databytes)
+        # the term info's running statistics, as W3TermInfo.add_block keeps them
+        t_weight += sum(weights)
+        t_min = bmin if t_min is None else min(t_min, bmin)
+        t_max = max(t_max, bmax)
+        t_maxw = max(t_maxw, bmaxw)
+    info = _TERMINFO.pack(False, t_weight, len(group),
+                          0 if t_min is None else length_to_byte(t_min),
+                          length_to_byte(t_max), t_maxw, group[0][1], group[-1][1])
+    return b"".join(chunks), info
+
+
 class FastWriter(SegmentWriter):
     """SegmentWriter with a lean ``add_document`` for our schema (no vectors, spelling or
     boosts) and in-memory field lengths at commit.  Same segments on disk."""
@@ -183,6 +288,22 @@ class FastWriter(SegmentWriter):
             fw.finish_term()
         if lastfn is not None:
             fw.finish_field()
+
+    def _flush_segment(self) -> None:
+        pool = self.pool
+        if pool.runs or pool._by_doc:  # spilled to disk or merging: the generic stream
+            return super()._flush_segment()
+        self.perdocwriter.close()
+        fw = self.fieldwriter
+        fields, pool.fields = pool.fields, {}
+        lengths: dict[str, dict[int, int]] = {}
+        for (docnum, name), n in self._doc_lengths.items():
+            lengths.setdefault(name, {})[docnum] = n
+        for name in sorted(fields):
+            postings = fields.pop(name)
+            postings.sort(key=itemgetter(0))  # stable: documents stay in docnum order
+            _write_field(fw, name, self.schema[name], postings, lengths.get(name, {}))
+        fw.close()
 
     def add_document(self, **fields: Any) -> None:
         self._check_state()

@@ -121,9 +121,11 @@ def _postings_dump(path) -> list:
     return out
 
 
-def test_fast_writer_writes_what_whoosh_writes(archive_dir, tmp_path):
+@pytest.mark.parametrize("merge", [True, False])
+def test_fast_writer_writes_what_whoosh_writes(archive_dir, tmp_path, merge):
     """Same postings, weights, positions, lengths and term statistics as Whoosh's own
-    writer, over several commits and a merge of the segments."""
+    writer, over several commits (each a new segment when not merging: the term-at-a-time
+    path) and a merge of the segments (the posting stream path)."""
     from whoosh import index as whoosh_index
     from whoosh.writing import SegmentWriter
     from archive.store import Store
@@ -142,7 +144,8 @@ def test_fast_writer_writes_what_whoosh_writes(archive_dir, tmp_path):
             writer = make(ix)
             for d in chunk:
                 writer.add_document(**d)
-            writer.commit()
+            writer.commit(merge=merge)
+        before = _postings_dump(path)
         make(whoosh_index.open_dir(str(path))).commit(optimize=True)
-        dumps.append(_postings_dump(path))
-    assert dumps[0] == dumps[1] and len(dumps[0]) > 100
+        dumps.append((before, _postings_dump(path)))
+    assert dumps[0] == dumps[1] and len(dumps[0][1]) > 100
