@@ -27,7 +27,6 @@ import gzip
 import itertools
 import json
 import multiprocessing
-import os
 import random
 import shutil
 import socket
@@ -77,18 +76,32 @@ def _tokenize_all(texts: list[str]) -> int:
     return sum(len(word_tokenize(t)) for t in texts)
 
 
-def segmentation_limit(path: Path, procs: int = 2) -> dict[str, Any]:
-    """underthesea word_tokenize alone over the articles' texts, ``procs`` processes."""
+def _segment_all(texts: list[str]) -> int:
+    from indexer.analysis import normalize, segment
+    return sum(len(segment(normalize(t)).split()) for t in texts)
+
+
+def segmentation_limit(path: Path, procs: int = 2, ours: bool = False) -> dict[str, Any]:
+    """underthesea word_tokenize alone over the articles' texts, ``procs`` processes (or,
+    with ``ours``, our analyser's ``segment(normalize(...))``, for comparison)."""
     articles = _texts(path)
-    _tokenize_all(["Khởi động mô hình."])  # model loaded before forking, as ingest does
+    work = _segment_all if ours else _tokenize_all
+    work(["Khởi động mô hình."])  # model loaded before forking, as ingest does
     ctx = multiprocessing.get_context("fork")
     t = time.perf_counter()
     with ctx.Pool(procs) as pool:
-        words = sum(pool.imap_unordered(_tokenize_all, articles, chunksize=8))
+        words = sum(pool.imap_unordered(work, articles, chunksize=8))
     dt = time.perf_counter() - t
     chars = sum(len(x) for a in articles for x in a)
     return {"articles": len(articles), "seconds": dt, "rate": len(articles) / dt,
             "words_per_s": words / dt, "chars_per_s": chars / dt, "procs": procs}
+
+
+def _cpu() -> tuple[float, float]:
+    """CPU seconds of this process and of its finished children (the ingest workers)."""
+    import resource
+    me, kids = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
 
 
 def phase_ingest(out: Path, limit: int | None, res: Path) -> None:
@@ -96,12 +109,16 @@ def phase_ingest(out: Path, limit: int | None, res: Path) -> None:
     src = _input(out, limit)
     data = out / f"archive-{limit or 'all'}"
     shutil.rmtree(data, ignore_errors=True)
+    before = _cpu()
     with PeakRSS() as peak:
         report = ingest_paths([src], data, workers=2)
+    main_cpu, workers_cpu = (b - a for a, b in zip(before, _cpu()))
     n = report.stored
     result = {"source": str(src), "data": str(data), "articles": n, "failed": report.failed,
               "seconds": report.seconds, "rate": n / report.seconds, "peak_rss": peak.peak,
-              "stages": report.stages, "limit": segmentation_limit(src)}
+              "stages": report.stages, "main_cpu": main_cpu, "workers_cpu": workers_cpu,
+              "limit": segmentation_limit(src),
+              "our_segmenter": segmentation_limit(src, ours=True)}
     save_results(res, "ingest", result)
 
 
@@ -357,9 +374,17 @@ def report(r: dict[str, Any]) -> str:
             ["what", "articles/s", "seconds", "peak RSS MB", "vs limit"],
             [["ingest end to end", i["rate"], i["seconds"], i["peak_rss"] / 1e6,
               f"{i['rate'] / lim['rate']:.2f}"],
-             ["limit: word_tokenize only, 2 procs", lim["rate"], lim["seconds"], "", "1.00"]]))
+             ["limit: word_tokenize only, 2 procs", lim["rate"], lim["seconds"], "", "1.00"]]
+            + ([["our segment(normalize()) only, 2 procs", i["our_segmenter"]["rate"],
+                 i["our_segmenter"]["seconds"], "",
+                 f"{i['our_segmenter']['rate'] / lim['rate']:.2f}"]]
+               if "our_segmenter" in i else [])))
+        if "main_cpu" in i:
+            out.append(table("Ingest CPU", ["process", "CPU s", "ms/article"],
+                             [[k, i[f"{k}_cpu"], i[f"{k}_cpu"] / i["articles"] * 1000]
+                              for k in ("main", "workers")]))
         total = sum(i["stages"].values())
-        out.append(table("Ingest stages (seconds summed over processes)",
+        out.append(table("Ingest stages (CPU seconds summed over processes)",
                          ["stage", "seconds", "ms/article", "share"],
                          [[k, v, v / i["articles"] * 1000, f"{v / total:.0%}"]
                           for k, v in sorted(i["stages"].items(), key=lambda kv: -kv[1])]))

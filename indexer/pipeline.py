@@ -235,6 +235,7 @@ def _pool(workers: int, db_path: Path) -> Iterator[Any]:
         _worker_init(str(db_path))
         yield None
         return
+    segment("Khởi động")  # load the segmenter's model once, before forking, for all workers
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(workers, initializer=_worker_init, initargs=(str(db_path),)) as pool:
         yield pool
