@@ -9,6 +9,7 @@ import bisect
 import heapq
 from collections import Counter
 from collections.abc import Iterable
+from itertools import chain
 
 from archive.textnorm import fold
 from indexer.analysis import normalize
@@ -55,6 +56,7 @@ class Columns:
             self.values[name] = values
             self._norm[name] = {_key(v): v for v in values}
         self._vocab = None
+        self._postings_total: dict[str, int] = {}
 
     def _column(self, name: str, n: int, default):
         if self.reader.has_column(name):
@@ -118,7 +120,12 @@ class Columns:
     def count(self, facet: str, docs: set[int], limit: int,
               selected: Iterable[str] = ()) -> list[dict]:
         values = self.values.get(facet, {})
-        if len(docs) * 4 < sum(len(s) for s in values.values()):
+        # Counting document by document costs ~len(docs); value by value, a Python step per
+        # value plus C set intersections (each the smaller side, about twice as cheap).
+        total = self._postings_total.get(facet)
+        if total is None:
+            total = self._postings_total[facet] = sum(len(s) for s in values.values())
+        if len(docs) < 4 * len(values) + min(total, len(values) * len(docs)) // 2:
             counts = self._count_by_docs(facet, docs)
         else:
             counts = Counter({v: len(s & docs) if len(s) < len(docs) else len(docs & s)
@@ -138,26 +145,22 @@ class Columns:
         return [{"value": v, "count": c, "selected": v in selected} for v, c in top]
 
     def _count_by_docs(self, facet: str, docs: set[int]) -> Counter:
-        per_doc = self._per_doc(facet)
-        counts: Counter = Counter()
-        for d in docs:
-            vals = per_doc.get(d)
-            if vals:
-                counts.update(vals)
-        return counts
+        # one C-level pass: each document's values, chained and counted
+        return Counter(chain.from_iterable(map(self._per_doc(facet).__getitem__, docs)))
 
-    def _per_doc(self, facet: str) -> dict[int, list[str]]:
+    def _per_doc(self, facet: str) -> list[tuple[str, ...]]:
+        """docnum → the document's values of ``facet`` (built on first use)."""
         cache = self.__dict__.setdefault("_per_doc_cache", {})
         if facet not in cache:
-            per: dict[int, list[str]] = {}
+            per: list[tuple[str, ...]] = [()] * len(self.aid)
             for v, docs in self.values.get(facet, {}).items():
                 for d in docs:
-                    per.setdefault(d, []).append(v)
+                    per[d] += (v,)
             cache[facet] = per
         return cache[facet]
 
     def month_counts(self, docs: set[int]) -> list[tuple[str, int]]:
-        counts = Counter(self.month[d] for d in docs)
+        counts = Counter(map(self.month.__getitem__, docs))
         counts.pop("", None)
         return sorted(counts.items())
 

@@ -63,16 +63,16 @@ def snippet(texts: Sequence[str], terms: Iterable[str], max_chars: int = DEFAULT
         return ""
     match = _matcher(terms, strict=True)
     best, best_score = texts[0], 0
-    for text in texts if terms else ():
-        score = len({_fold_word(w) for w, in ((m.group(),) for m in _WORD.finditer(text))
-                     if match(w)})
+    # each paragraph's distinct words once (a paragraph repeats many of its words)
+    words = [set(_WORD.findall(text)) for text in texts] if terms else []
+    for text, distinct in zip(texts, words):
+        score = len({_fold_word(w) for w in distinct if match(w)})
         if score > best_score:
             best, best_score = text, score
     if terms and best_score == 0:  # the article matched through folded spellings only
         match = _matcher(terms, strict=False)
-        for text in texts:
-            score = len({_fold_word(m.group()) for m in _WORD.finditer(text)
-                         if match(m.group())})
+        for text, distinct in zip(texts, words):
+            score = len({_fold_word(w) for w in distinct if match(w)})
             if score > best_score:
                 best, best_score = text, score
     text = best
