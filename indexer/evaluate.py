@@ -255,11 +255,14 @@ class Evaluator:
         positions checked on those candidates only when ``exact`` requires it."""
         folded = field in ("fold", "t_fold")
         keys = words if folded else [fold(w) for w in words]
-        posts = [self.packed(pair_field, a + PAIR_JOIN + b)[0] for a, b in zip(keys, keys[1:])]
+        needed = [(pair_field, a + PAIR_JOIN + b) for a, b in zip(keys, keys[1:])]
         if not folded:
-            posts += [self.packed(field, w)[0] for w in words]
-        if not all(posts):
-            return {}
+            needed += [(field, w) for w in words]
+        posts = []
+        for key in needed:
+            posts.append(self.packed(*key)[0])
+            if not posts[-1]:  # one missing pair or syllable: no need to read the others
+                return {}
         posts.sort(key=len)
         cands = set(posts[0])
         for p in posts[1:]:
@@ -347,13 +350,26 @@ class Evaluator:
         if kind in (Q.And, Q.Or):
             if getattr(q, "scale", None) or getattr(q, "minmatch", 0):
                 raise Unsupported("scaled or minmatch Or")
-            parts = [self.scores(sub) for sub in q.subqueries]
-            out = _and(parts) if kind is Q.And else _or(parts)
+            if kind is Q.And:  # an empty part empties the AND: the rest is never read
+                parts = []
+                for sub in q.subqueries:
+                    parts.append(self.scores(sub))
+                    if not parts[-1]:
+                        return {}
+                out = _and(parts)
+            else:
+                out = _or([self.scores(sub) for sub in q.subqueries])
         elif kind is Q.AndMaybe:
-            a, b = self.scores(q.a), self.scores(q.b)
+            a = self.scores(q.a)
+            if not a:
+                return {}
+            b = self.scores(q.b)
             out = {d: v + b[d] if d in b else v for d, v in a.items()}
         elif kind is Q.AndNot:
-            a, b = self.scores(q.a), self.scores(q.b)
+            a = self.scores(q.a)
+            if not a:
+                return {}
+            b = self.scores(q.b)
             out = {d: v for d, v in a.items() if d not in b}
         else:
             raise Unsupported(kind.__name__)
