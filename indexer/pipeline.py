@@ -263,7 +263,12 @@ def ingest_items(items: Iterable[RawItem | Failure], data_dir: Path, *,
                 switch_to(data_dir, path)
             gen_path = current_path(data_dir)
             with _pool(workers, store_path(data_dir)) as pool:
-                publisher = Publisher(ix, gen_path, pool,
+                def commit_store() -> None:
+                    t0 = time.process_time()
+                    store.commit()
+                    report.add_time("store write", time.process_time() - t0)
+
+                publisher = Publisher(ix, gen_path, pool, commit_store=commit_store,
                                       timing=lambda s: report.add_time("index write", s))
                 try:
                     _ingest_into(items, pool, workers, store, publisher, report, batch,
@@ -308,15 +313,10 @@ def _ingest_into(items: Iterable[RawItem | Failure], pool, workers: int, store: 
             report.replaced += 1
         pending += 1
         if pending >= batch:
-            t0 = clock()
-            store.commit()  # before the segment is published: the index never runs ahead
-            report.add_time("store write", clock() - t0)
-            publisher.dispatch()
+            publisher.dispatch()  # commits the store first
             pending = 0
-    t0 = clock()
-    store.commit()
-    report.add_time("store write", clock() - t0)
     publisher.flush(wait=True)
+    store.commit()  # failures after the last article
 
 
 def ingest_paths(paths: Iterable[Path | str], data_dir: Path, **kwargs: Any) -> IngestReport:

@@ -74,9 +74,12 @@ class Publisher:
     (jobs run inline: small ingests and tests)."""
 
     def __init__(self, ix, gen_path: Path, pool=None,
-                 timing: Callable[[float], None] | None = None) -> None:
+                 timing: Callable[[float], None] | None = None,
+                 commit_store: Callable[[], None] | None = None) -> None:
         self.ix, self.gen_path, self.pool = ix, str(gen_path), pool
         self.timing = timing or (lambda seconds: None)
+        # called before any batch leaves: the index must never hold what the store lacks
+        self.commit_store = commit_store or (lambda: None)
         self.docs: list[Doc] = []
         self.replaced: list[int] = []
         self.buffered: dict[int, int] = {}  # aid -> index in self.docs
@@ -98,9 +101,10 @@ class Publisher:
             self.replaced.append(aid)
 
     def dispatch(self) -> None:
-        """Hand the queued articles (already committed to the store) to a worker."""
+        """Commit the store, then hand the queued articles to a worker."""
         if not self.docs:
             return
+        self.commit_store()
         job_args = (self.gen_path, self.docs)
         if self.pool is None:
             result: Any = write_segment(job_args)

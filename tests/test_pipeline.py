@@ -69,6 +69,31 @@ def test_reingest_replaces_never_duplicates(fresh_dir, tmp_path):
     s.close()
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_same_url_twice_in_one_ingest_is_indexed_once_with_the_later_text(tmp_path, workers):
+    """A url repeated within a batch, and again batches later while its first segment may
+    still be in a worker's hands: one document, the last version."""
+    recs = records(30)
+    first = dict(recs[3], body="Bản đầu tiên nói về thủy lợi.")
+    again = dict(recs[3], body="Bản thứ hai nói về chuyển đổi số.")
+    last = dict(recs[3], body="Bản cuối cùng nói về xây dựng nông thôn mới.")
+    recs[3] = first
+    recs.insert(5, again)    # same batch of 4 as the first
+    recs.insert(20, last)    # four batches later
+    data = tmp_path / "data"
+    report = ingest_paths([write_jsonl(tmp_path / "a.jsonl", recs)], data, workers=workers,
+                          batch=4)
+    assert report.added == 30 and report.replaced == 2
+    s = ArchiveSearcher(data)
+    try:
+        assert s.search(SearchRequest(q=""))["total"] == 30
+        assert s.search(SearchRequest(q="xây dựng nông thôn mới"))["total"] == 1
+        assert s.search(SearchRequest(q="thủy lợi"))["total"] == 0
+        assert s.search(SearchRequest(q="chuyển đổi số"))["total"] == 0
+    finally:
+        s.close()
+
+
 def test_two_workers_give_the_same_archive_as_one(tmp_path):
     path = write_jsonl(tmp_path / "a.jsonl", records(12))
     one, two = tmp_path / "one", tmp_path / "two"
