@@ -39,12 +39,13 @@ from indexer.postings import MISSING, segment_blocks, term_extent
 __all__ = ["Adjacent", "Evaluator", "Unsupported"]
 
 B, K1 = 0.75, 1.2
-# Cache bounds per reader, together ≈ 160 MB at most: the server must stay small.  Most
+# Cache bounds per reader, together ≈ 170 MB at most: the server must stay small.  Most
 # of it holds packed postings: a query's cost is decoding the terms it has not met yet.
 CACHE_PACKED = 7_000_000  # packed postings (8 bytes each)
 CACHE_POSTINGS = 200_000  # postings as {docnum: tf} dicts (≈ 100 bytes each)
 CACHE_SCORED = 200_000  # term scores as {docnum: score} dicts (≈ 100 bytes each)
-CACHE_POSITIONS = 700_000  # cached word occurrences (≈ 60 bytes each)
+CACHE_SCORED_PACKED = 3_000_000  # term scores packed (8 bytes each)
+CACHE_POSITIONS = 500_000  # cached word occurrences (≈ 60 bytes each)
 CACHE_PHRASE_DOCS = 200_000  # cached phrase matches (≈ 100 bytes each)
 SHIFT = 20  # doc << SHIFT | position: articles stay far below 2**20 syllables
 
@@ -73,6 +74,8 @@ class Evaluator:
         self._cached = 0
         self._scored: OrderedDict[tuple[str, str, float], dict[int, float]] = OrderedDict()
         self._scored_size = 0
+        self._scored_packed: OrderedDict[tuple[str, str, float], array] = OrderedDict()
+        self._scored_packed_size = 0
         self._lengths: dict[str, list[int]] = {}
         self._df: dict[tuple[str, str], int] = {}
         self._avg: dict[str, float] = {}
@@ -169,14 +172,25 @@ class Evaluator:
 
     # -- scoring ------------------------------------------------------------------------
     def _term_scores(self, field: str, text: str, boost: float) -> dict[int, float]:
-        """{docnum: boosted BM25F score} of one term (read-only: cached per boost, as
-        query trees repeat the same few boosts)."""
+        """{docnum: boosted BM25F score} of one term (read-only: cached).  Recent ones stay
+        dicts; more are kept packed (an array aligned with the packed docnums, 8 bytes a
+        posting), rebuilt into a dict in C instead of re-scoring every posting."""
         key = (field, text, boost)
         got = self._scored.get(key)
         if got is not None:
             self._scored.move_to_end(key)
             return got
-        got = self._score_term(field, text, boost)
+        packed = self._scored_packed.get(key)
+        if packed is not None:
+            self._scored_packed.move_to_end(key)
+            got = dict(zip(self.packed(field, text)[0], packed))
+        else:
+            got = self._score_term(field, text, boost)
+            scores = array("d", got.values())  # a dict keeps the packed docnums' order
+            self._scored_packed[key] = scores
+            self._scored_packed_size += len(scores)
+            while self._scored_packed_size > CACHE_SCORED_PACKED and len(self._scored_packed) > 1:
+                self._scored_packed_size -= len(self._scored_packed.popitem(last=False)[1])
         self._scored[key] = got
         self._scored_size += len(got)
         while self._scored_size > CACHE_SCORED and len(self._scored) > 1:

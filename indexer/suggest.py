@@ -152,7 +152,11 @@ def restore_from_texts(folded: Sequence[str], texts: Iterable[str],
     together: dict[str, Counter[str]] = {f: Counter() for f in folded}
     wanted = set(folded)
     for text in texts:
-        toks = _WORD.findall(text.lower())
+        lowered = text.lower()
+        folded_text = fold(lowered)
+        if not any(f in folded_text for f in wanted):  # no query syllable: no vote here
+            continue
+        toks = _WORD.findall(lowered)
         ftoks = [fold(t) for t in toks]
         votes = together if wanted <= set(ftoks) else singles
         weight = 10 if votes is together else 1
