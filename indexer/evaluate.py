@@ -395,9 +395,18 @@ class Evaluator:
     def top(scores: dict[int, float], k: int, allowed: Iterable[int] | None = None
             ) -> list[tuple[int, float]]:
         """Best ``k`` (docnum, score), ties by docnum as Whoosh orders them."""
-        items = scores.items() if allowed is None else \
-            ((d, scores[d]) for d in allowed if d in scores)
-        return heapq.nsmallest(k, items, key=lambda ds: (-ds[1], ds[0]))
+        if k <= 0:
+            return []
+        if allowed is not None:
+            scores = {d: scores[d] for d in allowed if d in scores}
+        if len(scores) > 4 * k:
+            # the k-th best score found in C; only scores at least as high are sorted
+            floor = heapq.nlargest(k, scores.values())[-1]
+            items = [(d, v) for d, v in scores.items() if v >= floor]
+        else:
+            items = list(scores.items())
+        items.sort(key=lambda ds: (-ds[1], ds[0]))
+        return items[:k]
 
 
 _BYTE_LENGTH = [byte_to_length(b) if b else 0 for b in range(256)]

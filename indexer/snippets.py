@@ -65,14 +65,17 @@ def snippet(texts: Sequence[str], terms: Iterable[str], max_chars: int = DEFAULT
     best, best_score = texts[0], 0
     # each paragraph's distinct words once (a paragraph repeats many of its words)
     words = [set(_WORD.findall(text)) for text in texts] if terms else []
+    every = set().union(*words)  # each distinct word of the article tested once
+    hits = {w for w in every if match(w)}
     for text, distinct in zip(texts, words):
-        score = len({_fold_word(w) for w in distinct if match(w)})
+        score = len({_fold_word(w) for w in distinct & hits})
         if score > best_score:
             best, best_score = text, score
     if terms and best_score == 0:  # the article matched through folded spellings only
         match = _matcher(terms, strict=False)
+        hits = {w for w in every if match(w)}
         for text, distinct in zip(texts, words):
-            score = len({_fold_word(w) for w in distinct if match(w)})
+            score = len({_fold_word(w) for w in distinct & hits})
             if score > best_score:
                 best, best_score = text, score
     text = best
