@@ -18,11 +18,13 @@ Steps (each a small pure function, tested with Vietnamese examples):
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 from archive.textnorm import canonical_tones, clean_text, fold
+from indexer.crfseg import word_tokenize
 
-__all__ = ["ANALYSER_VERSION", "normalize", "segment", "segment_many", "views",
+__all__ = ["ANALYSER_VERSION", "normalize", "sentences", "segment", "segment_many", "views",
            "syllables", "word_key", "has_diacritics", "fold"]
 
 # Bump when any step changes: cached segmentations with another version are recomputed.
@@ -42,9 +44,9 @@ def normalize(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _underthesea():  # imported lazily: it costs ~0.5 s and the web pages rarely need it
-    from underthesea import sent_tokenize, word_tokenize
-    return sent_tokenize, word_tokenize
+def _sent_tokenize():  # imported lazily: it costs ~0.5 s and the web pages rarely need it
+    from underthesea import sent_tokenize
+    return sent_tokenize
 
 
 def _mostly_upper(sentence: str) -> bool:
@@ -52,25 +54,35 @@ def _mostly_upper(sentence: str) -> bool:
     return len(letters) >= 4 and sum(c.isupper() for c in letters) > 0.8 * len(letters)
 
 
+def sentences(text: str) -> Iterator[str]:
+    """The pieces ``segment`` hands to the word segmenter, one per sentence.
+
+    >>> list(sentences("TIN NÓNG TỪ HÀ NỘI\\nMưa lớn."))
+    ['tin nóng từ hà nội', 'Mưa lớn.']
+    """
+    if not text or not _HAS_ALNUM.search(text):
+        return
+    sent_tokenize = _sent_tokenize()
+    for line in text.split("\n"):
+        for sentence in sent_tokenize(line) if len(line) > 200 else [line]:
+            yield sentence.lower() if _mostly_upper(sentence) else sentence
+
+
 def segment(text: str) -> str:
     """Word-segment normalised text; words joined by ``_``, separated by spaces.
+
+    ``crfseg.word_tokenize`` gives exactly underthesea's ``word_tokenize`` output, ~3x faster.
 
     >>> segment("Chương trình mục tiêu quốc gia tại Long An")
     'Chương_trình mục_tiêu quốc_gia tại Long_An'
     """
-    if not text or not _HAS_ALNUM.search(text):
-        return ""
-    sent_tokenize, word_tokenize = _underthesea()
     out: list[str] = []
-    for line in text.split("\n"):
-        for sentence in sent_tokenize(line) if len(line) > 200 else [line]:
-            if _mostly_upper(sentence):
-                sentence = sentence.lower()
-            try:
-                words = word_tokenize(sentence)
-            except Exception:  # the CRF has failed on odd input; syllables still index it
-                words = sentence.split()
-            out.extend(w.replace(" ", "_") for w in words if w.strip())
+    for sentence in sentences(text):
+        try:
+            words = word_tokenize(sentence)
+        except Exception:  # the CRF has failed on odd input; syllables still index it
+            words = sentence.split()
+        out.extend(w.replace(" ", "_") for w in words if w.strip())
     return " ".join(out)
 
 
