@@ -85,8 +85,10 @@ def _lookup(tindex, key: bytes) -> bytes | None:
         return None
     size = _pointer.size
     slot = (keyhash >> 8) % numslots
-    for _ in range(0, numslots, _SLOTS):
-        count = min(_SLOTS, numslots - slot)
+    seen = 0
+    while seen < numslots:  # every slot once at most, wrapping around the table's end
+        count = min(_SLOTS, numslots - slot, numslots - seen)
+        seen += count
         chunk = os.pread(fd, count * size, base + tablestart + slot * size)
         for i in range(count):
             slothash, itempos = _pointer.unpack_from(chunk, i * size)

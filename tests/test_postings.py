@@ -70,3 +70,17 @@ def test_only_skips_blocks_without_candidates(searcher):
     assert blocks and all(every[-1] in ids for ids, _, _ in blocks)
     assert sum(len(ids) for ids, _, _ in blocks) <= 128
     assert list(segment_blocks(leaf, info, offset, only_sorted=[10**9])) == []
+
+
+def test_term_lookup_equals_whoosh_for_every_key(searcher):
+    """Present and absent keys, in every segment (small hash tables wrap around)."""
+    from indexer.postings import _lookup
+    whoosh_searcher, _ = searcher._ensure()
+    checked = 0
+    for leaf, _ in whoosh_searcher.leaf_searchers():
+        table = leaf.reader()._terms._tindex
+        keys = list(table.keys())
+        for key in keys + [k + b"\xff" for k in keys[::7]]:
+            assert _lookup(table, key) == table.get(key)
+            checked += 1
+    assert checked > 100
