@@ -231,6 +231,8 @@ def serve(data_dir: Path, host: str, port: int, threads: int) -> None:
     # waitress logs one "task queue depth" warning per queued request under load; a
     # supervisor that does not drain stderr would then stall the server on a full pipe.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    from indexer import crfseg
+    crfseg.use_model(False)  # queries are a few words: underthesea's own model, less memory
     app = create_app({"DATA_DIR": str(data_dir)})
     try:  # warm up (segmenter model, index columns) so the first visitor does not wait
         app.extensions["vnarchive"].search(SearchRequest(q="khởi động"))

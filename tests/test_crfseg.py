@@ -135,3 +135,17 @@ def test_analysis_segment_uses_it_with_unchanged_output():
     expected = " ".join(w.replace(" ", "_") for s in sentences(text)
                         for w in underthesea_word_tokenize(s) if w.strip())
     assert segment(text) == expected
+
+
+def test_use_model_switches_backend_not_output():
+    """The server segments with underthesea itself (less memory); the words are the same."""
+    from underthesea import word_tokenize as reference
+    sentence = "Huyện Cai Lậy học tập kinh nghiệm giảm nghèo bền vững tại Long An."
+    try:
+        crfseg.use_model(False)
+        assert crfseg.load_model() is None
+        assert crfseg.word_tokenize(sentence) == reference(sentence)
+    finally:
+        crfseg.use_model(True)
+    assert crfseg.load_model() is not None
+    assert crfseg.word_tokenize(sentence) == reference(sentence)
