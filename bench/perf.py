@@ -161,11 +161,11 @@ def raw_write_rate(data: Path, n: int) -> dict[str, Any]:
     return {"docs": len(docs), "seconds": dt, "rate": len(docs) / dt}
 
 
-def phase_reindex(res: Path, raw_docs: int) -> None:
+def phase_reindex(res: Path, raw_docs: int, worker_counts: tuple[int, ...] = (2,)) -> None:
     from indexer.pipeline import reindex
     data = Path(load_results(res)["ingest"]["data"])
     out = {}
-    for workers in (2, 1):
+    for workers in worker_counts:
         with PeakRSS() as peak:
             t = time.perf_counter()
             n = reindex(data, workers=workers)
@@ -440,6 +440,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--queries", type=int, default=40, help="queries per kind")
     ap.add_argument("--raw-docs", type=int, default=3000, help="documents for the raw rate")
     ap.add_argument("--phases", default="ingest,html,reindex,big,queries,serve")
+    ap.add_argument("--reindex-workers", default="2", help="comma-separated, e.g. 2,1")
     ap.add_argument("--report", action="store_true", help="print the tables at the end")
     args = ap.parse_args(argv)
     out = args.out
@@ -451,7 +452,8 @@ def main(argv: list[str] | None = None) -> int:
     if "html" in phases:
         phase_html(out, res)
     if "reindex" in phases:
-        phase_reindex(res, args.raw_docs)
+        phase_reindex(res, args.raw_docs,
+                      tuple(int(w) for w in args.reindex_workers.split(",")))
     if "big" in phases:
         build_big(res, out, args.big)
     if "queries" in phases:
