@@ -23,7 +23,8 @@ _WORD = re.compile(r"\w+")
 _BITS = 64
 
 
-def shingles(text: str, size: int = 2, min_line_words: int = 8) -> list[str]:
+def shingles(text: str, size: int = 2, min_line_words: int = 8, *,
+             normalized: bool = False) -> list[str]:
     """Word n-grams of the normalised text.
 
     Lines shorter than ``min_line_words`` words are left out when the rest has enough
@@ -32,7 +33,9 @@ def shingles(text: str, size: int = 2, min_line_words: int = 8) -> list[str]:
     2-grams with this filter keep distinct stories >= 13 bits apart while a reprint with
     a source line added stays within 3 bits.
     """
-    lines = [_WORD.findall(line) for line in canonical_tones(clean_text(text)).lower().split("\n")]
+    if not normalized:  # ``normalized``: the caller already applied both, line by line
+        text = canonical_tones(clean_text(text))
+    lines = [_WORD.findall(line) for line in text.lower().split("\n")]
     long = [ws for ws in lines if len(ws) >= min_line_words]
     chosen = long if sum(map(len, long)) >= 50 else lines
     words = [w for ws in chosen for w in ws]
@@ -54,10 +57,11 @@ def _spread(h: int) -> int:
             | t[h >> 56 & 255] << 1792)
 
 
-def simhash(text: str) -> int:
-    """64-bit simhash of ``text``; equal texts give equal hashes, near texts near ones."""
+def simhash(text: str, *, normalized: bool = False) -> int:
+    """64-bit simhash of ``text``; equal texts give equal hashes, near texts near ones.
+    ``normalized``: each line already went through ``clean_text`` + ``canonical_tones``."""
     counts: dict[str, int] = defaultdict(int)
-    for gram in shingles(text):
+    for gram in shingles(text, normalized=normalized):
         counts[gram] += 1
     total = 0
     for gram, n in counts.items():

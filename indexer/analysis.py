@@ -126,4 +126,9 @@ def views(segmented: str) -> dict[str, list[str]]:
     """
     words = [word_key(w) for w in segmented.split() if _HAS_ALNUM.search(w)]
     syl = syllables(segmented)
-    return {"words": words, "syl": syl, "fold": [fold(s) for s in syl]}
+    # one fold over the joined syllables instead of one call each (a syllable folds to a
+    # non-empty run without spaces, so the split gives them back one for one)
+    folded = fold(" ".join(syl)).split(" ") if syl else []
+    if len(folded) != len(syl):  # cannot happen for \w+ syllables; stay correct anyway
+        folded = [fold(s) for s in syl]
+    return {"words": words, "syl": syl, "fold": folded}

@@ -39,15 +39,16 @@ from indexer.postings import MISSING, segment_blocks, term_extent
 __all__ = ["Adjacent", "Evaluator", "Unsupported"]
 
 B, K1 = 0.75, 1.2
-# Cache bounds per reader, together ≈ 100 MB at most: a server on a 100k-article archive
-# must stay under 400 MB (measured: 449 MB with bounds of ≈ 170 MB).  Most of it holds
-# packed postings: a query's cost is decoding the terms it has not met yet.
-CACHE_PACKED = 4_500_000  # packed postings (8 bytes each)
-CACHE_POSTINGS = 120_000  # postings as {docnum: tf} dicts (≈ 100 bytes each)
-CACHE_SCORED = 120_000  # term scores as {docnum: score} dicts (≈ 100 bytes each)
-CACHE_SCORED_PACKED = 1_500_000  # term scores packed (8 bytes each)
-CACHE_POSITIONS = 300_000  # cached word occurrences (≈ 60 bytes each)
-CACHE_PHRASE_DOCS = 120_000  # cached phrase matches (≈ 100 bytes each)
+# Cache bounds per reader, together ≈ 70 MB at most: a server on a 100k-article archive
+# must stay under 400 MB (measured warm: 449 MB with bounds of ≈ 170 MB, 413 MB with
+# ≈ 100 MB).  Most of it holds packed postings: a query's cost is decoding the terms it
+# has not met yet.
+CACHE_PACKED = 3_500_000  # packed postings (8 bytes each)
+CACHE_POSTINGS = 80_000  # postings as {docnum: tf} dicts (≈ 100 bytes each)
+CACHE_SCORED = 80_000  # term scores as {docnum: score} dicts (≈ 100 bytes each)
+CACHE_SCORED_PACKED = 1_000_000  # term scores packed (8 bytes each)
+CACHE_POSITIONS = 200_000  # cached word occurrences (≈ 60 bytes each)
+CACHE_PHRASE_DOCS = 80_000  # cached phrase matches (≈ 100 bytes each)
 SHIFT = 20  # doc << SHIFT | position: articles stay far below 2**20 syllables
 
 

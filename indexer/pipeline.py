@@ -82,11 +82,14 @@ class IngestReport:
         self.stages[stage] = self.stages.get(stage, 0.0) + seconds
 
 
-def _segment_article(article: Article) -> dict[str, Any]:
+def _segment_article(article: Article, paragraphs: list[str] | None = None) -> dict[str, Any]:
+    """``paragraphs``: the article's paragraphs already normalised, if the caller has them."""
+    if paragraphs is None:
+        paragraphs = [normalize(p) for p in article.paragraphs]
     return {
         "title": segment(normalize(article.title)),
         "sapo": segment(normalize(article.sapo)) if article.sapo else "",
-        "paragraphs": [segment(normalize(p)) for p in article.paragraphs],
+        "paragraphs": [segment(p) for p in paragraphs],
         "captions": [segment(normalize(c)) for c in article.captions],
     }
 
@@ -95,10 +98,12 @@ def analyse(article: Article, cached: dict[str, Any] | None = None,
             timings: dict[str, float] | None = None) -> dict[str, Any]:
     """Segmentation + entities for an article, reusing ``cached`` parts that are current."""
     t0 = time.process_time()
+    paragraphs = None  # normalised once, for segmentation and the fingerprint
     if cached and cached.get("v") == ANALYSER_VERSION and cached.get("seg"):
         seg = cached["seg"]
     else:
-        seg = _segment_article(article)
+        paragraphs = [normalize(p) for p in article.paragraphs]
+        seg = _segment_article(article, paragraphs)
     t1 = time.process_time()
     if cached and cached.get("ev") == ENTITIES_VERSION and "entities" in cached and \
             cached.get("v") == ANALYSER_VERSION:
@@ -110,7 +115,12 @@ def analyse(article: Article, cached: dict[str, Any] | None = None,
         sh = cached["sh"]
     else:  # near-duplicate fingerprint of the body; too short a text says nothing
         body = article.body
-        sh = simhash(body) if len(body) >= MIN_SIMHASH_CHARS else None
+        if len(body) < MIN_SIMHASH_CHARS:
+            sh = None
+        elif paragraphs is not None:  # the same hash as simhash(body), without normalising twice
+            sh = simhash("\n".join(paragraphs), normalized=True)
+        else:
+            sh = simhash(body)
     if timings is not None:
         timings["segment"] = timings.get("segment", 0.0) + t1 - t0
         timings["entities"] = timings.get("entities", 0.0) + t2 - t1
