@@ -162,7 +162,7 @@ def raw_write_rate(data: Path, n: int) -> dict[str, Any]:
 
 
 def phase_reindex(res: Path, raw_docs: int, worker_counts: tuple[int, ...] = (2,)) -> None:
-    from indexer.pipeline import reindex
+    from indexer.rebuild import reindex
     data = Path(load_results(res)["ingest"]["data"])
     out = {}
     for workers in worker_counts:
@@ -179,7 +179,8 @@ def phase_reindex(res: Path, raw_docs: int, worker_counts: tuple[int, ...] = (2,
 # -- the big archive ---------------------------------------------------------------------
 def build_big(res: Path, out: Path, size: int) -> None:
     """Copies of the ingested rows with distinct urls (analyses kept), then reindex."""
-    from indexer.pipeline import reindex, store_path
+    from indexer.pipeline import store_path
+    from indexer.rebuild import reindex
     src = Path(load_results(res)["ingest"]["data"])
     data = out / f"archive-big-{size}"
     shutil.rmtree(data, ignore_errors=True)

@@ -53,10 +53,11 @@ def test_parallel_reindex_finds_the_same(copy_of_archive, monkeypatch):
     before = ArchiveSearcher(copy_of_archive)
     expected = {q: before.search(SearchRequest(q=q, per_page=100))["total"] for q in QUERIES}
     before.close()
-    monkeypatch.setattr(pipeline, "PARALLEL_MIN", 2)
-    monkeypatch.setattr(pipeline, "SEGMENT_DOCS", 7)
+    from indexer import rebuild as reindex_mod
+    monkeypatch.setattr(reindex_mod, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(reindex_mod, "SEGMENT_DOCS", 7)
     ticks = []
-    count = pipeline.reindex(copy_of_archive, workers=2, progress=ticks.append)
+    count = reindex_mod.reindex(copy_of_archive, workers=2, progress=ticks.append)
     after = ArchiveSearcher(copy_of_archive)
     assert sum(ticks) == count == after.stats()["indexed"]
     assert len(after._ensure()[0].reader().leaf_readers()) > 2
