@@ -17,7 +17,7 @@ from typing import Hashable, Iterable
 
 from .textnorm import canonical_tones, clean_text
 
-__all__ = ["simhash", "near_duplicate", "hamming", "shingles", "SimhashIndex"]
+__all__ = ["simhash", "near_duplicate", "hamming", "bands", "shingles", "SimhashIndex"]
 
 _WORD = re.compile(r"\w+")
 _BITS = 64
@@ -81,6 +81,21 @@ def near_duplicate(a: int, b: int, max_distance: int = 3) -> bool:
     return hamming(a, b) <= max_distance
 
 
+def bands(h: int, max_distance: int = 3) -> list[tuple[int, int]]:
+    """(band number, value) of the ``max_distance + 1`` bands of a 64-bit hash: two hashes
+    at most ``max_distance`` bits apart agree on at least one whole band (pigeonhole).
+
+    >>> bands(0x0001_0002_0003_0004)
+    [(0, 4), (1, 3), (2, 2), (3, 1)]
+    """
+    count = max_distance + 1
+    width = _BITS // count
+    mask = (1 << width) - 1
+    # the last band takes the leftover high bits too
+    return [(i, h >> (i * width) if i == count - 1 else (h >> (i * width)) & mask)
+            for i in range(count)]
+
+
 class SimhashIndex:
     """Finds stored hashes within ``max_distance`` bits without comparing against all.
 
@@ -91,17 +106,11 @@ class SimhashIndex:
 
     def __init__(self, max_distance: int = 3):
         self.max_distance = max_distance
-        self.bands = max_distance + 1
-        self.width = _BITS // self.bands
-        self.tables: list[dict[int, list[tuple[Hashable, int]]]] = [defaultdict(list) for _ in range(self.bands)]
+        self.tables: list[dict[int, list[tuple[Hashable, int]]]] = [
+            defaultdict(list) for _ in range(max_distance + 1)]
 
     def _keys(self, h: int) -> Iterable[tuple[int, int]]:
-        mask = (1 << self.width) - 1
-        for i in range(self.bands):
-            shift = i * self.width
-            # the last band takes the leftover high bits too
-            part = h >> shift if i == self.bands - 1 else (h >> shift) & mask
-            yield i, part
+        return bands(h, self.max_distance)
 
     def add(self, key: Hashable, h: int) -> None:
         for i, part in self._keys(h):

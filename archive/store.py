@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.article import Article, now_vn
+from archive.dedup import bands, hamming
 
 __all__ = ["Store", "StoredArticle", "StoreError", "MAX_DUPLICATE_DISTANCE"]
 
@@ -74,8 +75,7 @@ class StoredArticle:
         self.simhash = simhash
 
 
-_BANDS, _BAND_BITS = 4, 16
-MAX_DUPLICATE_DISTANCE = _BANDS - 1
+MAX_DUPLICATE_DISTANCE = 3  # the bands table below holds MAX_DUPLICATE_DISTANCE + 1 bands
 
 
 def _to_sql(h: int | None) -> int | None:
@@ -85,11 +85,6 @@ def _to_sql(h: int | None) -> int | None:
 
 def _from_sql(h: int | None) -> int | None:
     return None if h is None else h & ((1 << 64) - 1)
-
-
-def _bands(h: int) -> list[tuple[int, int]]:
-    mask = (1 << _BAND_BITS) - 1
-    return [(i, (h >> (i * _BAND_BITS)) & mask) for i in range(_BANDS)]
 
 
 def _dt(value: str | None) -> datetime | None:
@@ -182,11 +177,7 @@ class Store:
             row,
         )
         article_id = int(cur.fetchone()[0])
-        self.db.execute("DELETE FROM simhash_bands WHERE article_id=?", (article_id,))
-        if simhash is not None:
-            self.db.executemany(
-                "INSERT OR IGNORE INTO simhash_bands (band, value, article_id) VALUES (?,?,?)",
-                [(band, value, article_id) for band, value in _bands(simhash)])
+        self._write_bands(article_id, simhash)
         return article_id
 
     def update_analysis(self, article_id: int, analysis: dict[str, Any],
@@ -195,11 +186,15 @@ class Store:
         blob = zlib.compress(json.dumps(analysis, ensure_ascii=False).encode(), 6)
         self.db.execute("UPDATE articles SET analysis=?, simhash=? WHERE id=?",
                         (blob, _to_sql(simhash), article_id))
+        self._write_bands(article_id, simhash)
+
+    def _write_bands(self, article_id: int, simhash: int | None) -> None:
         self.db.execute("DELETE FROM simhash_bands WHERE article_id=?", (article_id,))
         if simhash is not None:
             self.db.executemany(
                 "INSERT OR IGNORE INTO simhash_bands (band, value, article_id) VALUES (?,?,?)",
-                [(band, value, article_id) for band, value in _bands(simhash)])
+                [(band, value, article_id)
+                 for band, value in bands(simhash, MAX_DUPLICATE_DISTANCE)])
 
     def near_duplicates(self, article_id: int,
                         max_distance: int = MAX_DUPLICATE_DISTANCE) -> list[tuple[int, int]]:
@@ -210,13 +205,13 @@ class Store:
             return []
         h = _from_sql(row[0])
         found: dict[int, int] = {}
-        for band, value in _bands(h):
+        for band, value in bands(h, MAX_DUPLICATE_DISTANCE):
             for other, other_hash in self.db.execute(
                     """SELECT a.id, a.simhash FROM simhash_bands b JOIN articles a
                        ON a.id = b.article_id
                        WHERE b.band=? AND b.value=? AND b.article_id != ?""",
                     (band, value, article_id)):
-                distance = (h ^ _from_sql(other_hash)).bit_count()
+                distance = hamming(h, _from_sql(other_hash))
                 if distance <= max_distance:
                     found[other] = distance
         return sorted(found.items(), key=lambda kv: (kv[1], kv[0]))
