@@ -24,7 +24,7 @@ from functools import lru_cache
 from archive.textnorm import canonical_tones, clean_text, fold
 from indexer.crfseg import word_tokenize
 
-__all__ = ["ANALYSER_VERSION", "normalize", "sentences", "segment", "segment_many", "views",
+__all__ = ["ANALYSER_VERSION", "normalize", "sentences", "segment", "views",
            "syllables", "word_key", "has_diacritics", "fold"]
 
 # Bump when any step changes: cached segmentations with another version are recomputed.
@@ -84,10 +84,6 @@ def segment(text: str) -> str:
             words = sentence.split()
         out.extend(w.replace(" ", "_") for w in words if w.strip())
     return " ".join(out)
-
-
-def segment_many(texts: list[str]) -> list[str]:
-    return [segment(t) for t in texts]
 
 
 def word_key(word: str) -> str:

@@ -80,10 +80,8 @@ class IngestReport:
         self.stages[stage] = self.stages.get(stage, 0.0) + seconds
 
 
-def _segment_article(article: Article, paragraphs: list[str] | None = None) -> dict[str, Any]:
-    """``paragraphs``: the article's paragraphs already normalised, if the caller has them."""
-    if paragraphs is None:
-        paragraphs = [normalize(p) for p in article.paragraphs]
+def _segment_article(article: Article, paragraphs: list[str]) -> dict[str, Any]:
+    """``paragraphs``: the article's paragraphs, already normalised (simhash uses them too)."""
     return {
         "title": segment(normalize(article.title)),
         "sapo": segment(normalize(article.sapo)) if article.sapo else "",
@@ -323,7 +321,7 @@ def _ingest_into(items: Iterable[RawItem | Failure], pool, workers: int, store: 
         if pending >= batch:
             publisher.dispatch()  # commits the store first
             pending = 0
-    publisher.flush(wait=True)
+    publisher.flush()
     store.commit()  # failures after the last article
 
 

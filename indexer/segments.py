@@ -94,7 +94,7 @@ class Publisher:
             self.docs[at] = doc
             return
         if aid in self.unpublished:  # its earlier version is still in a worker's hands
-            self.flush(wait=True)
+            self.flush()
         self.buffered[aid] = len(self.docs)
         self.docs.append(doc)
         if known:
@@ -115,10 +115,10 @@ class Publisher:
         self.docs, self.replaced, self.buffered = [], [], {}
         self._publish(self._take(len(self.jobs) - MAX_UNPUBLISHED), clean=False)
 
-    def flush(self, wait: bool = True) -> None:
-        """Dispatch what is queued and publish every job (all of them if ``wait``)."""
+    def flush(self) -> None:
+        """Dispatch what is queued, wait for every job and publish them all."""
         self.dispatch()
-        self._publish(self._take(len(self.jobs) if wait else 0), clean=wait)
+        self._publish(self._take(len(self.jobs)), clean=True)
 
     def _take(self, block_for: int = 0) -> list[_Job]:
         """Finished jobs from the front, in order, waiting for the first ``block_for``."""
