@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.article import VN_TZ
+from archive.dedup import hamming
 from archive.store import MAX_DUPLICATE_DISTANCE, Store
 from archive.textnorm import fold
 from indexer.analysis import has_diacritics, normalize, syllables
@@ -261,7 +262,7 @@ class ArchiveSearcher:
             a = row.article
             if row.simhash is not None and collapse:
                 original = next((hit for h, hit in shown
-                                 if (h ^ row.simhash).bit_count() <= MAX_DUPLICATE_DISTANCE),
+                                 if hamming(h, row.simhash) <= MAX_DUPLICATE_DISTANCE),
                                 None)
                 if original is not None:  # a syndicated copy: shown once, credited
                     original["also_published_by"].append(
@@ -341,13 +342,10 @@ class ArchiveSearcher:
             # alone, the most frequent syllables starting with the prefix.
             field, stem = ("fpair", f"{head[-1]}{PAIR_JOIN}{last}") if head else ("fold", last)
             try:
-                candidates = [(reader.doc_frequency(field, t), t)
-                              for t in itertools.islice(reader.expand_prefix(field, stem), 2000)]
+                candidates = _by_frequency(reader, field, stem)
             except Exception:  # an index built before pair fields existed
-                field, stem = "fold", last
-                candidates = [(reader.doc_frequency(field, t), t)
-                              for t in itertools.islice(reader.expand_prefix(field, stem), 2000)]
-            candidates.sort(reverse=True)
+                field = "fold"
+                candidates = _by_frequency(reader, field, last)
             alts = [Q.Term(field, t.decode() if isinstance(t, bytes) else t)
                     for _, t in candidates[:MAX_PREFIX_EXPANSION]]
             if not alts:
@@ -413,6 +411,14 @@ class ArchiveSearcher:
         stats.update({"indexed": len(cols.live), "index_bytes": size,
                       "store_bytes": store_path(self.data_dir).stat().st_size})
         return stats
+
+
+def _by_frequency(reader, field: str, prefix: str, limit: int = 2000) -> list[tuple[int, Any]]:
+    """(document frequency, term) of the first ``limit`` terms starting with ``prefix``,
+    most frequent first."""
+    return sorted(((reader.doc_frequency(field, t), t)
+                   for t in itertools.islice(reader.expand_prefix(field, prefix), limit)),
+                  reverse=True)
 
 
 def _filtered(cols: Columns, req: SearchRequest, docs: set[int], skip: str | None = None
