@@ -7,7 +7,6 @@ generators.  ``FastWriter`` writes the identical postings, blocks and term infos
 """
 from __future__ import annotations
 
-import struct
 import zlib
 from itertools import groupby
 from operator import itemgetter
@@ -17,6 +16,7 @@ from typing import Any
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.externalsort import SortingPool
+from whoosh.filedb.filetables import _lengths as _KV_LENGTHS  # a row's key/value sizes
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
@@ -128,7 +128,6 @@ def _write_block(self, last: bool = False) -> None:
 
 
 _TERMINFO = W3TermInfo._struct
-_KV_LENGTHS = struct.Struct("!ii")  # whoosh.filedb.filetables' key/value length prefix
 
 
 def _write_field(fw, name: str, fieldobj, postings: list[tuple], lengths: dict[int, int]
@@ -195,7 +194,7 @@ def _term_adder(tindex):
         write(pack(len(key), len(value)) + key + value)
         h = hashfn(key)
         buckets[h & 255].append((h, pos))
-        pos += 8 + len(key) + len(value)
+        pos += _KV_LENGTHS.size + len(key) + len(value)
         tindex.lastkey = key
 
     return add
