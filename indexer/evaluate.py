@@ -22,7 +22,7 @@ import heapq
 from bisect import bisect_left
 from array import array
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import accumulate
 from math import log
 from pickle import loads
@@ -70,21 +70,15 @@ class Evaluator:
         self.searcher = searcher
         self.leaves = [(s.reader(), offset) for s, offset in searcher.leaf_searchers()]
         self.n = searcher.doc_count_all()
-        self._packed: OrderedDict[tuple[str, str], tuple[array, array]] = OrderedDict()
-        self._packed_size = 0
-        self._postings: OrderedDict[tuple[str, str], dict[int, float]] = OrderedDict()
-        self._cached = 0
-        self._scored: OrderedDict[tuple[str, str, float], dict[int, float]] = OrderedDict()
-        self._scored_size = 0
-        self._scored_packed: OrderedDict[tuple[str, str, float], array] = OrderedDict()
-        self._scored_packed_size = 0
+        self._packed = _Cache(CACHE_PACKED, lambda v: len(v[0]))
+        self._postings = _Cache(CACHE_POSTINGS)
+        self._scored = _Cache(CACHE_SCORED)
+        self._scored_packed = _Cache(CACHE_SCORED_PACKED)
         self._lengths: dict[str, array] = {}
         self._df: dict[tuple[str, str], int] = {}
         self._avg: dict[str, float] = {}
-        self._phrases: OrderedDict[tuple, dict[int, float]] = OrderedDict()
-        self._phrase_size = 0
-        self._occurrences: OrderedDict[tuple[str, str], set[int]] = OrderedDict()
-        self._occ_size = 0
+        self._phrases = _Cache(CACHE_PHRASE_DOCS)
+        self._occurrences = _Cache(CACHE_POSITIONS)
         indexed = set(searcher.schema.names())
         self._pairs = {f: p for f, p in PAIR_FIELDS.items() if p in indexed}
 
@@ -131,32 +125,20 @@ class Evaluator:
         key = (field, text)
         got = self._packed.get(key)
         if got is not None:
-            self._packed.move_to_end(key)
             return got
         ids, weights = array("i"), array("f")  # weights are float32 on disk: lossless
         for block_ids, block_weights, _ in self._blocks(field, text):
             ids.extend(block_ids)
             weights.extend(block_weights)
-        got = self._packed[key] = (ids, weights)
-        self._packed_size += len(ids)
-        while self._packed_size > CACHE_PACKED and len(self._packed) > 1:
-            self._packed_size -= len(self._packed.popitem(last=False)[1][0])
-        return got
+        return self._packed.put(key, (ids, weights))
 
     def postings(self, field: str, text: str) -> dict[int, float]:
         """{docnum: term frequency} of one term (read-only: it is cached)."""
         key = (field, text)
         got = self._postings.get(key)
         if got is not None:
-            self._postings.move_to_end(key)
             return got
-        got = dict(zip(*self.packed(field, text)))
-        self._postings[key] = got
-        self._cached += len(got)
-        while self._cached > CACHE_POSTINGS and len(self._postings) > 1:
-            _, old = self._postings.popitem(last=False)
-            self._cached -= len(old)
-        return got
+        return self._postings.put(key, dict(zip(*self.packed(field, text))))
 
     def _field_lengths(self, field: str) -> array:
         got = self._lengths.get(field)
@@ -182,24 +164,15 @@ class Evaluator:
         key = (field, text, boost)
         got = self._scored.get(key)
         if got is not None:
-            self._scored.move_to_end(key)
             return got
         packed = self._scored_packed.get(key)
         if packed is not None:
-            self._scored_packed.move_to_end(key)
             got = dict(zip(self.packed(field, text)[0], packed))
         else:
             got = self._score_term(field, text, boost)
-            scores = array("d", got.values())  # a dict keeps the packed docnums' order
-            self._scored_packed[key] = scores
-            self._scored_packed_size += len(scores)
-            while self._scored_packed_size > CACHE_SCORED_PACKED and len(self._scored_packed) > 1:
-                self._scored_packed_size -= len(self._scored_packed.popitem(last=False)[1])
-        self._scored[key] = got
-        self._scored_size += len(got)
-        while self._scored_size > CACHE_SCORED and len(self._scored) > 1:
-            self._scored_size -= len(self._scored.popitem(last=False)[1])
-        return got
+            # a dict keeps the packed docnums' order
+            self._scored_packed.put(key, array("d", got.values()))
+        return self._scored.put(key, got)
 
     def _score_term(self, field: str, text: str, boost: float) -> dict[int, float]:
         ids, tfs = self.packed(field, text)
@@ -254,16 +227,12 @@ class Evaluator:
                 got = self._phrase_docs(q.fieldname, list(q.words))
             else:
                 got = self._pair_docs(q.fieldname, pf, list(q.words), exact=not loose)
-            self._phrases[key] = got
-            self._phrase_size += len(got)
-            while self._phrase_size > CACHE_PHRASE_DOCS and len(self._phrases) > 1:
-                self._phrase_size -= len(self._phrases.popitem(last=False)[1])
+            self._phrases.put(key, got)
         if q.boost != 1.0:  # boosted copies are cached too: trees repeat a few boosts
             bkey = key + (q.boost,)
             boosted = self._phrases.get(bkey)
             if boosted is None:
-                boosted = self._phrases[bkey] = {d: v * q.boost for d, v in got.items()}
-                self._phrase_size += len(boosted)
+                boosted = self._phrases.put(bkey, {d: v * q.boost for d, v in got.items()})
             return boosted
         return got
 
@@ -339,7 +308,6 @@ class Evaluator:
         key = (field, word)
         got = self._occurrences.get(key)
         if got is not None:
-            self._occurrences.move_to_end(key)
             return got
         got = set()
         for ids, _, values in self._blocks(field, word, values=True, only=only):
@@ -349,12 +317,7 @@ class Evaluator:
                     got.update(base + p for p in accumulate(loads(v[4:])))
         if only is not None:
             return got
-        self._occurrences[key] = got
-        self._occ_size += len(got)
-        while self._occ_size > CACHE_POSITIONS and len(self._occurrences) > 1:
-            _, old = self._occurrences.popitem(last=False)
-            self._occ_size -= len(old)
-        return got
+        return self._occurrences.put(key, got)
 
     def scores(self, q: Any) -> dict[int, float]:
         """{docnum: score} of every document matching ``q`` (deleted ones included)."""
@@ -414,6 +377,29 @@ class Evaluator:
 
 
 _BYTE_LENGTH = [byte_to_length(b) if b else 0 for b in range(256)]
+
+
+class _Cache:
+    """Least recently used first out, bounded by the summed ``size`` of the values
+    (postings, scores, positions: their count is what the memory bound is about)."""
+
+    def __init__(self, limit: int, size: Callable[[Any], int] = len) -> None:
+        self.items: OrderedDict = OrderedDict()
+        self.limit, self.size, self.total = limit, size, 0
+
+    def get(self, key: Any) -> Any:
+        got = self.items.get(key)
+        if got is not None:
+            self.items.move_to_end(key)
+        return got
+
+    def put(self, key: Any, value: Any) -> Any:
+        """Store ``value`` under a key not in the cache; the oldest go past the limit."""
+        self.items[key] = value
+        self.total += self.size(value)
+        while self.total > self.limit and len(self.items) > 1:
+            self.total -= self.size(self.items.popitem(last=False)[1])
+        return value
 
 
 def _length_column(reader, field: str):
