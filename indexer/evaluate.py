@@ -18,9 +18,6 @@ fields existed falls back to positions throughout.
 """
 from __future__ import annotations
 
-import heapq
-from bisect import bisect_left
-from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from itertools import accumulate
@@ -28,6 +25,7 @@ from math import log
 from pickle import loads
 from typing import Any
 
+import numpy as np
 from whoosh import query as Q
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
@@ -35,6 +33,8 @@ from whoosh.util.numeric import byte_to_length
 from archive.textnorm import fold
 from indexer.index import PAIR_FIELDS, PAIR_JOIN
 from indexer.postings import MISSING, segment_blocks, term_extent
+from indexer.sidecar import FIELDS as SIDECAR_FIELDS
+from indexer.sidecar import NO_POSITIONS, POSITIONAL, open_sidecar, term_key
 
 __all__ = ["Adjacent", "Evaluator", "Unsupported"]
 
@@ -43,12 +43,10 @@ B, K1 = 0.75, 1.2
 # must stay under 400 MB (measured warm: 449 MB with bounds of ≈ 170 MB, 413 MB with
 # ≈ 100 MB).  Most of it holds packed postings: a query's cost is decoding the terms it
 # has not met yet.
-CACHE_PACKED = 3_500_000  # packed postings (8 bytes each)
-CACHE_POSTINGS = 80_000  # postings as {docnum: tf} dicts (≈ 100 bytes each)
-CACHE_SCORED = 80_000  # term scores as {docnum: score} dicts (≈ 100 bytes each)
-CACHE_SCORED_PACKED = 1_000_000  # term scores packed (8 bytes each)
+CACHE_PACKED = 4_000_000  # postings: docnum + frequency (8 bytes each)
+CACHE_SCORED = 2_000_000  # term scores: docnum + score (12 bytes each)
 CACHE_POSITIONS = 200_000  # cached word occurrences (≈ 60 bytes each)
-CACHE_PHRASE_DOCS = 80_000  # cached phrase matches (≈ 100 bytes each)
+CACHE_PHRASE_DOCS = 1_000_000  # phrase matches: docnum + score (12 bytes each)
 SHIFT = 20  # doc << SHIFT | position: articles stay far below 2**20 syllables
 
 
@@ -66,51 +64,56 @@ class Unsupported(Exception):
 
 
 class Evaluator:
-    def __init__(self, searcher) -> None:
+    """Scores of a query tree as one dense float64 array over the reader's docnums (0: no
+    match; a BM25F score is never 0 for a matching document: idf > 0.9 and tf > 0)."""
+
+    def __init__(self, searcher, folder: str | None = None) -> None:
         self.searcher = searcher
         self.leaves = [(s.reader(), offset) for s, offset in searcher.leaf_searchers()]
         self.n = searcher.doc_count_all()
+        if folder is None:
+            storage = getattr(getattr(searcher, "_ix", None), "storage", None)
+            folder = getattr(storage, "folder", None)
+        self._sidecars = [_sidecar(folder, reader) for reader, _ in self.leaves]
+        self._sizes = [reader.doc_count_all() for reader, _ in self.leaves]
         self._packed = _Cache(CACHE_PACKED, lambda v: len(v[0]))
-        self._postings = _Cache(CACHE_POSTINGS)
-        self._scored = _Cache(CACHE_SCORED)
-        self._scored_packed = _Cache(CACHE_SCORED_PACKED)
-        self._lengths: dict[str, array] = {}
+        self._scored = _Cache(CACHE_SCORED, lambda v: len(v[0]))
+        self._lengths: dict[str, np.ndarray] = {}
         self._df: dict[tuple[str, str], int] = {}
         self._avg: dict[str, float] = {}
-        self._phrases = _Cache(CACHE_PHRASE_DOCS)
+        self._phrases = _Cache(CACHE_PHRASE_DOCS, lambda v: len(v[0]))
         self._occurrences = _Cache(CACHE_POSITIONS)
         indexed = set(searcher.schema.names())
         self._pairs = {f: p for f, p in PAIR_FIELDS.items() if p in indexed}
 
+    @property
+    def sidecars(self) -> int:
+        """Segments read through their postings sidecar (the others: Whoosh's blocks)."""
+        return sum(sc is not None for sc in self._sidecars)
+
     # -- postings -----------------------------------------------------------------------
     def _blocks(self, field: str, text: str, values: bool = False,
                 only: set[int] | None = None):
-        """(global docnum list, weights, values or None) per posting block of one term;
-        with ``only``, blocks holding none of those documents are skipped undecoded.
+        """(global docnum list, weights, values or None) per Whoosh posting block of one
+        term; with ``only``, blocks holding none of those documents are skipped undecoded.
         Deleted documents are included (the caller filters them)."""
         btext = text.encode("utf-8")
         only_sorted = sorted(only) if only is not None else None
-        df, raw = 0, True
         for reader, offset in self.leaves:
             info = term_extent(reader, field, btext)
             if info is MISSING:
                 continue
             if info is None:  # not a plain Whoosh 3 segment: its own matcher
-                raw = False
                 yield from _matcher_blocks(reader, offset, field, btext, values, only)
                 continue
-            df += info.doc_frequency()
             yield from segment_blocks(reader, info, offset, values, only_sorted)
-        if raw:  # the term infos' document frequency: idf without a second look-up
-            if len(self._df) > 500_000:
-                self._df.clear()
-            self._df[(field, text)] = df
 
     def idf(self, field: str, text: str) -> float:
         """Whoosh's idf (``log(N / (df + 1)) + 1``, deleted documents counted)."""
         df = self._df.get((field, text))
         if df is None:
-            return self.searcher.idf(field, text)
+            self.packed(field, text)
+            df = self._df[(field, text)]
         return log(self.n / (df + 1)) + 1
 
     def avg_length(self, field: str) -> float:
@@ -119,103 +122,95 @@ class Evaluator:
             got = self._avg[field] = self.searcher.avg_field_length(field) or 1
         return got
 
-    def packed(self, field: str, text: str) -> tuple[array, array]:
-        """(docnums, weights) of one term as compact arrays (8 bytes a posting, so the
-        postings of every term a day's queries touch stay cached: decoding is the cost)."""
+    def packed(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(docnums int32, frequencies float32) of one term, docnums ascending: from each
+        segment's sidecar, else its Whoosh blocks.  Cached: decoding is a query's cost."""
         key = (field, text)
         got = self._packed.get(key)
         if got is not None:
             return got
-        ids, weights = array("i"), array("f")  # weights are float32 on disk: lossless
-        for block_ids, block_weights, _ in self._blocks(field, text):
-            ids.extend(block_ids)
-            weights.extend(block_weights)
-        return self._packed.put(key, (ids, weights))
+        btext = text.encode("utf-8")
+        skey = np.uint64(term_key(field, btext)) if field in SIDECAR_FIELDS else None
+        ids: list[np.ndarray] = []
+        tfs: list[np.ndarray] = []
+        for (reader, offset), sc in zip(self.leaves, self._sidecars):
+            if sc is not None and skey is not None:
+                found = sc.get(skey)
+                if found is not None:
+                    ids.append(found[0] + offset if offset else found[0])
+                    tfs.append(found[1])
+                continue
+            info = term_extent(reader, field, btext)
+            if info is MISSING:
+                continue
+            blocks = _matcher_blocks(reader, offset, field, btext, False, None) \
+                if info is None else segment_blocks(reader, info, offset)
+            for block_ids, block_weights, _ in blocks:
+                ids.append(np.array(block_ids, dtype=np.int32))
+                tfs.append(np.array(block_weights, dtype=np.float32))
+        if len(ids) == 1:
+            got = (ids[0], tfs[0])
+        elif ids:
+            got = (np.concatenate(ids), np.concatenate(tfs))
+        else:
+            got = (_NO_IDS, _NO_TFS)
+        if len(self._df) > 500_000:
+            self._df.clear()
+        self._df[key] = len(got[0])
+        return self._packed.put(key, got)
 
     def postings(self, field: str, text: str) -> dict[int, float]:
-        """{docnum: term frequency} of one term (read-only: it is cached)."""
-        key = (field, text)
-        got = self._postings.get(key)
-        if got is not None:
-            return got
-        return self._postings.put(key, dict(zip(*self.packed(field, text))))
+        """{docnum: term frequency} of one term."""
+        ids, tfs = self.packed(field, text)
+        return dict(zip(ids.tolist(), tfs.tolist()))
 
-    def _field_lengths(self, field: str) -> array:
+    def _field_lengths(self, field: str) -> np.ndarray:
         got = self._lengths.get(field)
         if got is None:
-            # 4 bytes a document (a list of ints held ~36 per document and field: ~30 MB
-            # over the scored fields of a 100k archive)
-            got = array("I")
+            parts = []
             for reader, _ in self.leaves:
                 column = _length_column(reader, field)
                 if column is not None:  # the whole column at once, not a call per document
-                    got.extend(_BYTE_LENGTH[b] for b in column)
+                    parts.append(_BYTE_LENGTH[np.frombuffer(bytes(column), dtype=np.uint8)])
                     continue
                 dfl = reader.doc_field_length
-                got.extend(dfl(d, field, 0) or 0 for d in range(reader.doc_count_all()))
-            self._lengths[field] = got
+                parts.append(np.array([dfl(d, field, 0) or 0
+                                       for d in range(reader.doc_count_all())], dtype=np.float64))
+            got = self._lengths[field] = np.concatenate(parts) if parts else \
+                np.zeros(0, dtype=np.float64)
         return got
 
     # -- scoring ------------------------------------------------------------------------
-    def _term_scores(self, field: str, text: str, boost: float) -> dict[int, float]:
-        """{docnum: boosted BM25F score} of one term (read-only: cached).  Recent ones stay
-        dicts; more are kept packed (an array aligned with the packed docnums, 8 bytes a
-        posting), rebuilt into a dict in C instead of re-scoring every posting."""
+    def _term_scores(self, field: str, text: str, boost: float) -> Sparse:
+        """(docnums, boosted BM25F scores) of one term (read-only: cached)."""
         key = (field, text, boost)
         got = self._scored.get(key)
         if got is not None:
             return got
-        packed = self._scored_packed.get(key)
-        if packed is not None:
-            got = dict(zip(self.packed(field, text)[0], packed))
-        else:
-            got = self._score_term(field, text, boost)
-            # a dict keeps the packed docnums' order
-            self._scored_packed.put(key, array("d", got.values()))
-        return self._scored.put(key, got)
-
-    def _score_term(self, field: str, text: str, boost: float) -> dict[int, float]:
         ids, tfs = self.packed(field, text)
-        if not ids:
-            return {}
-        idf = self.idf(field, text)
-        avgfl = self.avg_length(field)
-        lengths = self._field_lengths(field)
-        k = K1 * (1 - B)
-        kb = K1 * B / avgfl
-        top = idf * (K1 + 1)
-        if boost == 1.0:
-            return {d: top * tf / (tf + k + kb * lengths[d]) for d, tf in zip(ids, tfs)}
-        return {d: top * tf / (tf + k + kb * lengths[d]) * boost for d, tf in zip(ids, tfs)}
+        if not len(ids):
+            return ids, _NO_SCORES
+        tf = tfs.astype(np.float64)
+        top = self.idf(field, text) * (K1 + 1)
+        kb = K1 * B / self.avg_length(field)
+        scores = top * tf / (tf + K1 * (1 - B) + kb * self._field_lengths(field)[ids])
+        if boost != 1.0:
+            scores *= boost
+        return self._scored.put(key, (ids, scores))
 
-    def _scores_for(self, field: str, words: list[str], docs: Iterable[int]
-                    ) -> dict[int, float]:
-        """Sum of the words' BM25F scores, computed for ``docs`` only (which hold them all)."""
-        avgfl = self.avg_length(field)
-        lengths = self._field_lengths(field)
-        k = K1 * (1 - B)
-        kb = K1 * B / avgfl
-        docs = docs if isinstance(docs, (set, frozenset)) else set(docs)
-        per = [(self._tf_of(field, w, docs), self.idf(field, w) * (K1 + 1)) for w in words]
-        out = {}
-        for d in docs:
-            norm = k + kb * lengths[d]
-            total = 0.0
-            for post, top in per:
-                tf = post[d]
-                total += top * tf / (tf + norm)
-            out[d] = total
-        return out
+    def _scores_for(self, field: str, words: list[str], docs: np.ndarray) -> Sparse:
+        """Sum of the words' BM25F scores, computed for ``docs`` only (sorted docnums,
+        each holding every word)."""
+        kb = K1 * B / self.avg_length(field)
+        norm = K1 * (1 - B) + kb * self._field_lengths(field)[docs]
+        total = np.zeros(len(docs), dtype=np.float64)
+        for w in words:
+            ids, tfs = self.packed(field, w)
+            tf = tfs[np.searchsorted(ids, docs)].astype(np.float64)
+            total += self.idf(field, w) * (K1 + 1) * tf / (tf + norm)
+        return docs, total
 
-    def _tf_of(self, field: str, word: str, docs: set[int]) -> dict[int, float]:
-        """{docnum: tf} for ``docs`` (all holding ``word``): looked up by bisection in the
-        packed postings when they are few, else the whole postings dict."""
-        ids, tfs = self.packed(field, word)
-        if len(docs) * 16 >= len(ids):
-            return self.postings(field, word)
-        return {d: tfs[bisect_left(ids, d)] for d in docs}
-
-    def _phrase(self, q: Q.Phrase) -> dict[int, float]:
+    def _phrase(self, q: Q.Phrase) -> Sparse:
         if q.slop != 1:
             raise Unsupported("sloppy phrase")
         loose = type(q) is Adjacent
@@ -228,16 +223,10 @@ class Evaluator:
             else:
                 got = self._pair_docs(q.fieldname, pf, list(q.words), exact=not loose)
             self._phrases.put(key, got)
-        if q.boost != 1.0:  # boosted copies are cached too: trees repeat a few boosts
-            bkey = key + (q.boost,)
-            boosted = self._phrases.get(bkey)
-            if boosted is None:
-                boosted = self._phrases.put(bkey, {d: v * q.boost for d, v in got.items()})
-            return boosted
-        return got
+        return got if q.boost == 1.0 else (got[0], got[1] * q.boost)
 
     def _pair_docs(self, field: str, pair_field: str, words: list[str], exact: bool
-                   ) -> dict[int, float]:
+                   ) -> Sparse:
         """Documents with every adjacent folded pair and every syllable of ``words``;
         positions checked on those candidates only when ``exact`` requires it."""
         folded = field in ("fold", "t_fold")
@@ -248,61 +237,99 @@ class Evaluator:
         posts = []
         for key in needed:
             posts.append(self.packed(*key)[0])
-            if not posts[-1]:  # one missing pair or syllable: no need to read the others
-                return {}
+            if not len(posts[-1]):  # one missing pair or syllable: no need to read the others
+                return _NO_IDS, _NO_SCORES
         posts.sort(key=len)
-        cands = set(posts[0])
+        cands = posts[0]
         for p in posts[1:]:
-            cands = _intersect(cands, p)
-        if cands and (len(words) > 2 or (exact and not folded)):
-            sure: set[int] = set()
+            cands = np.intersect1d(cands, p, assume_unique=True)
+        if len(cands) and (len(words) > 2 or (exact and not folded)):
+            sure = _NO_IDS
             if not folded:  # the compound word, as segmented, has its syllables side by side
                 compound = self.packed(("t_" if field == "t_syl" else "") + "words",
                                        "_".join(words))[0]
-                sure = _intersect(set(cands), compound)
-            check = cands - sure
-            if check:
-                spans = self._positions(field, words[0], check)
-                for j in range(1, len(words)):
-                    spans = {x + 1 for x in spans}.intersection(
-                        self._positions(field, words[j], check))
-                    if not spans:
-                        break
-                sure.update(d for d in {x >> SHIFT for x in spans} if d in check)
+                sure = np.intersect1d(cands, compound, assume_unique=True)
+            check = np.setdiff1d(cands, sure, assume_unique=True)
+            if len(check):
+                sure = np.union1d(sure, self._adjacent(field, words, check))
             cands = sure
-        return self._scores_for(field, words, cands)
+        return self._scores_for(field, words, cands.astype(np.int32))
 
-    def _phrase_docs(self, field: str, words: list[str]) -> dict[int, float]:
+    def _adjacent(self, field: str, words: list[str], cands: np.ndarray,
+                  decode_whole: bool = False) -> np.ndarray:
+        """Documents of ``cands`` (sorted) with ``words`` side by side.  Each word's
+        occurrences are doc<<SHIFT|position integers, so adjacency is an intersection of
+        sorted arrays (from the sidecars) or of sets (from Whoosh's blocks, decoded for the
+        candidates only unless ``decode_whole``: then the word is decoded whole and cached)."""
+        spans = self._occurrences_of(field, words[0], cands)
+        if spans is not None:
+            for word in words[1:]:
+                if not len(spans):
+                    break
+                got = self._occurrences_of(field, word, cands)
+                if got is None:
+                    break
+                spans = np.intersect1d(spans + 1, got, assume_unique=True)
+            else:
+                return np.unique(spans >> SHIFT).astype(np.int32)
+        check = set(cands.tolist())
+        only = None if decode_whole else check
+        found = self._positions(field, words[0], only)
+        for word in words[1:]:
+            found = {x + 1 for x in found}.intersection(self._positions(field, word, only))
+            if not found:
+                return _NO_IDS
+        return np.array(sorted({x >> SHIFT for x in found}.intersection(check)), dtype=np.int32)
+
+    def _occurrences_of(self, field: str, word: str, cands: np.ndarray) -> np.ndarray | None:
+        """Sorted doc<<SHIFT|position of ``word`` in the documents ``cands``, from the
+        sidecars; None when a segment has no sidecar positions for it."""
+        if field not in POSITIONAL or None in self._sidecars:
+            return None
+        skey = np.uint64(term_key(field, word.encode("utf-8")))
+        parts = []
+        for (reader, offset), sc, size in zip(self.leaves, self._sidecars, self._sizes):
+            lo, hi = np.searchsorted(cands, (offset, offset + size)).tolist()
+            if lo == hi:  # no candidate in this segment
+                continue
+            got = sc.positions(skey)
+            if got is None:
+                continue
+            if got is NO_POSITIONS:
+                return None
+            ids, tfs, pos = got
+            keep = np.isin(ids, cands[lo:hi] - offset, assume_unique=True)
+            if not keep.any():
+                continue
+            counts = tfs.astype(np.int64)
+            each = np.repeat(keep, counts)
+            docs = np.repeat(ids.astype(np.int64) + offset, counts)[each]
+            parts.append((docs << SHIFT) | pos[each])
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+    def _phrase_docs(self, field: str, words: list[str]) -> Sparse:
+        """A phrase on an index without pair fields: positions of every candidate."""
         per_word = [self._term_scores(field, w, 1.0) for w in words]
-        if not all(per_word):
-            return {}
-        cands = set(min(per_word, key=len))
-        for p in per_word:
-            cands.intersection_update(p)
-        out = {}
+        if not all(len(ids) for ids, _ in per_word):
+            return _NO_IDS, _NO_SCORES
+        cands = min((ids for ids, _ in per_word), key=len)
+        for ids, _ in per_word:
+            cands = np.intersect1d(cands, ids, assume_unique=True)
+        sure = _NO_IDS
         if field in ("syl", "t_syl"):
             # a document holding the compound word has its syllables side by side
-            compound = self.postings(("t_" if field == "t_syl" else "") + "words", "_".join(words))
-            for d in cands.intersection(compound):
-                out[d] = sum(p[d] for p in per_word)
-            cands.difference_update(compound)
-        if not cands:
-            return out
-        # Each word's occurrences as one set of doc<<SHIFT|position ints: the adjacency test
-        # is then a set intersection in C.  A word whose documents are mostly candidates is
-        # decoded whole and cached; otherwise only the candidates' postings are decoded.
-        def occurrences(j: int) -> set[int]:
-            few = len(cands) * 2 < len(per_word[j])  # decode the candidates only, no caching
-            return self._positions(field, words[j], cands if few else None)
-
-        spans = occurrences(0)
-        for j in range(1, len(words)):
-            spans = {x + 1 for x in spans}.intersection(occurrences(j))
-            if not spans:
-                return out
-        for d in {x >> SHIFT for x in spans}.intersection(cands):
-            out[d] = sum(p[d] for p in per_word)
-        return out
+            compound = self.packed(("t_" if field == "t_syl" else "") + "words",
+                                   "_".join(words))[0]
+            sure = np.intersect1d(cands, compound, assume_unique=True)
+            cands = np.setdiff1d(cands, sure, assume_unique=True)
+        if len(cands):
+            # a word whose documents are mostly candidates is decoded whole and cached
+            few = len(cands) * 2 < min(len(ids) for ids, _ in per_word)
+            sure = np.union1d(sure, self._adjacent(field, words, cands, decode_whole=not few))
+        total = np.zeros(len(sure), dtype=np.float64)
+        for ids, scores in per_word:
+            total += scores[np.searchsorted(ids, sure)]
+        return sure, total
 
     def _positions(self, field: str, word: str, only: set[int] | None = None) -> set[int]:
         key = (field, word)
@@ -319,64 +346,123 @@ class Evaluator:
             return got
         return self._occurrences.put(key, got)
 
-    def scores(self, q: Any) -> dict[int, float]:
-        """{docnum: score} of every document matching ``q`` (deleted ones included)."""
+    def scores(self, q: Any) -> np.ndarray:
+        """Scores of every document for ``q`` (deleted ones included), dense."""
+        return self._dense(self._node(q))
+
+    def _node(self, q: Any) -> Sparse | np.ndarray:
         kind = type(q)
         if kind is Q.Term:
             return self._term_scores(q.fieldname, q.text, q.boost)
         if kind is Q.Phrase or kind is Adjacent:
             return self._phrase(q)
         if q is Q.NullQuery or kind is type(Q.NullQuery):
-            return {}
+            return _NO_IDS, _NO_SCORES
+        if kind is Q.Every:
+            return np.full(self.n, q.boost, dtype=np.float64)
         if kind in (Q.And, Q.Or):
             if getattr(q, "scale", None) or getattr(q, "minmatch", 0):
                 raise Unsupported("scaled or minmatch Or")
             if kind is Q.And:  # an empty part empties the AND: the rest is never read
                 parts = []
                 for sub in q.subqueries:
-                    parts.append(self.scores(sub))
-                    if not parts[-1]:
-                        return {}
-                out = _and(parts)
+                    parts.append(self._node(sub))
+                    if _empty(parts[-1]):
+                        return _NO_IDS, _NO_SCORES
+                out = self._and(parts)
             else:
-                out = _or([self.scores(sub) for sub in q.subqueries])
+                out = self._or([self._node(sub) for sub in q.subqueries])
         elif kind is Q.AndMaybe:
-            a = self.scores(q.a)
-            if not a:
-                return {}
-            b = self.scores(q.b)
-            out = {d: v + b[d] if d in b else v for d, v in a.items()}
+            a = self._node(q.a)
+            if _empty(a):
+                return _NO_IDS, _NO_SCORES
+            a = self._dense(a, copy=True)
+            b = self._dense(self._node(q.b))
+            out = a + np.where(a > 0, b, 0.0)
         elif kind is Q.AndNot:
-            a = self.scores(q.a)
-            if not a:
-                return {}
-            b = self.scores(q.b)
-            out = {d: v for d, v in a.items() if d not in b}
+            a = self._node(q.a)
+            if _empty(a):
+                return _NO_IDS, _NO_SCORES
+            b = self._dense(self._node(q.b))
+            out = np.where(b > 0, 0.0, self._dense(a))
         else:
             raise Unsupported(kind.__name__)
         if q.boost != 1.0:
-            out = {d: v * q.boost for d, v in out.items()}
+            out = out * q.boost if isinstance(out, np.ndarray) else (out[0], out[1] * q.boost)
+        return out
+
+    def _dense(self, part: Sparse | np.ndarray, copy: bool = False) -> np.ndarray:
+        if isinstance(part, np.ndarray):
+            return part.copy() if copy else part
+        out = np.zeros(self.n, dtype=np.float64)
+        out[part[0]] = part[1]
+        return out
+
+    def _or(self, parts: list[Sparse | np.ndarray]) -> Sparse | np.ndarray:
+        parts = [p for p in parts if not _empty(p)]
+        if not parts:
+            return _NO_IDS, _NO_SCORES
+        if len(parts) == 1:
+            return parts[0]
+        out = np.zeros(self.n, dtype=np.float64)
+        for p in parts:
+            if isinstance(p, np.ndarray):
+                out += p
+            else:
+                out[p[0]] += p[1]  # docnums are unique within a part
+        return out
+
+    def _and(self, parts: list[Sparse | np.ndarray]) -> Sparse | np.ndarray:
+        if len(parts) == 1:
+            return parts[0]
+        out = self._dense(parts[0], copy=True)
+        ok = out > 0
+        for p in parts[1:]:
+            d = self._dense(p)
+            ok &= d > 0
+            out += d
+        out[~ok] = 0.0
         return out
 
     @staticmethod
-    def top(scores: dict[int, float], k: int, allowed: Iterable[int] | None = None
+    def top(scores: np.ndarray, k: int, allowed: np.ndarray | None = None
             ) -> list[tuple[int, float]]:
-        """Best ``k`` (docnum, score), ties by docnum as Whoosh orders them."""
-        if k <= 0:
+        """Best ``k`` (docnum, score) of a dense score array (``allowed``: a mask), ties by
+        docnum as Whoosh orders them."""
+        if k <= 0 or not len(scores):
             return []
         if allowed is not None:
-            scores = {d: scores[d] for d in allowed if d in scores}
-        if len(scores) > 4 * k:
-            # the k-th best score found in C; only scores at least as high are sorted
-            floor = heapq.nlargest(k, scores.values())[-1]
-            items = [(d, v) for d, v in scores.items() if v >= floor]
-        else:
-            items = list(scores.items())
-        items.sort(key=lambda ds: (-ds[1], ds[0]))
-        return items[:k]
+            scores = np.where(allowed, scores, 0.0)
+        docs = np.flatnonzero(scores > 0)
+        vals = scores[docs]
+        if len(docs) > k:
+            # the k-th best score found by partition; only scores at least as high sorted
+            floor = np.partition(vals, len(vals) - k)[len(vals) - k]
+            keep = vals >= floor
+            docs, vals = docs[keep], vals[keep]
+        order = np.lexsort((docs, -vals))[:k]
+        return list(zip(docs[order].tolist(), vals[order].tolist()))
 
 
-_BYTE_LENGTH = [byte_to_length(b) if b else 0 for b in range(256)]
+_BYTE_LENGTH = np.array([byte_to_length(b) if b else 0 for b in range(256)], dtype=np.float64)
+# (sorted docnums, float64 scores) of one node; dense float64 arrays for combined nodes
+Sparse = tuple[np.ndarray, np.ndarray]
+_NO_IDS = np.zeros(0, dtype=np.int32)
+_NO_TFS = np.zeros(0, dtype=np.float32)
+_NO_SCORES = np.zeros(0, dtype=np.float64)
+
+
+def _empty(part: Sparse | np.ndarray) -> bool:
+    return not len(part[0]) if isinstance(part, tuple) else not part.any()
+
+
+def _sidecar(folder: str | None, reader):
+    if folder is None:
+        return None
+    try:
+        return open_sidecar(folder, reader.segment().segment_id(), reader.doc_count_all())
+    except AttributeError:  # not a segment reader
+        return None
 
 
 class _Cache:
@@ -432,41 +518,3 @@ def _matcher_blocks(reader, offset: int, field: str, btext: bytes, values: bool,
             m._read_values()
         yield ids, m._weights, (m._values if values else None)
         m._next_block()
-
-
-def _intersect(cands: set[int], ids: array) -> set[int]:
-    """``cands`` ∩ sorted ``ids``: few candidates are bisected, not the array walked."""
-    if len(cands) * 16 < len(ids):
-        n = len(ids)
-        return {d for d in cands if (i := bisect_left(ids, d)) < n and ids[i] == d}
-    cands.intersection_update(ids)
-    return cands
-
-
-def _and(parts: list[dict[int, float]]) -> dict[int, float]:
-    if not parts or not all(parts):
-        return {}
-    parts = sorted(parts, key=len)
-    keys = set(parts[0])
-    for p in parts[1:]:
-        keys.intersection_update(p)
-    # the same additions in the same order as sum(p[d] for p in parts), part by part
-    first = parts[0]
-    out = {d: first[d] for d in keys}
-    for p in parts[1:]:
-        out = {d: v + p[d] for d, v in out.items()}
-    return out
-
-
-def _or(parts: list[dict[int, float]]) -> dict[int, float]:
-    parts = [p for p in parts if p]
-    if not parts:
-        return {}
-    biggest = max(range(len(parts)), key=lambda i: len(parts[i]))
-    out = dict(parts[biggest])
-    for i, p in enumerate(parts):
-        if i == biggest:
-            continue
-        for d, v in p.items():
-            out[d] = out[d] + v if d in out else v
-    return out

@@ -16,6 +16,8 @@ from datetime import date, datetime, time as dtime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from archive.article import VN_TZ
 from archive.dedup import hamming
 from archive.store import MAX_DUPLICATE_DISTANCE, Store
@@ -142,7 +144,7 @@ class ArchiveSearcher:
             final = matched if dates is None else matched & dates
             for docs in allowed.values():
                 final = final & docs
-            total = len(final)
+            total = int(np.count_nonzero(final))
             k = req.page * req.per_page
             sort = req.sort
             if wq is None and sort == "relevance":  # nothing to rank by: browse newest first
@@ -173,8 +175,8 @@ class ArchiveSearcher:
             "months": [{"month": m, "count": c} for m, c in months],
         }
 
-    def _facets(self, cols: Columns, req: SearchRequest, matched: set[int],
-                dates: set[int] | None, allowed: dict[str, set[int]]) -> dict[str, list]:
+    def _facets(self, cols: Columns, req: SearchRequest, matched: np.ndarray,
+                dates: np.ndarray | None, allowed: dict[str, np.ndarray]) -> dict[str, list]:
         base = matched if dates is None else matched & dates
         out = {}
         for name in FACETS:
@@ -227,31 +229,34 @@ class ArchiveSearcher:
             raise SearchError(str(exc), "bad_query") from None
         wq = build(parsed, searcher.reader())
         if wq is None:
-            return parsed, None, {}, cols.live, False
+            return parsed, None, None, cols.live, False
         scores = self._scores(wq)
-        if not scores and _word_count(parsed) > 1:
+        matched = scores > 0
+        if not matched.any() and _word_count(parsed) > 1:
             wq_or = build(parsed, searcher.reader(), any_word=True)
-            scores_or = self._scores(wq_or) if wq_or else {}
-            if scores_or:
-                return parsed, wq_or, scores_or, set(scores_or), True
-        return parsed, wq, scores, set(scores), False
+            if wq_or is not None:
+                scores_or = self._scores(wq_or)
+                matched_or = scores_or > 0
+                if matched_or.any():
+                    return parsed, wq_or, scores_or, matched_or, True
+        return parsed, wq, scores, matched, False
 
-    def _scores(self, wq) -> dict[int, float]:
-        """{docnum: BM25F score} of the live documents matching ``wq`` (lock held)."""
+    def _scores(self, wq) -> np.ndarray:
+        """BM25F scores of the live documents matching ``wq``, dense (lock held)."""
+        ev = self._eval
         try:
-            scores = self._eval.scores(wq)  # type: ignore[union-attr]
+            scores = ev.scores(wq)  # type: ignore[union-attr]
         except Unsupported:  # a node the evaluator does not model: Whoosh walks it
-            scores = {h.docnum: h.score for h in self._searcher.search(wq, limit=None)}
-        live = self._columns.live  # type: ignore[union-attr]
-        if len(live) < self._eval.n:  # type: ignore[union-attr]
-            scores = {d: v for d, v in scores.items() if d in live}
-        return scores
+            scores = np.zeros(ev.n, dtype=np.float64)  # type: ignore[union-attr]
+            for h in self._searcher.search(wq, limit=None):  # type: ignore[union-attr]
+                scores[h.docnum] = h.score
+        return np.where(self._columns.live, scores, 0.0)  # type: ignore[union-attr]
 
     def _hits(self, cols: Columns, page: Sequence[tuple[int, float | None]], terms: set[str],
               with_snippets: bool, collapse: bool = True) -> list[dict]:
         """Result rows for ranked docnums.  Near-duplicate copies of a story (syndicated
         articles) on the same page are folded into the first one's ``also_published_by``."""
-        ids = [cols.aid[d] for d, _ in page]
+        ids = [int(cols.aid[d]) for d, _ in page]
         rows = self._store.get_many(ids)  # type: ignore[union-attr]
         out = []
         shown: list[tuple[int, dict]] = []  # (simhash, hit) of hits kept on this page
@@ -289,7 +294,7 @@ class ArchiveSearcher:
         return out
 
     def _suggestion(self, searcher, parsed, total: int, cols: Columns,
-                    scores: dict[int, float] | None = None) -> str | None:
+                    scores: np.ndarray | None = None) -> str | None:
         """Did-you-mean: the query with diacritics restored (and typos corrected) as the
         best-matching articles write it."""
         text = parsed.positive_text()
@@ -302,7 +307,7 @@ class ArchiveSearcher:
         typed = [fold(s) for s in syl]
         folded = correct_syllables(typed, vocab)
         from whoosh import query as Q
-        if scores and folded == typed:
+        if scores is not None and scores.any() and folded == typed:
             # the query's own best articles (title boost, adjacency) read the words in context
             docnums = [d for d, _ in Evaluator.top(scores, 10)]
         else:
@@ -311,7 +316,7 @@ class ArchiveSearcher:
         if not docnums and len(folded) > 1:
             q = Q.And([Q.Term("fold", s) for s in folded])
             docnums = [d for d, _ in Evaluator.top(self._scores(q), 10)]
-        rows = self._store.get_many([cols.aid[d] for d in docnums])  # type: ignore[union-attr]
+        rows = self._store.get_many([int(cols.aid[d]) for d in docnums])  # type: ignore
         texts = []
         for row in rows.values():
             texts.append(row.article.title)
@@ -352,7 +357,7 @@ class ArchiveSearcher:
                 return []
             q = Q.And([Q.Term("fold", h) for h in head] + [Q.Or(alts)])
             docnums = [d for d, _ in Evaluator.top(self._scores(q), 15)]
-            rows = self._store.get_many([cols.aid[d] for d in docnums])  # type: ignore
+            rows = self._store.get_many([int(cols.aid[d]) for d in docnums])  # type: ignore
             texts = []
             for row in rows.values():
                 texts.append(row.article.title)
@@ -408,7 +413,7 @@ class ArchiveSearcher:
             stats = self._store.stats()  # type: ignore[union-attr]
             gen = self._gen
         size = sum(p.stat().st_size for p in gen.iterdir()) if gen else 0
-        stats.update({"indexed": len(cols.live), "index_bytes": size,
+        stats.update({"indexed": int(np.count_nonzero(cols.live)), "index_bytes": size,
                       "store_bytes": store_path(self.data_dir).stat().st_size})
         return stats
 
@@ -421,8 +426,8 @@ def _by_frequency(reader, field: str, prefix: str, limit: int = 2000) -> list[tu
                   reverse=True)
 
 
-def _filtered(cols: Columns, req: SearchRequest, docs: set[int], skip: str | None = None
-              ) -> set[int]:
+def _filtered(cols: Columns, req: SearchRequest, docs: np.ndarray, skip: str | None = None
+              ) -> np.ndarray:
     """``docs`` within the request's date range and facet filters (except ``skip``)."""
     if req.date_from or req.date_to:
         docs = docs & cols.date_range(_start(req.date_from), _end(req.date_to))

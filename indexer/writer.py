@@ -10,6 +10,7 @@ from __future__ import annotations
 import zlib
 from itertools import groupby
 from operator import itemgetter
+from pathlib import Path
 from pickle import dumps
 from types import MethodType
 from typing import Any
@@ -20,6 +21,10 @@ from whoosh.filedb.filetables import _lengths as _KV_LENGTHS  # a row's key/valu
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
+
+from indexer.sidecar import FIELDS as SIDECAR_FIELDS
+from indexer.sidecar import SUFFIX as SIDECAR_SUFFIX
+from indexer.sidecar import SidecarBuilder
 
 __all__ = ["FastWriter", "fast_writer", "MERGE_MAX_DOCS"]
 
@@ -130,12 +135,14 @@ def _write_block(self, last: bool = False) -> None:
 _TERMINFO = W3TermInfo._struct
 
 
-def _write_field(fw, name: str, fieldobj, postings: list[tuple], lengths: dict[int, int]
-                 ) -> None:
+def _write_field(fw, name: str, fieldobj, postings: list[tuple], lengths: dict[int, int],
+                 sidecar: SidecarBuilder | None = None) -> None:
     """Every term of one field, a term at a time: the blocks and term infos that
     ``W3FieldWriter`` + ``W3PostingsWriter`` write posting by posting (``_write_block``'s
     layout, byte for byte), built from each term's whole posting list.  ``lengths``: the
-    field's length per document."""
+    field's length per document; ``sidecar`` also gets each term's postings."""
+    if name not in SIDECAR_FIELDS:
+        sidecar = None
     fw.start_field(name, fieldobj)
     pw = fw._postwriter
     limit, complevel = pw._blocklimit, pw._compression
@@ -167,8 +174,13 @@ def _write_field(fw, name: str, fieldobj, postings: list[tuple], lengths: dict[i
                      + infobytes + databytes)
             info = pack_info(False, weight, 1, to_byte(n) if n else 0, to_byte(n), maxw,
                              docnum, docnum)
+            if sidecar is not None:
+                sidecar.add(name, btext, [docnum], [weight], [value])
         else:
             chunk, info = _term_blocks(group, limit, complevel, fixed, lengths)
+            if sidecar is not None:
+                sidecar.add(name, btext, [p[1] for p in group], [float(p[2]) for p in group],
+                            [p[3] for p in group])
         out.append(chunk)
         pos += len(chunk)
         pending += len(chunk)
@@ -262,6 +274,7 @@ class FastWriter(SegmentWriter):
                                 limitmb=kwargs.get("limitmb", 128))
         self._doc_lengths: dict[tuple[int, str], int] = {}
         self.fieldwriter.add_postings = self._add_postings
+        self._sidecar = SidecarBuilder()
 
     def _add_postings(self, schema, lengths, items) -> None:
         """Whoosh's ``FieldWriter.add_postings`` + ``W3PostingsWriter.add_posting`` in one
@@ -272,7 +285,11 @@ class FastWriter(SegmentWriter):
         ours = self._doc_lengths
         lastfn = lasttext = pw = None
         limit = 0
+        sidecar, ids, weights, values = self._sidecar, [], [], []
         for fieldname, btext, docnum, weight, value in items:
+            if (fieldname != lastfn or btext != lasttext) and ids:
+                sidecar.add(lastfn, lasttext, ids, weights, values)
+                ids, weights, values = [], [], []
             if fieldname != lastfn:
                 if lasttext is not None:
                     fw.finish_term()
@@ -295,6 +312,10 @@ class FastWriter(SegmentWriter):
                 length = dfl(docnum, fieldname, 0)
             pw._ids.append(docnum)
             pw._weights.append(weight)
+            if fieldname in SIDECAR_FIELDS:
+                ids.append(docnum)
+                weights.append(float(weight))
+                values.append(value)
             if weight > pw._maxweight:
                 pw._maxweight = weight
             if value:
@@ -304,6 +325,8 @@ class FastWriter(SegmentWriter):
                     pw._minlength = length
                 if length > pw._maxlength:
                     pw._maxlength = length
+        if ids:
+            sidecar.add(lastfn, lasttext, ids, weights, values)
         if lasttext is not None:
             fw.finish_term()
         if lastfn is not None:
@@ -322,8 +345,19 @@ class FastWriter(SegmentWriter):
         for name in sorted(fields):
             postings = fields.pop(name)
             postings.sort(key=itemgetter(0))  # stable: documents stay in docnum order
-            _write_field(fw, name, self.schema[name], postings, lengths.get(name, {}))
+            _write_field(fw, name, self.schema[name], postings, lengths.get(name, {}),
+                         self._sidecar)
         fw.close()
+
+    def _finalize_segment(self):
+        """Whoosh's, then the segment's postings sidecar (``indexer.sidecar``) beside it."""
+        segment = super()._finalize_segment()
+        folder = getattr(self.storage, "folder", None)
+        if folder is not None and self._sidecar.postings:
+            self._sidecar.write(Path(folder) / (segment.segment_id() + SIDECAR_SUFFIX),
+                                segment.doc_count_all())
+        self._sidecar = SidecarBuilder()
+        return segment
 
     def add_document(self, **fields: Any) -> None:
         self._check_state()

@@ -1,6 +1,7 @@
 """The evaluator and the lean writer must give exactly what Whoosh gives."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from whoosh.fields import TEXT
 from whoosh.analysis import SpaceSeparatedTokenizer
@@ -32,21 +33,32 @@ def _exact(q):
     return q if q.is_leaf() else q.apply(_exact)
 
 
+def _matches(dense) -> dict[int, float]:
+    """{docnum: score} of a dense score array's matching documents."""
+    return {d: s for d, s in enumerate(dense.tolist()) if s > 0}
+
+
 @pytest.mark.parametrize("q", QUERIES)
 def test_scores_equal_whoosh(searcher, q):
     whoosh_searcher, cols = searcher._ensure()
     wq = _exact(build(parse(q), whoosh_searcher.reader()))
     expected = {h.docnum: h.score for h in whoosh_searcher.search(wq, limit=None)}
-    got = Evaluator(whoosh_searcher).scores(wq)
-    got = {d: s for d, s in got.items() if d in cols.live}
+    got = _matches(Evaluator(whoosh_searcher).scores(wq))
+    got = {d: s for d, s in got.items() if cols.live[d]}
     assert got.keys() == expected.keys()
     for d, s in expected.items():
         assert got[d] == pytest.approx(s, rel=1e-9)
 
 
 def test_top_orders_by_score_then_docnum():
-    assert Evaluator.top({5: 1.0, 2: 3.0, 9: 3.0, 1: 0.5}, 3) == [(2, 3.0), (9, 3.0), (5, 1.0)]
-    assert Evaluator.top({5: 1.0, 2: 3.0}, 5, allowed={5}) == [(5, 1.0)]
+    scores = np.zeros(12)
+    scores[[5, 2, 9, 1]] = [1.0, 3.0, 3.0, 0.5]
+    assert Evaluator.top(scores, 3) == [(2, 3.0), (9, 3.0), (5, 1.0)]
+    assert Evaluator.top(scores, 2) == [(2, 3.0), (9, 3.0)]
+    allowed = np.zeros(12, dtype=bool)
+    allowed[[5, 7]] = True
+    assert Evaluator.top(scores, 5, allowed=allowed) == [(5, 1.0)]
+    assert Evaluator.top(scores, 0) == [] and Evaluator.top(np.zeros(3), 2) == []
 
 
 def test_parallel_reindex_finds_the_same(copy_of_archive, monkeypatch):
@@ -80,14 +92,17 @@ def _compounds(reader, field: str, count: int) -> list[list[str]]:
 def test_pair_lookups_equal_position_checks(searcher, field):
     """Explicit phrases give exactly what position checks give; ``Adjacent`` gives a
     superset (exact for two folded syllables) with the same scores.  An index without pair
-    fields takes the positional path."""
+    fields takes the positional path; positions from the sidecars and from Whoosh's blocks
+    give the same documents."""
     from whoosh import query as Q
     from indexer.evaluate import Adjacent
     whoosh_searcher, _ = searcher._ensure()
     reader = whoosh_searcher.reader()
     by_pairs, by_positions = Evaluator(whoosh_searcher), Evaluator(whoosh_searcher)
+    by_whoosh = Evaluator(whoosh_searcher)  # pairs, then positions from Whoosh's blocks
     by_positions._pairs = {}
-    assert by_pairs._pairs
+    by_whoosh._sidecars = [None] * len(by_whoosh._sidecars)
+    assert by_pairs._pairs and by_pairs.sidecars == len(by_pairs.leaves) >= 1
     grams = _compounds(reader, field, 60)
     # and syllables that are not side by side in the compound: mostly no match
     grams += [[w[-1], w[0]] for w in grams[:20]]
@@ -95,7 +110,8 @@ def test_pair_lookups_equal_position_checks(searcher, field):
     for words in grams:
         for kind in (Q.Phrase, Adjacent):
             q = kind(field, words)
-            got, expected = by_pairs.scores(q), by_positions.scores(q)
+            got, expected = _matches(by_pairs.scores(q)), _matches(by_positions.scores(q))
+            assert _matches(by_whoosh.scores(q)) == pytest.approx(got, rel=1e-9)
             if kind is Q.Phrase or len(words) > 2 or "fold" in field:
                 assert got.keys() == expected.keys(), words
             else:
