@@ -19,6 +19,7 @@ fields existed falls back to positions throughout.
 from __future__ import annotations
 
 from collections import OrderedDict
+from dataclasses import dataclass
 from collections.abc import Callable, Iterable
 from itertools import accumulate
 from math import log
@@ -34,7 +35,8 @@ from archive.textnorm import fold
 from indexer.index import PAIR_FIELDS, PAIR_JOIN
 from indexer.postings import MISSING, segment_blocks, term_extent
 from indexer.sidecar import FIELDS as SIDECAR_FIELDS
-from indexer.sidecar import NO_POSITIONS, POSITIONAL, open_sidecar, term_key
+from indexer.sidecar import (NO_POSITIONS, POSITIONAL, Sidecar, open_merged, open_sidecar,
+                             term_key)
 
 __all__ = ["Adjacent", "Evaluator", "Unsupported"]
 
@@ -67,15 +69,14 @@ class Evaluator:
     """Scores of a query tree as one dense float64 array over the reader's docnums (0: no
     match; a BM25F score is never 0 for a matching document: idf > 0.9 and tf > 0)."""
 
-    def __init__(self, searcher, folder: str | None = None) -> None:
+    def __init__(self, searcher, folder: str | None = None, sidecars: bool = True) -> None:
         self.searcher = searcher
         self.leaves = [(s.reader(), offset) for s, offset in searcher.leaf_searchers()]
         self.n = searcher.doc_count_all()
         if folder is None:
             storage = getattr(getattr(searcher, "_ix", None), "storage", None)
             folder = getattr(storage, "folder", None)
-        self._sidecars = [_sidecar(folder, reader) for reader, _ in self.leaves]
-        self._sizes = [reader.doc_count_all() for reader, _ in self.leaves]
+        self._sources = _sources(folder if sidecars else None, self.leaves)
         self._packed = _Cache(CACHE_PACKED, lambda v: len(v[0]))
         self._scored = _Cache(CACHE_SCORED, lambda v: len(v[0]))
         self._lengths: dict[str, np.ndarray] = {}
@@ -88,8 +89,8 @@ class Evaluator:
 
     @property
     def sidecars(self) -> int:
-        """Segments read through their postings sidecar (the others: Whoosh's blocks)."""
-        return sum(sc is not None for sc in self._sidecars)
+        """Segments read through a postings sidecar (the others: Whoosh's blocks)."""
+        return sum(len(src.leaves) for src in self._sources if src.sidecar is not None)
 
     # -- postings -----------------------------------------------------------------------
     def _blocks(self, field: str, text: str, values: bool = False,
@@ -133,21 +134,22 @@ class Evaluator:
         skey = np.uint64(term_key(field, btext)) if field in SIDECAR_FIELDS else None
         ids: list[np.ndarray] = []
         tfs: list[np.ndarray] = []
-        for (reader, offset), sc in zip(self.leaves, self._sidecars):
-            if sc is not None and skey is not None:
-                found = sc.get(skey)
+        for src in self._sources:
+            if src.sidecar is not None and skey is not None:
+                found = src.sidecar.read(skey)
                 if found is not None:
-                    ids.append(found[0] + offset if offset else found[0])
+                    ids.append(found[0])
                     tfs.append(found[1])
                 continue
-            info = term_extent(reader, field, btext)
-            if info is MISSING:
-                continue
-            blocks = _matcher_blocks(reader, offset, field, btext, False, None) \
-                if info is None else segment_blocks(reader, info, offset)
-            for block_ids, block_weights, _ in blocks:
-                ids.append(np.array(block_ids, dtype=np.int32))
-                tfs.append(np.array(block_weights, dtype=np.float32))
+            for reader, offset in src.leaves:
+                info = term_extent(reader, field, btext)
+                if info is MISSING:
+                    continue
+                blocks = _matcher_blocks(reader, offset, field, btext, False, None) \
+                    if info is None else segment_blocks(reader, info, offset)
+                for block_ids, block_weights, _ in blocks:
+                    ids.append(np.array(block_ids, dtype=np.int32))
+                    tfs.append(np.array(block_weights, dtype=np.float32))
         if len(ids) == 1:
             got = (ids[0], tfs[0])
         elif ids:
@@ -284,26 +286,28 @@ class Evaluator:
     def _occurrences_of(self, field: str, word: str, cands: np.ndarray) -> np.ndarray | None:
         """Sorted doc<<SHIFT|position of ``word`` in the documents ``cands``, from the
         sidecars; None when a segment has no sidecar positions for it."""
-        if field not in POSITIONAL or None in self._sidecars:
+        if field not in POSITIONAL:
             return None
         skey = np.uint64(term_key(field, word.encode("utf-8")))
         parts = []
-        for (reader, offset), sc, size in zip(self.leaves, self._sidecars, self._sizes):
-            lo, hi = np.searchsorted(cands, (offset, offset + size)).tolist()
-            if lo == hi:  # no candidate in this segment
+        for src in self._sources:
+            lo, hi = np.searchsorted(cands, (src.lo, src.hi)).tolist()
+            if lo == hi:  # no candidate in these segments
                 continue
-            got = sc.positions(skey)
+            if src.sidecar is None:
+                return None
+            got = src.sidecar.read(skey, positions=True)
             if got is None:
                 continue
             if got is NO_POSITIONS:
                 return None
             ids, tfs, pos = got
-            keep = np.isin(ids, cands[lo:hi] - offset, assume_unique=True)
+            keep = np.isin(ids, cands[lo:hi], assume_unique=True)
             if not keep.any():
                 continue
             counts = tfs.astype(np.int64)
             each = np.repeat(keep, counts)
-            docs = np.repeat(ids.astype(np.int64) + offset, counts)[each]
+            docs = np.repeat(ids.astype(np.int64), counts)[each]
             parts.append((docs << SHIFT) | pos[each])
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
@@ -456,13 +460,39 @@ def _empty(part: Sparse | np.ndarray) -> bool:
     return not len(part[0]) if isinstance(part, tuple) else not part.any()
 
 
-def _sidecar(folder: str | None, reader):
-    if folder is None:
-        return None
+@dataclass
+class _Source:
+    """Consecutive segments read through one sidecar (merged or a segment's own), or one
+    segment read through Whoosh (``sidecar`` None); docnums ``lo`` to ``hi``."""
+    sidecar: Sidecar | None
+    leaves: list[tuple[Any, int]]
+    lo: int
+    hi: int
+
+
+def _sources(folder: str | None, leaves: list[tuple[Any, int]]) -> list[_Source]:
+    def whoosh(leaf):
+        return _Source(None, [leaf], leaf[1], leaf[1] + leaf[0].doc_count_all())
     try:
-        return open_sidecar(folder, reader.segment().segment_id(), reader.doc_count_all())
-    except AttributeError:  # not a segment reader
-        return None
+        segments = [(r.segment().segment_id(), r.doc_count_all()) for r, _ in leaves]
+    except AttributeError:  # not segment readers
+        folder = None
+    if folder is None:
+        return [whoosh(leaf) for leaf in leaves]
+    out: list[_Source] = []
+    merged = open_merged(folder, segments)
+    if merged is not None:
+        covered = leaves[:len(merged.segments)]
+        merged.bases = np.array([offset for _, offset in covered], dtype=np.int32)
+        out.append(_Source(merged, covered, 0, covered[-1][1] + segments[len(covered) - 1][1]))
+    for leaf, (sid, size) in list(zip(leaves, segments))[len(merged.segments) if merged else 0:]:
+        sc = open_sidecar(folder, sid, size)
+        if sc is None:
+            out.append(whoosh(leaf))
+            continue
+        sc.bases = np.array([leaf[1]], dtype=np.int32)
+        out.append(_Source(sc, [leaf], leaf[1], leaf[1] + size))
+    return out
 
 
 class _Cache:

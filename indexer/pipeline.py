@@ -33,6 +33,7 @@ from indexer import entities as entities_mod
 from indexer.analysis import ANALYSER_VERSION, normalize, segment
 from indexer.index import current_path, new_generation, open_current, switch_to, writer_lock
 from indexer.segments import Publisher
+from indexer.sidecar import index_segments, merge, merge_due
 
 __all__ = ["IngestReport", "analyse", "ingest_paths", "ingest_items", "store_path"]
 
@@ -279,6 +280,11 @@ def ingest_items(items: Iterable[RawItem | Failure], data_dir: Path, *,
                 try:
                     _ingest_into(items, pool, workers, store, publisher, report, batch,
                                  progress)
+                    segments = index_segments(open_current(data_dir))
+                    if merge_due(gen_path, segments):
+                        t0 = time.process_time()
+                        merge(gen_path, segments)
+                        report.add_time("index write", time.process_time() - t0)
                 except BaseException:
                     store.commit()  # failures recorded so far are worth keeping
                     publisher.cancel()

@@ -14,6 +14,7 @@ from archive.store import Store
 from indexer.index import (MERGE_MAX_DOCS, document, fast_writer, new_generation,
                            switch_to, writer_lock)
 from indexer.pipeline import ANALYSER_VERSION, ENTITIES_VERSION, analyse, default_workers, store_path
+from indexer.sidecar import index_segments, merge
 
 __all__ = ["reindex"]
 
@@ -41,6 +42,9 @@ def reindex(data_dir: Path, *, progress: Callable[[int], None] | None = None,
             count = _reindex_serial(data_dir, ix, progress)
         else:
             count = _reindex_parallel(data_dir, path, ix, ids, workers, progress)
+        # one merged postings sidecar: a query term is then one lookup, not one per segment
+        from whoosh import index as whoosh_index
+        merge(path, index_segments(whoosh_index.open_dir(str(path))))
         switch_to(data_dir, path)
         return count
 

@@ -28,6 +28,7 @@ from indexer.evaluate import Evaluator, Unsupported
 from indexer.index import FACET_FIELDS, PAIR_JOIN, IndexMissing, current_path, open_current
 from indexer.pipeline import store_path
 from indexer.query import QueryError, build, parse
+from indexer.sidecar import merged_stamp
 from indexer.snippets import snippet
 from indexer.suggest import correct_syllables, restore_from_texts
 
@@ -88,6 +89,7 @@ class ArchiveSearcher:
         self._eval: Evaluator | None = None
         self._gen: Path | None = None
         self._checked = 0.0
+        self._stamp: tuple[int, int] | None = None
         self._store: Store | None = None
 
     # -- lifecycle ----------------------------------------------------------------------
@@ -99,6 +101,7 @@ class ArchiveSearcher:
         gen = current_path(self.data_dir)
         if gen is None:
             raise IndexMissing(f"no index in {self.data_dir}: run `vnarchive ingest` first")
+        stamp = merged_stamp(gen)
         if self._searcher is None or gen != self._gen:
             old = self._searcher
             self._ix = open_current(self.data_dir)
@@ -112,6 +115,9 @@ class ArchiveSearcher:
             self._searcher = self._searcher.refresh()
             self._columns = Columns(self._searcher.reader())
             self._eval = Evaluator(self._searcher)
+        elif stamp != self._stamp:  # an ingest merged the postings sidecars
+            self._eval = Evaluator(self._searcher)
+        self._stamp = stamp
         if self._store is None:
             self._store = Store(store_path(self.data_dir), readonly=True)
         return self._searcher, self._columns  # type: ignore[return-value]

@@ -16,9 +16,12 @@ is read through Whoosh's own blocks (``indexer.postings``).  Positions stay in W
 """
 from __future__ import annotations
 
+import json
+import mmap
 import os
 import struct
 from array import array
+from collections.abc import Iterable
 from hashlib import blake2b
 from itertools import accumulate
 from pathlib import Path
@@ -26,17 +29,23 @@ from pickle import loads
 
 import numpy as np
 
-__all__ = ["FIELDS", "POSITIONAL", "NO_POSITIONS", "SUFFIX", "SidecarBuilder", "Sidecar", "term_key", "open_sidecar", "backfill"]
+__all__ = ["FIELDS", "POSITIONAL", "NO_POSITIONS", "SUFFIX", "MERGED", "SidecarBuilder", "Sidecar",
+           "term_key", "open_sidecar", "open_merged", "merge", "merge_due", "merged_stamp",
+           "index_segments", "backfill"]
 
 # The scored text fields: the only ones the evaluator reads postings of.
 FIELDS = frozenset(("words", "syl", "fold", "t_words", "t_syl", "t_fold", "fpair", "t_fpair"))
 POSITIONAL = frozenset(("syl", "fold", "t_syl", "t_fold"))
 SUFFIX = ".vnp"
-MAGIC = b"VNPOST02"
-_HEAD = struct.Struct("<8sQQQ")  # magic, documents, terms, data bytes
-STRIDE = 64  # keys per in-memory index entry: one 1.5 KB read finds a term
-# a term: its key, where its data starts, its postings, its positions (NO_POSITIONS: none)
-_ENTRY = np.dtype([("key", "<u8"), ("offset", "<u8"), ("count", "<u4"), ("npos", "<u4")])
+MERGED = "postings.vnm"  # not a segment file name: Whoosh's clean-up leaves it alone
+MAGIC = b"VNPOST03"
+_HEAD = struct.Struct("<8sQQQQ")  # magic, documents, terms, data bytes, segments JSON bytes
+STRIDE = 64  # keys per in-memory index entry: one 2 KB read finds a term
+# A term: its key, where its block starts, its postings, its positions (NO_POSITIONS: none),
+# its runs (one per segment holding it) and the segment of its first run.  A block is
+# [(segment, count) per run, when more than one] [docnums] [frequencies] [positions].
+_ENTRY = np.dtype([("key", "<u8"), ("offset", "<u8"), ("count", "<u4"), ("npos", "<u4"),
+                   ("runs", "<u4"), ("seg", "<u4")])
 NO_POSITIONS = 0xFFFFFFFF
 
 
@@ -90,54 +99,72 @@ class SidecarBuilder:
         self.size += len(chunk)
         self.postings += len(ids)
 
-    def write(self, path: Path | str, doc_count: int) -> bool:
+    def write(self, path: Path | str, segment_id: str, doc_count: int) -> bool:
         """Write atomically; False (nothing written) if two terms share a key, so that the
         segment is read through Whoosh rather than wrongly."""
         keys = np.frombuffer(self.keys, dtype=np.uint64)
         order = np.argsort(keys, kind="stable")
-        entries = np.empty(len(keys), dtype=_ENTRY)
+        entries = np.zeros(len(keys), dtype=_ENTRY)
         entries["key"] = keys[order]
         entries["offset"] = np.frombuffer(self.offsets, dtype=np.uint64)[order]
         entries["count"] = np.frombuffer(self.counts, dtype=np.uint32)[order]
         entries["npos"] = np.frombuffer(self.npos, dtype=np.uint32)[order]
+        entries["runs"] = 1
         if len(keys) > 1 and not np.all(entries["key"][1:] != entries["key"][:-1]):
             return False
-        tmp = Path(str(path) + ".tmp")
-        with open(tmp, "wb") as f:
-            f.write(_HEAD.pack(MAGIC, doc_count, len(keys), self.size))
-            f.write(entries["key"][::STRIDE].tobytes())
-            f.write(entries.tobytes())
-            for chunk in self.chunks:
-                f.write(chunk)
-        os.replace(tmp, path)
+        _write(path, [(segment_id, doc_count)], entries, self.chunks)
         return True
 
 
+def _write(path: Path | str, segments: list[tuple[str, int]], entries: np.ndarray,
+           chunks: Iterable[bytes]) -> None:
+    meta = json.dumps(segments).encode()
+    meta += b" " * (-len(meta) % 8)
+    tmp = Path(str(path) + ".tmp")
+    with open(tmp, "wb") as f:
+        f.seek(_HEAD.size + len(meta) + 8 * len(entries[::STRIDE]) + entries.nbytes)
+        size = 0
+        for chunk in chunks:
+            f.write(chunk)
+            size += len(chunk)
+        f.seek(0)
+        docs = sum(n for _, n in segments)
+        f.write(_HEAD.pack(MAGIC, docs, len(entries), size, len(meta)))
+        f.write(meta)
+        f.write(entries["key"][::STRIDE].tobytes())
+        f.write(entries.tobytes())
+    os.replace(tmp, path)
+
+
 class Sidecar:
-    """Read side of one segment's sidecar (see the module docstring)."""
+    """Read side of a sidecar: one segment's, or several consecutive segments' (merged)."""
 
     def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
         self._file = open(path, "rb")
-        self.fd = self._file.fileno()
-        magic, self.doc_count, self.terms, self.size = _HEAD.unpack(
-            os.pread(self.fd, _HEAD.size, 0))
-        if magic != MAGIC:
+        try:
+            self.fd = self._file.fileno()
+            magic, self.doc_count, self.terms, self.size, meta = _HEAD.unpack(
+                os.pread(self.fd, _HEAD.size, 0))
+            if magic != MAGIC:
+                raise ValueError(f"{path}: not a postings sidecar")
+            self.segments = [tuple(s) for s in json.loads(os.pread(self.fd, meta, _HEAD.size))]
+            strides = (self.terms + STRIDE - 1) // STRIDE
+            sparse = _HEAD.size + meta
+            self._entries = sparse + 8 * strides
+            self._data = self._entries + self.terms * _ENTRY.itemsize
+            if os.fstat(self.fd).st_size != self._data + self.size:
+                raise ValueError(f"{path}: truncated postings sidecar")
+            # every STRIDE-th key, held in memory: the index of the strides
+            self._sparse = np.frombuffer(os.pread(self.fd, 8 * strides, sparse),
+                                         dtype=np.uint64)
+        except BaseException:
             self._file.close()
-            raise ValueError(f"{path}: not a postings sidecar")
-        strides = (self.terms + STRIDE - 1) // STRIDE
-        self._entries = _HEAD.size + 8 * strides
-        self._data = self._entries + self.terms * _ENTRY.itemsize
-        expected = self._data + self.size
-        if os.fstat(self.fd).st_size != expected:
-            self._file.close()
-            raise ValueError(f"{path}: truncated postings sidecar")
-        # every STRIDE-th key, held in memory: the index of the strides
-        self._sparse = np.frombuffer(os.pread(self.fd, 8 * strides, _HEAD.size),
-                                     dtype=np.uint64)
+            raise
+        self.bases = np.zeros(len(self.segments), dtype=np.int32)  # set by the reader
 
-    def lookup(self, key: np.uint64) -> tuple[int, int, int] | None:
-        """(offset, postings, positions) of the term with ``key``, or None when the segment
-        lacks it."""
+    def entry(self, key: np.uint64):
+        """The term's entry, or None when these segments lack it."""
         i = int(self._sparse.searchsorted(key, "right")) - 1
         if i < 0:
             return None
@@ -148,49 +175,196 @@ class Sidecar:
         j = int(entries["key"].searchsorted(key))
         if j == n or entries["key"][j] != key:
             return None
-        e = entries[j]
-        return int(e["offset"]), int(e["count"]), int(e["npos"])
+        return entries[j].item()
 
-    def get(self, key: np.uint64) -> tuple[np.ndarray, np.ndarray] | None:
-        """(docnums int32, frequencies float32) of a term, None when the segment lacks it."""
-        found = self.lookup(key)
+    def read(self, key: np.uint64, positions: bool = False):
+        """(docnums int32 — the segments' own plus their ``bases`` —, frequencies float32,
+        positions uint32 or None) of a term, or None when these segments lack it.  With
+        ``positions``, ``NO_POSITIONS`` when none are stored for the term."""
+        found = self.entry(key)
         if found is None:
             return None
-        offset, count, _ = found
-        buf = os.pread(self.fd, 8 * count, self._data + offset)
-        return (np.frombuffer(buf, dtype=np.int32, count=count),
-                np.frombuffer(buf, dtype=np.float32, count=count, offset=4 * count))
-
-    def positions(self, key: np.uint64):
-        """(docnums, frequencies, positions uint32) of a term — positions document after
-        document, each document's ascending; None when the segment lacks the term and
-        ``NO_POSITIONS`` when it holds no positions for it."""
-        found = self.lookup(key)
-        if found is None:
-            return None
-        offset, count, npos = found
-        if npos == NO_POSITIONS:
+        _, offset, count, npos, runs, seg = found
+        if positions and npos == NO_POSITIONS:
             return NO_POSITIONS
-        buf = os.pread(self.fd, 8 * count + 4 * npos, self._data + offset)
-        return (np.frombuffer(buf, dtype=np.int32, count=count),
-                np.frombuffer(buf, dtype=np.float32, count=count, offset=4 * count),
-                np.frombuffer(buf, dtype=np.uint32, count=npos, offset=8 * count))
+        head = 8 * runs if runs > 1 else 0
+        buf = os.pread(self.fd, head + 8 * count + (4 * npos if positions else 0),
+                       self._data + offset)
+        ids = np.frombuffer(buf, dtype=np.int32, count=count, offset=head)
+        if runs > 1:
+            table = np.frombuffer(buf, dtype=np.uint32, count=2 * runs).reshape(runs, 2)
+            ids = ids + np.repeat(self.bases[table[:, 0]], table[:, 1])
+        elif self.bases[seg]:
+            ids = ids + self.bases[seg]
+        tfs = np.frombuffer(buf, dtype=np.float32, count=count, offset=head + 4 * count)
+        pos = np.frombuffer(buf, dtype=np.uint32, count=npos, offset=head + 8 * count) \
+            if positions else None
+        return ids, tfs, pos
 
     def close(self) -> None:
         self._file.close()
 
 
 def open_sidecar(folder: Path | str, segment_id: str, doc_count: int) -> Sidecar | None:
-    """The segment's sidecar, or None when it has none (or one not matching it)."""
-    path = Path(folder) / (segment_id + SUFFIX)
+    """The segment's own sidecar, or None when it has none (or one not matching it)."""
     try:
-        sc = Sidecar(path)
+        sc = Sidecar(Path(folder) / (segment_id + SUFFIX))
     except (OSError, ValueError, struct.error):
         return None
-    if sc.doc_count != doc_count:
+    if sc.segments != [(segment_id, doc_count)]:
         sc.close()
         return None
     return sc
+
+
+def open_merged(folder: Path | str, segments: list[tuple[str, int]]) -> Sidecar | None:
+    """The merged sidecar when it covers the first of ``segments`` (id, documents)."""
+    try:
+        sc = Sidecar(Path(folder) / MERGED)
+    except (OSError, ValueError, struct.error):
+        return None
+    if not sc.segments or sc.segments != segments[:len(sc.segments)]:
+        sc.close()
+        return None
+    return sc
+
+
+def merge(folder: Path | str, segments: list[tuple[str, int]]) -> bool:
+    """Write the merged sidecar over ``segments`` (the index's, in order) from the merged
+    one and the segments' own, then delete the segments' own.  False (nothing changed) when
+    some segment has neither."""
+    folder = Path(folder)
+    inputs: list[Sidecar] = []
+    old = open_merged(folder, segments)
+    if old is not None:
+        inputs.append(old)
+    for sid, n in segments[len(old.segments) if old else 0:]:
+        sc = open_sidecar(folder, sid, n)
+        if sc is None:
+            for i in inputs:
+                i.close()
+            return False
+        inputs.append(sc)
+    try:
+        _write(folder / MERGED, segments, *_merged_entries(inputs))
+    finally:
+        for i in inputs:
+            i.close()
+    for sid, _ in segments:
+        (folder / (sid + SUFFIX)).unlink(missing_ok=True)
+    return True
+
+
+# Segments not yet in the merged sidecar cost a lookup each per query term; merging costs
+# a pass over every sidecar.  An ingest merges once the tail has this many segments, or
+# a quarter as many documents as the merged part.
+MERGE_TAIL_SEGMENTS = 4
+
+
+def index_segments(ix) -> list[tuple[str, int]]:
+    """(segment id, documents) of an index's segments, in docnum order."""
+    return [(seg.segment_id(), seg.doc_count_all()) for seg in ix._segments()]
+
+
+def merge_due(folder: Path | str, segments: list[tuple[str, int]]) -> bool:
+    """Whether an ingest that just published ``segments`` should :func:`merge` them."""
+    merged = open_merged(folder, segments)
+    covered = merged.segments if merged is not None else []
+    if merged is not None:
+        merged.close()
+    tail = segments[len(covered):]
+    if not tail:
+        return False
+    return len(tail) >= MERGE_TAIL_SEGMENTS or \
+        4 * sum(n for _, n in tail) >= sum(n for _, n in covered)
+
+
+def merged_stamp(folder: Path | str) -> tuple[int, int] | None:
+    """Identity of the merged sidecar file (a reader reopens its sources when it changes)."""
+    try:
+        st = os.stat(Path(folder) / MERGED)
+    except OSError:
+        return None
+    return st.st_ino, st.st_mtime_ns
+
+
+def _merged_entries(inputs: list[Sidecar]):
+    """(entries, data chunks) of the inputs' terms merged key by key, runs in segment order.
+    The chunks are generated (the data is written as it is merged, never held whole) and
+    fill the entries' offsets as they go."""
+    tables, bases, first_seg = [], [], 0
+    for sc in inputs:
+        buf = os.pread(sc.fd, sc.terms * _ENTRY.itemsize, sc._entries)
+        tables.append(np.frombuffer(buf, dtype=_ENTRY))
+        bases.append(list(range(first_seg, first_seg + len(sc.segments))))
+        first_seg += len(sc.segments)
+    which = np.concatenate([np.full(len(t), i, dtype=np.int32) for i, t in enumerate(tables)])
+    allents = np.concatenate(tables)
+    del tables
+    order = np.argsort(allents["key"], kind="stable")  # inputs are in segment order
+    allents, which = allents[order], which[order]
+    del order
+    keys = allents["key"]
+    first = np.concatenate([[True], keys[1:] != keys[:-1]])
+    out = np.zeros(int(first.sum()), dtype=_ENTRY)
+    out["key"] = keys[first]
+    return out, _merged_chunks(inputs, bases, allents, which, first, out)
+
+
+def _merged_chunks(inputs, bases, allents, which, first, out):
+    maps = [mmap.mmap(sc.fd, 0, access=mmap.ACCESS_READ) for sc in inputs]
+    starts = [sc._data for sc in inputs]
+    fields = array("Q")  # offset, count, npos, runs, first segment: per merged term
+    size, pending = 0, []
+    buffered = 0
+    run: list = []  # the current term's parts: (segment runs, docnums, freqs, positions)
+
+    def finish() -> bytes:
+        table = [r for part in run for r in part[0]]
+        count = sum(c for _, c in table)
+        with_pos = all(part[3] is not None for part in run)
+        npos = sum(len(part[3]) for part in run) // 4 if with_pos else NO_POSITIONS
+        head = b"" if len(table) == 1 else array("I", [x for r in table for x in r]).tobytes()
+        block = b"".join([head, *(p[1] for p in run), *(p[2] for p in run),
+                          *((p[3] for p in run) if with_pos else ())])
+        fields.extend((size, count, npos, len(table), table[0][0]))
+        return block
+
+    step = 1 << 16
+    for lo in range(0, len(allents), step):
+        rows = allents[lo:lo + step].tolist()
+        for r, (row, w, new) in enumerate(zip(rows, which[lo:lo + step].tolist(),
+                                               first[lo:lo + step].tolist())):
+            if new and run:
+                block = finish()
+                pending.append(block)
+                size += len(block)
+                buffered += len(block)
+                run = []
+                if buffered > 1 << 20:
+                    yield b"".join(pending)
+                    pending, buffered = [], 0
+            _, offset, count, npos, runs, seg = row
+            mm, at, base = maps[w], starts[w] + offset, bases[w]
+            if runs > 1:
+                head = 8 * runs
+                table = np.frombuffer(mm, np.uint32, 2 * runs, at).reshape(runs, 2).tolist()
+                table = [(base[s], c) for s, c in table]
+            else:
+                head, table = 0, [(base[seg], count)]
+            at += head
+            run.append((table, mm[at:at + 4 * count], mm[at + 4 * count:at + 8 * count],
+                        None if npos == NO_POSITIONS else
+                        mm[at + 8 * count:at + 8 * count + 4 * npos]))
+    if run:
+        pending.append(finish())
+    if pending:
+        yield b"".join(pending)
+    cols = np.frombuffer(fields, dtype=np.uint64).reshape(-1, 5)
+    for i, name in enumerate(("offset", "count", "npos", "runs", "seg")):
+        out[name] = cols[:, i]
+    for mm in maps:
+        mm.close()
 
 
 def backfill(ix) -> int:
@@ -225,7 +399,7 @@ def backfill(ix) -> int:
                         values.extend(block_values or ())
                     builder.add(field, btext, ids, weights,
                                 values if field in POSITIONAL else None)
-            written += builder.write(path, leaf.doc_count_all())
+            written += builder.write(path, segment.segment_id(), leaf.doc_count_all())
     finally:
         reader.close()
     return written

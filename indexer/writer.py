@@ -355,7 +355,7 @@ class FastWriter(SegmentWriter):
         folder = getattr(self.storage, "folder", None)
         if folder is not None and self._sidecar.postings:
             self._sidecar.write(Path(folder) / (segment.segment_id() + SIDECAR_SUFFIX),
-                                segment.doc_count_all())
+                                segment.segment_id(), segment.doc_count_all())
         self._sidecar = SidecarBuilder()
         return segment
 

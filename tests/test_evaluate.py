@@ -99,9 +99,9 @@ def test_pair_lookups_equal_position_checks(searcher, field):
     whoosh_searcher, _ = searcher._ensure()
     reader = whoosh_searcher.reader()
     by_pairs, by_positions = Evaluator(whoosh_searcher), Evaluator(whoosh_searcher)
-    by_whoosh = Evaluator(whoosh_searcher)  # pairs, then positions from Whoosh's blocks
+    # pairs, then positions from Whoosh's blocks
+    by_whoosh = Evaluator(whoosh_searcher, sidecars=False)
     by_positions._pairs = {}
-    by_whoosh._sidecars = [None] * len(by_whoosh._sidecars)
     assert by_pairs._pairs and by_pairs.sidecars == len(by_pairs.leaves) >= 1
     grams = _compounds(reader, field, 60)
     # and syllables that are not side by side in the compound: mostly no match
