@@ -234,8 +234,10 @@ def serve(data_dir: Path, host: str, port: int, threads: int) -> None:
     from indexer import crfseg
     crfseg.use_model(False)  # queries are a few words: underthesea's own model, less memory
     app = create_app({"DATA_DIR": str(data_dir)})
-    try:  # warm up (segmenter model, index columns) so the first visitor does not wait
-        app.extensions["vnarchive"].search(SearchRequest(q="khởi động"))
+    try:  # warm up (segmenter model, columns, field lengths, did-you-mean vocabulary) so
+        # the first visitor does not wait
+        for q in ("khởi động", "khoi dong"):
+            app.extensions["vnarchive"].search(SearchRequest(q=q))
     except Exception as exc:  # an empty or missing index is reported by the page itself
         click.echo(f"warning: {exc}", err=True)
     click.echo(f"vnarchive serving {data_dir} on http://{host}:{port}/")

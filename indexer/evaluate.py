@@ -2,11 +2,11 @@
 
 Whoosh walks every matching document through a tree of Python matchers, and our query trees
 are wide (each word is an OR of exact, compound and folded views, phrases included): a
-common word costs ~1 ms per matching document, twice (once for the match set behind totals
-and facets, once for ranking).  Here each term's postings are read a block at a time into a
-``{docnum: weight}`` dict, cached per reader, and the tree is combined with dict/set
-operations.  Scores are Whoosh's own BM25F (B=0.75, K1=1.2, global idf and average length,
-quantised field lengths, phrase score = sum of its words' scores), so the ranking is the same.
+common word cost ~1 ms per matching document.  Here each term's postings come as arrays
+(``indexer.terms``), a term's scores are computed in one vectorised step, and the tree is
+combined as dense score arrays over the docnums (0: no match).  Scores are Whoosh's own
+BM25F (B=0.75, K1=1.2, global idf and average length, quantised field lengths, phrase score
+= sum of its words' scores), so the ranking is the same.
 Adjacency comes from the folded adjacent-syllable pair fields (``fpair``/``t_fpair``, see
 ``indexer.index.PAIR_FIELDS``): a phrase's candidates are the intersection of its pairs'
 postings (and, for the exact ``syl`` views, of its syllables' postings).  That is exact for
@@ -18,38 +18,22 @@ fields existed falls back to positions throughout.
 """
 from __future__ import annotations
 
-from collections import OrderedDict
-from dataclasses import dataclass
-from collections.abc import Callable, Iterable
-from itertools import accumulate
-from math import log
-from pickle import loads
 from typing import Any
 
 import numpy as np
 from whoosh import query as Q
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-from whoosh.util.numeric import byte_to_length
 
 from archive.textnorm import fold
 from indexer.index import PAIR_FIELDS, PAIR_JOIN
-from indexer.postings import MISSING, segment_blocks, term_extent
-from indexer.sidecar import FIELDS as SIDECAR_FIELDS
-from indexer.sidecar import (NO_POSITIONS, POSITIONAL, Sidecar, open_merged, open_sidecar,
-                             term_key)
+from indexer.terms import SHIFT, Cache, TermReader
 
 __all__ = ["Adjacent", "Evaluator", "Unsupported"]
 
 B, K1 = 0.75, 1.2
-# Cache bounds per reader, together ≈ 70 MB at most: a server on a 100k-article archive
-# must stay under 400 MB (measured warm: 449 MB with bounds of ≈ 170 MB, 413 MB with
-# ≈ 100 MB).  Most of it holds packed postings: a query's cost is decoding the terms it
-# has not met yet.
-CACHE_PACKED = 4_000_000  # postings: docnum + frequency (8 bytes each)
+# Cache bounds per reader (``indexer.terms`` holds the postings): a server on a 100k-article
+# archive must stay under 400 MB.
 CACHE_SCORED = 2_000_000  # term scores: docnum + score (12 bytes each)
-CACHE_POSITIONS = 200_000  # cached word occurrences (≈ 60 bytes each)
 CACHE_PHRASE_DOCS = 1_000_000  # phrase matches: docnum + score (12 bytes each)
-SHIFT = 20  # doc << SHIFT | position: articles stay far below 2**20 syllables
 
 
 class Adjacent(Q.Phrase):
@@ -69,118 +53,17 @@ class Evaluator:
     """Scores of a query tree as one dense float64 array over the reader's docnums (0: no
     match; a BM25F score is never 0 for a matching document: idf > 0.9 and tf > 0)."""
 
-    def __init__(self, searcher, folder: str | None = None, sidecars: bool = True) -> None:
-        self.searcher = searcher
-        self.leaves = [(s.reader(), offset) for s, offset in searcher.leaf_searchers()]
-        self.n = searcher.doc_count_all()
-        if folder is None:
-            storage = getattr(getattr(searcher, "_ix", None), "storage", None)
-            folder = getattr(storage, "folder", None)
-        self._sources = _sources(folder if sidecars else None, self.leaves)
-        self._packed = _Cache(CACHE_PACKED, lambda v: len(v[0]))
-        self._scored = _Cache(CACHE_SCORED, lambda v: len(v[0]))
-        self._lengths: dict[str, np.ndarray] = {}
-        self._df: dict[tuple[str, str], int] = {}
-        self._avg: dict[str, float] = {}
-        self._phrases = _Cache(CACHE_PHRASE_DOCS, lambda v: len(v[0]))
-        self._occurrences = _Cache(CACHE_POSITIONS)
+    def __init__(self, searcher, folder: str | None = None, sidecars: bool = True,
+                 prefetch: bool = False) -> None:
+        self.terms = TermReader(searcher, folder, sidecars, prefetch)
+        self.n = self.terms.n
+        self._scored = Cache(CACHE_SCORED, lambda v: len(v[0]))
+        self._phrases = Cache(CACHE_PHRASE_DOCS, lambda v: len(v[0]))
         indexed = set(searcher.schema.names())
         self._pairs = {f: p for f, p in PAIR_FIELDS.items() if p in indexed}
 
-    @property
-    def sidecars(self) -> int:
-        """Segments read through a postings sidecar (the others: Whoosh's blocks)."""
-        return sum(len(src.leaves) for src in self._sources if src.sidecar is not None)
-
-    # -- postings -----------------------------------------------------------------------
-    def _blocks(self, field: str, text: str, values: bool = False,
-                only: set[int] | None = None):
-        """(global docnum list, weights, values or None) per Whoosh posting block of one
-        term; with ``only``, blocks holding none of those documents are skipped undecoded.
-        Deleted documents are included (the caller filters them)."""
-        btext = text.encode("utf-8")
-        only_sorted = sorted(only) if only is not None else None
-        for reader, offset in self.leaves:
-            info = term_extent(reader, field, btext)
-            if info is MISSING:
-                continue
-            if info is None:  # not a plain Whoosh 3 segment: its own matcher
-                yield from _matcher_blocks(reader, offset, field, btext, values, only)
-                continue
-            yield from segment_blocks(reader, info, offset, values, only_sorted)
-
-    def idf(self, field: str, text: str) -> float:
-        """Whoosh's idf (``log(N / (df + 1)) + 1``, deleted documents counted)."""
-        df = self._df.get((field, text))
-        if df is None:
-            self.packed(field, text)
-            df = self._df[(field, text)]
-        return log(self.n / (df + 1)) + 1
-
-    def avg_length(self, field: str) -> float:
-        got = self._avg.get(field)
-        if got is None:
-            got = self._avg[field] = self.searcher.avg_field_length(field) or 1
-        return got
-
-    def packed(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """(docnums int32, frequencies float32) of one term, docnums ascending: from each
-        segment's sidecar, else its Whoosh blocks.  Cached: decoding is a query's cost."""
-        key = (field, text)
-        got = self._packed.get(key)
-        if got is not None:
-            return got
-        btext = text.encode("utf-8")
-        skey = np.uint64(term_key(field, btext)) if field in SIDECAR_FIELDS else None
-        ids: list[np.ndarray] = []
-        tfs: list[np.ndarray] = []
-        for src in self._sources:
-            if src.sidecar is not None and skey is not None:
-                found = src.sidecar.read(skey)
-                if found is not None:
-                    ids.append(found[0])
-                    tfs.append(found[1])
-                continue
-            for reader, offset in src.leaves:
-                info = term_extent(reader, field, btext)
-                if info is MISSING:
-                    continue
-                blocks = _matcher_blocks(reader, offset, field, btext, False, None) \
-                    if info is None else segment_blocks(reader, info, offset)
-                for block_ids, block_weights, _ in blocks:
-                    ids.append(np.array(block_ids, dtype=np.int32))
-                    tfs.append(np.array(block_weights, dtype=np.float32))
-        if len(ids) == 1:
-            got = (ids[0], tfs[0])
-        elif ids:
-            got = (np.concatenate(ids), np.concatenate(tfs))
-        else:
-            got = (_NO_IDS, _NO_TFS)
-        if len(self._df) > 500_000:
-            self._df.clear()
-        self._df[key] = len(got[0])
-        return self._packed.put(key, got)
-
-    def postings(self, field: str, text: str) -> dict[int, float]:
-        """{docnum: term frequency} of one term."""
-        ids, tfs = self.packed(field, text)
-        return dict(zip(ids.tolist(), tfs.tolist()))
-
-    def _field_lengths(self, field: str) -> np.ndarray:
-        got = self._lengths.get(field)
-        if got is None:
-            parts = []
-            for reader, _ in self.leaves:
-                column = _length_column(reader, field)
-                if column is not None:  # the whole column at once, not a call per document
-                    parts.append(_BYTE_LENGTH[np.frombuffer(bytes(column), dtype=np.uint8)])
-                    continue
-                dfl = reader.doc_field_length
-                parts.append(np.array([dfl(d, field, 0) or 0
-                                       for d in range(reader.doc_count_all())], dtype=np.float64))
-            got = self._lengths[field] = np.concatenate(parts) if parts else \
-                np.zeros(0, dtype=np.float64)
-        return got
+    def close(self) -> None:
+        self.terms.close()
 
     # -- scoring ------------------------------------------------------------------------
     def _term_scores(self, field: str, text: str, boost: float) -> Sparse:
@@ -189,13 +72,13 @@ class Evaluator:
         got = self._scored.get(key)
         if got is not None:
             return got
-        ids, tfs = self.packed(field, text)
+        ids, tfs = self.terms.packed(field, text)
         if not len(ids):
             return ids, _NO_SCORES
         tf = tfs.astype(np.float64)
-        top = self.idf(field, text) * (K1 + 1)
-        kb = K1 * B / self.avg_length(field)
-        scores = top * tf / (tf + K1 * (1 - B) + kb * self._field_lengths(field)[ids])
+        top = self.terms.idf(field, text) * (K1 + 1)
+        kb = K1 * B / self.terms.avg_length(field)
+        scores = top * tf / (tf + K1 * (1 - B) + kb * self.terms.field_lengths(field)[ids])
         if boost != 1.0:
             scores *= boost
         return self._scored.put(key, (ids, scores))
@@ -203,13 +86,13 @@ class Evaluator:
     def _scores_for(self, field: str, words: list[str], docs: np.ndarray) -> Sparse:
         """Sum of the words' BM25F scores, computed for ``docs`` only (sorted docnums,
         each holding every word)."""
-        kb = K1 * B / self.avg_length(field)
-        norm = K1 * (1 - B) + kb * self._field_lengths(field)[docs]
+        kb = K1 * B / self.terms.avg_length(field)
+        norm = K1 * (1 - B) + kb * self.terms.field_lengths(field)[docs]
         total = np.zeros(len(docs), dtype=np.float64)
         for w in words:
-            ids, tfs = self.packed(field, w)
+            ids, tfs = self.terms.packed(field, w)
             tf = tfs[np.searchsorted(ids, docs)].astype(np.float64)
-            total += self.idf(field, w) * (K1 + 1) * tf / (tf + norm)
+            total += self.terms.idf(field, w) * (K1 + 1) * tf / (tf + norm)
         return docs, total
 
     def _phrase(self, q: Q.Phrase) -> Sparse:
@@ -238,7 +121,7 @@ class Evaluator:
             needed += [(field, w) for w in words]
         posts = []
         for key in needed:
-            posts.append(self.packed(*key)[0])
+            posts.append(self.terms.packed(*key)[0])
             if not len(posts[-1]):  # one missing pair or syllable: no need to read the others
                 return _NO_IDS, _NO_SCORES
         posts.sort(key=len)
@@ -248,7 +131,7 @@ class Evaluator:
         if len(cands) and (len(words) > 2 or (exact and not folded)):
             sure = _NO_IDS
             if not folded:  # the compound word, as segmented, has its syllables side by side
-                compound = self.packed(("t_" if field == "t_syl" else "") + "words",
+                compound = self.terms.packed(("t_" if field == "t_syl" else "") + "words",
                                        "_".join(words))[0]
                 sure = np.intersect1d(cands, compound, assume_unique=True)
             check = np.setdiff1d(cands, sure, assume_unique=True)
@@ -263,12 +146,12 @@ class Evaluator:
         occurrences are doc<<SHIFT|position integers, so adjacency is an intersection of
         sorted arrays (from the sidecars) or of sets (from Whoosh's blocks, decoded for the
         candidates only unless ``decode_whole``: then the word is decoded whole and cached)."""
-        spans = self._occurrences_of(field, words[0], cands)
+        spans = self.terms.occurrences(field, words[0], cands)
         if spans is not None:
             for word in words[1:]:
                 if not len(spans):
                     break
-                got = self._occurrences_of(field, word, cands)
+                got = self.terms.occurrences(field, word, cands)
                 if got is None:
                     break
                 spans = np.intersect1d(spans + 1, got, assume_unique=True)
@@ -276,40 +159,12 @@ class Evaluator:
                 return np.unique(spans >> SHIFT).astype(np.int32)
         check = set(cands.tolist())
         only = None if decode_whole else check
-        found = self._positions(field, words[0], only)
+        found = self.terms.positions(field, words[0], only)
         for word in words[1:]:
-            found = {x + 1 for x in found}.intersection(self._positions(field, word, only))
+            found = {x + 1 for x in found}.intersection(self.terms.positions(field, word, only))
             if not found:
                 return _NO_IDS
         return np.array(sorted({x >> SHIFT for x in found}.intersection(check)), dtype=np.int32)
-
-    def _occurrences_of(self, field: str, word: str, cands: np.ndarray) -> np.ndarray | None:
-        """Sorted doc<<SHIFT|position of ``word`` in the documents ``cands``, from the
-        sidecars; None when a segment has no sidecar positions for it."""
-        if field not in POSITIONAL:
-            return None
-        skey = np.uint64(term_key(field, word.encode("utf-8")))
-        parts = []
-        for src in self._sources:
-            lo, hi = np.searchsorted(cands, (src.lo, src.hi)).tolist()
-            if lo == hi:  # no candidate in these segments
-                continue
-            if src.sidecar is None:
-                return None
-            got = src.sidecar.read(skey, positions=True)
-            if got is None:
-                continue
-            if got is NO_POSITIONS:
-                return None
-            ids, tfs, pos = got
-            keep = np.isin(ids, cands[lo:hi], assume_unique=True)
-            if not keep.any():
-                continue
-            counts = tfs.astype(np.int64)
-            each = np.repeat(keep, counts)
-            docs = np.repeat(ids.astype(np.int64), counts)[each]
-            parts.append((docs << SHIFT) | pos[each])
-        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
     def _phrase_docs(self, field: str, words: list[str]) -> Sparse:
         """A phrase on an index without pair fields: positions of every candidate."""
@@ -322,7 +177,7 @@ class Evaluator:
         sure = _NO_IDS
         if field in ("syl", "t_syl"):
             # a document holding the compound word has its syllables side by side
-            compound = self.packed(("t_" if field == "t_syl" else "") + "words",
+            compound = self.terms.packed(("t_" if field == "t_syl" else "") + "words",
                                    "_".join(words))[0]
             sure = np.intersect1d(cands, compound, assume_unique=True)
             cands = np.setdiff1d(cands, sure, assume_unique=True)
@@ -334,21 +189,6 @@ class Evaluator:
         for ids, scores in per_word:
             total += scores[np.searchsorted(ids, sure)]
         return sure, total
-
-    def _positions(self, field: str, word: str, only: set[int] | None = None) -> set[int]:
-        key = (field, word)
-        got = self._occurrences.get(key)
-        if got is not None:
-            return got
-        got = set()
-        for ids, _, values in self._blocks(field, word, values=True, only=only):
-            for d, v in zip(ids, values):  # pickled position deltas after a 4-byte count
-                if only is None or d in only:
-                    base = d << SHIFT
-                    got.update(base + p for p in accumulate(loads(v[4:])))
-        if only is not None:
-            return got
-        return self._occurrences.put(key, got)
 
     def scores(self, q: Any) -> np.ndarray:
         """Scores of every document for ``q`` (deleted ones included), dense."""
@@ -448,103 +288,11 @@ class Evaluator:
         return list(zip(docs[order].tolist(), vals[order].tolist()))
 
 
-_BYTE_LENGTH = np.array([byte_to_length(b) if b else 0 for b in range(256)], dtype=np.float64)
 # (sorted docnums, float64 scores) of one node; dense float64 arrays for combined nodes
 Sparse = tuple[np.ndarray, np.ndarray]
 _NO_IDS = np.zeros(0, dtype=np.int32)
-_NO_TFS = np.zeros(0, dtype=np.float32)
 _NO_SCORES = np.zeros(0, dtype=np.float64)
 
 
 def _empty(part: Sparse | np.ndarray) -> bool:
     return not len(part[0]) if isinstance(part, tuple) else not part.any()
-
-
-@dataclass
-class _Source:
-    """Consecutive segments read through one sidecar (merged or a segment's own), or one
-    segment read through Whoosh (``sidecar`` None); docnums ``lo`` to ``hi``."""
-    sidecar: Sidecar | None
-    leaves: list[tuple[Any, int]]
-    lo: int
-    hi: int
-
-
-def _sources(folder: str | None, leaves: list[tuple[Any, int]]) -> list[_Source]:
-    def whoosh(leaf):
-        return _Source(None, [leaf], leaf[1], leaf[1] + leaf[0].doc_count_all())
-    try:
-        segments = [(r.segment().segment_id(), r.doc_count_all()) for r, _ in leaves]
-    except AttributeError:  # not segment readers
-        folder = None
-    if folder is None:
-        return [whoosh(leaf) for leaf in leaves]
-    out: list[_Source] = []
-    merged = open_merged(folder, segments)
-    if merged is not None:
-        covered = leaves[:len(merged.segments)]
-        merged.bases = np.array([offset for _, offset in covered], dtype=np.int32)
-        out.append(_Source(merged, covered, 0, covered[-1][1] + segments[len(covered) - 1][1]))
-    for leaf, (sid, size) in list(zip(leaves, segments))[len(merged.segments) if merged else 0:]:
-        sc = open_sidecar(folder, sid, size)
-        if sc is None:
-            out.append(whoosh(leaf))
-            continue
-        sc.bases = np.array([leaf[1]], dtype=np.int32)
-        out.append(_Source(sc, [leaf], leaf[1], leaf[1] + size))
-    return out
-
-
-class _Cache:
-    """Least recently used first out, bounded by the summed ``size`` of the values
-    (postings, scores, positions: their count is what the memory bound is about)."""
-
-    def __init__(self, limit: int, size: Callable[[Any], int] = len) -> None:
-        self.items: OrderedDict = OrderedDict()
-        self.limit, self.size, self.total = limit, size, 0
-
-    def get(self, key: Any) -> Any:
-        got = self.items.get(key)
-        if got is not None:
-            self.items.move_to_end(key)
-        return got
-
-    def put(self, key: Any, value: Any) -> Any:
-        """Store ``value`` under a key not in the cache; the oldest go past the limit."""
-        self.items[key] = value
-        self.total += self.size(value)
-        while self.total > self.limit and len(self.items) > 1:
-            self.total -= self.size(self.items.popitem(last=False)[1])
-        return value
-
-
-def _length_column(reader, field: str):
-    """The segment's quantised length bytes of ``field`` (one per document), if readable."""
-    try:
-        perdoc = reader._perdoc
-        column = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
-        if column is None or len(column) != reader.doc_count_all():
-            return None
-        return column
-    except (AttributeError, TypeError):
-        return None
-
-
-def _matcher_blocks(reader, offset: int, field: str, btext: bytes, values: bool,
-                    only: set[int] | None):
-    """The same blocks through Whoosh's own matcher (any codec)."""
-    if (field, btext) not in reader:
-        return
-    m = reader.postings(field, btext)
-    m = getattr(m, "child", m)  # deletions are filtered by the caller
-    while m.is_active():
-        m._read_ids()
-        ids = [offset + d for d in m._ids] if offset else list(m._ids)
-        if only is not None and only.isdisjoint(ids):
-            m._next_block()
-            continue
-        m._read_weights()
-        if values:
-            m._read_values()
-        yield ids, m._weights, (m._values if values else None)
-        m._next_block()

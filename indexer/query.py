@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from whoosh import query as Q
 
@@ -34,6 +35,10 @@ W_LOOSE = 0.3
 # From this many words on, a document needs all the words of either half of the query, not
 # all words: a 15-word headline with one word mistyped or missing still finds its article.
 MOST_WORDS_FROM = 6
+
+# A query is segmented once more when nothing matches all its words (the any-word retry)
+# and again by every repeated query: cache the (short) query texts' segmentation.
+_segment = lru_cache(maxsize=1024)(segment)
 
 _FIELDS = {"title": "title", "tieude": "title", "tiêu_đề": "title", "tiêuđề": "title"}
 _TOKEN = re.compile(r'(-?)(?:(\w+):)?("([^"]*)"?|[^\s"]+)')
@@ -203,7 +208,7 @@ def clause_query(clause: Clause, reader=None, *, any_word: bool = False) -> Q.Qu
         return Q.Or(parts)
     # Plain text: segment with diacritics (compound words), else syllable by syllable.
     text = clause.text
-    words = segment(text).split() if has_diacritics(text) else syllables(text)
+    words = _segment(text).split() if has_diacritics(text) else syllables(text)
     words = [w for w in words if syllables(w)]
     if not words:
         return None

@@ -79,9 +79,13 @@ class SearchRequest:
 class ArchiveSearcher:
     """Thread-safe search over ``<data-dir>``; follows reindex switches and ingest commits."""
 
-    def __init__(self, data_dir: Path | str, *, refresh_interval: float = 0.5) -> None:
+    def __init__(self, data_dir: Path | str, *, refresh_interval: float = 0.5,
+                 prefetch: bool = False) -> None:
+        """``prefetch``: a long-running server asks the kernel to cache the postings
+        sidecars as soon as it opens them (``indexer.sidecar.Sidecar.prefetch``)."""
         self.data_dir = Path(data_dir)
         self.refresh_interval = refresh_interval
+        self.prefetch = prefetch
         self._lock = threading.RLock()
         self._ix = None
         self._searcher = None
@@ -108,22 +112,30 @@ class ArchiveSearcher:
             self._searcher = self._ix.searcher()
             self._gen = gen
             self._columns = Columns(self._searcher.reader())
-            self._eval = Evaluator(self._searcher)
+            self._new_evaluator()
             if old is not None:
                 old.close()
         elif not self._searcher.up_to_date():
             self._searcher = self._searcher.refresh()
             self._columns = Columns(self._searcher.reader())
-            self._eval = Evaluator(self._searcher)
+            self._new_evaluator()
         elif stamp != self._stamp:  # an ingest merged the postings sidecars
-            self._eval = Evaluator(self._searcher)
+            self._new_evaluator()
         self._stamp = stamp
         if self._store is None:
             self._store = Store(store_path(self.data_dir), readonly=True)
         return self._searcher, self._columns  # type: ignore[return-value]
 
+    def _new_evaluator(self) -> None:
+        if self._eval is not None:
+            self._eval.close()
+        self._eval = Evaluator(self._searcher, prefetch=self.prefetch)
+
     def close(self) -> None:
         with self._lock:
+            if self._eval is not None:
+                self._eval.close()
+                self._eval = None
             if self._searcher is not None:
                 self._searcher.close()
                 self._searcher = None

@@ -1,18 +1,22 @@
-"""Postings sidecar of a segment: each term's docnums and frequencies as flat arrays.
+"""Postings sidecars: each term's docnums, frequencies and positions as flat arrays.
 
 Whoosh stores a term's postings as zlib-compressed pickles with the positions inside (about
 1 µs a posting to decode) and finds a term through an on-disk hash table per segment (about
-25 µs through its file layers).  The writer, which has each term's postings in hand, also
-writes ``<segment id>.vnp``: every ``STRIDE``-th key (held in memory), the terms' 64-bit
-keys sorted, and per term its docnums (int32), its frequencies (float32) and, for the
-positional fields, every occurrence's position (uint32, document after document).  A term
-is then two ``pread`` calls per segment (its key's stride, its postings) viewed as arrays
-without copying, and a phrase check is array arithmetic instead of unpickling positions.  Nothing is mapped into memory: a server touching thousands of terms keeps
-its resident size to the sparse keys (about 2 MB per 100k articles).
+25 µs through its file layers, for every segment).  The writer, which has each term's
+postings in hand, also writes ``<segment id>.vnp`` beside the segment: every
+``STRIDE``-th key (held in memory by readers), the terms' 64-bit keys sorted, and per term
+its docnums (int32), its frequencies (float32) and, for the positional fields, every
+occurrence's position (uint32, document after document).  A term is two ``pread`` calls
+(its key's stride, its block) viewed as arrays without copying, and a phrase check is array
+arithmetic instead of unpickling positions.  Nothing is mapped into memory: a server keeps
+only the sparse keys resident.
 
-Whoosh's clean-up treats the file as part of its segment (same name stem), so it lives and
-is deleted with it.  A segment without one (an index written before, or by another writer)
-is read through Whoosh's own blocks (``indexer.postings``).  Positions stay in Whoosh.
+Reindex, and an ingest once enough new segments have piled up, merge the segments' files
+into one ``postings.vnm`` covering the index's first segments in order: a term is then one
+lookup for the whole archive, its block holding one run of postings per segment.  Whoosh's
+clean-up deletes a segment's own file with the segment and never touches the merged one.
+A segment with neither (an index written before sidecars, or by another writer) is read
+through Whoosh's blocks (``indexer.postings``); ``vnarchive reindex`` gives it one.
 """
 from __future__ import annotations
 
@@ -31,7 +35,7 @@ import numpy as np
 
 __all__ = ["FIELDS", "POSITIONAL", "NO_POSITIONS", "SUFFIX", "MERGED", "SidecarBuilder", "Sidecar",
            "term_key", "open_sidecar", "open_merged", "merge", "merge_due", "merged_stamp",
-           "index_segments", "backfill"]
+           "index_segments"]
 
 # The scored text fields: the only ones the evaluator reads postings of.
 FIELDS = frozenset(("words", "syl", "fold", "t_words", "t_syl", "t_fold", "fpair", "t_fpair"))
@@ -46,6 +50,7 @@ STRIDE = 64  # keys per in-memory index entry: one 2 KB read finds a term
 # [(segment, count) per run, when more than one] [docnums] [frequencies] [positions].
 _ENTRY = np.dtype([("key", "<u8"), ("offset", "<u8"), ("count", "<u4"), ("npos", "<u4"),
                    ("runs", "<u4"), ("seg", "<u4")])
+_ENTRY_STRUCT = struct.Struct("<QQIIII")  # one entry, unpacked without numpy
 NO_POSITIONS = 0xFFFFFFFF
 
 
@@ -171,11 +176,11 @@ class Sidecar:
         first = i * STRIDE
         n = min(STRIDE, self.terms - first)
         buf = os.pread(self.fd, n * _ENTRY.itemsize, self._entries + first * _ENTRY.itemsize)
-        entries = np.frombuffer(buf, dtype=_ENTRY)
-        j = int(entries["key"].searchsorted(key))
-        if j == n or entries["key"][j] != key:
+        keys = np.frombuffer(buf, dtype=np.uint64)[::_ENTRY.itemsize // 8]  # each entry's key
+        j = int(keys.searchsorted(key))
+        if j == n or keys[j] != key:
             return None
-        return entries[j].item()
+        return _ENTRY_STRUCT.unpack_from(buf, j * _ENTRY.itemsize)
 
     def read(self, key: np.uint64, positions: bool = False):
         """(docnums int32 — the segments' own plus their ``bases`` —, frequencies float32,
@@ -200,6 +205,13 @@ class Sidecar:
         pos = np.frombuffer(buf, dtype=np.uint32, count=npos, offset=head + 8 * count) \
             if positions else None
         return ids, tfs, pos
+
+    def prefetch(self) -> None:
+        """Ask the kernel to read the file into its page cache in the background: a server's
+        first queries then find their terms in memory instead of on disk (~90 µs a read
+        cold, ~3 µs warm, measured here)."""
+        if hasattr(os, "posix_fadvise"):
+            os.posix_fadvise(self.fd, 0, 0, os.POSIX_FADV_WILLNEED)
 
     def close(self) -> None:
         self._file.close()
@@ -365,41 +377,3 @@ def _merged_chunks(inputs, bases, allents, which, first, out):
         out[name] = cols[:, i]
     for mm in maps:
         mm.close()
-
-
-def backfill(ix) -> int:
-    """Write the sidecar of every segment of ``ix`` that lacks one (an index written before
-    sidecars existed), from its Whoosh postings.  The caller holds the index's write lock.
-    Returns the number of sidecars written."""
-    from indexer.postings import MISSING, segment_blocks, term_extent
-    folder = getattr(ix.storage, "folder", None)
-    if folder is None:
-        return 0
-    written = 0
-    reader = ix.reader()
-    try:
-        for leaf, _ in (reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]):
-            segment = leaf.segment()
-            path = Path(folder) / (segment.segment_id() + SUFFIX)
-            if open_sidecar(folder, segment.segment_id(), leaf.doc_count_all()) is not None:
-                continue
-            builder = SidecarBuilder()
-            for field in sorted(FIELDS & set(leaf.indexed_field_names())):
-                for btext in leaf.lexicon(field):
-                    info = term_extent(leaf, field, btext)
-                    if info is None or info is MISSING:
-                        raise RuntimeError(f"{segment.segment_id()}: not a Whoosh 3 segment")
-                    ids: list[int] = []
-                    weights: list[float] = []
-                    values: list = []
-                    for block_ids, block_weights, block_values in segment_blocks(
-                            leaf, info, 0, values=field in POSITIONAL):
-                        ids.extend(block_ids)
-                        weights.extend(block_weights)
-                        values.extend(block_values or ())
-                    builder.add(field, btext, ids, weights,
-                                values if field in POSITIONAL else None)
-            written += builder.write(path, segment.segment_id(), leaf.doc_count_all())
-    finally:
-        reader.close()
-    return written

@@ -102,7 +102,7 @@ def test_pair_lookups_equal_position_checks(searcher, field):
     # pairs, then positions from Whoosh's blocks
     by_whoosh = Evaluator(whoosh_searcher, sidecars=False)
     by_positions._pairs = {}
-    assert by_pairs._pairs and by_pairs.sidecars == len(by_pairs.leaves) >= 1
+    assert by_pairs._pairs and by_pairs.terms.sidecars == len(by_pairs.terms.leaves) >= 1
     grams = _compounds(reader, field, 60)
     # and syllables that are not side by side in the compound: mostly no match
     grams += [[w[-1], w[0]] for w in grams[:20]]

@@ -72,7 +72,7 @@ def _check_sidecars(data: Path) -> tuple[int, int]:
     checked = positions = 0
     try:
         whoosh_searcher, _ = s._ensure()
-        sources = Evaluator(whoosh_searcher)._sources
+        sources = Evaluator(whoosh_searcher).terms.sources
         assert all(src.sidecar is not None for src in sources)
         for src in sources:
             sc = src.sidecar
@@ -118,7 +118,7 @@ def _answers(data: Path) -> list:
             r = s.search(SearchRequest(q=q, per_page=50))
             out.append((q, r["total"], [(h["id"], h["score"]) for h in r["results"]],
                         r["facets"]))
-        return out, s._eval.sidecars
+        return out, s._eval.terms.sidecars
     finally:
         s.close()
 
@@ -172,7 +172,7 @@ def test_reindex_merges_the_sidecars_and_ingest_keeps_them_current(copy_of_archi
         checked, _ = _check_sidecars(copy_of_archive)
         assert checked > 1000
         s._ensure()
-        assert s._eval is not first_eval and s._eval.sidecars == len(s._eval.leaves)
+        assert s._eval is not first_eval and s._eval.terms.sidecars == len(s._eval.terms.leaves)
     got = s.search(SearchRequest(q="giảm nghèo bền vững số", per_page=50))
     assert {h["url"] for h in got["results"]} >= {f"https://example.vn/bai-{i}"
                                                   for i in range(MERGE_TAIL_SEGMENTS)}
@@ -187,7 +187,7 @@ def test_reindex_merges_the_sidecars_and_ingest_keeps_them_current(copy_of_archi
 def test_evaluator_reads_sidecars_and_whoosh_alike(searcher):
     whoosh_searcher, _ = searcher._ensure()
     fast, slow = Evaluator(whoosh_searcher), Evaluator(whoosh_searcher, sidecars=False)
-    assert fast.sidecars >= 1 and slow.sidecars == 0
+    assert fast.terms.sidecars >= 1 and slow.terms.sidecars == 0
     from indexer.query import build, parse
     for q in QUERIES:
         wq = build(parse(q), whoosh_searcher.reader())

@@ -26,7 +26,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
     app.json.ensure_ascii = False
     app.json.sort_keys = False
-    app.extensions["vnarchive"] = ArchiveSearcher(Path(app.config["DATA_DIR"]))
+    app.extensions["vnarchive"] = ArchiveSearcher(Path(app.config["DATA_DIR"]), prefetch=True)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp, url_prefix="/api")
     security.install(app)
@@ -36,7 +36,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def _install_errors(app: Flask) -> None:
     from flask import render_template, request
-    from werkzeug.exceptions import HTTPException, InternalServerError
+    from werkzeug.exceptions import HTTPException
 
     from web.api import error, handle_http_error
 
