@@ -150,7 +150,7 @@ class Evaluator:
         if spans is not None:
             for word in words[1:]:
                 if not len(spans):
-                    break
+                    return _NO_IDS
                 got = self.terms.occurrences(field, word, cands)
                 if got is None:
                     break
