@@ -72,6 +72,11 @@ class Tokens(TEXT):
     """
 
     def index(self, value, **kwargs):
+        return [item[:4] for item in self.index_with_positions(value)]
+
+    def index_with_positions(self, value) -> list[tuple]:
+        """Whoosh's (term, frequency, weight, value) items plus each term's positions (None
+        without positions): the postings sidecar stores them as they are, unpickled."""
         tokens = value.split() if isinstance(value, str) else value
         fb = self.format.field_boost
         if self.format.__class__.__name__ == "Positions":
@@ -84,12 +89,14 @@ class Tokens(TEXT):
                     got.append(pos)
             out = []
             for tok, plist in poses.items():
+                deltas = plist
                 if len(plist) > 1:  # positions are stored as deltas
-                    plist = [plist[0]] + [b - a for a, b in zip(plist, plist[1:])]
+                    deltas = [plist[0]] + [b - a for a, b in zip(plist, plist[1:])]
                 n = len(plist)
-                out.append((tok.encode(), n, n * fb, pack_uint(n) + dumps(plist, 2)))
+                out.append((tok.encode(), n, n * fb, pack_uint(n) + dumps(deltas, 2), plist))
             return out
-        return [(tok.encode(), n, n * fb, pack_uint(n)) for tok, n in Counter(tokens).items()]
+        return [(tok.encode(), n, n * fb, pack_uint(n), None)
+                for tok, n in Counter(tokens).items()]
 
 
 def schema() -> Schema:

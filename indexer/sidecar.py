@@ -27,7 +27,7 @@ import struct
 from array import array
 from collections.abc import Iterable
 from hashlib import blake2b
-from itertools import accumulate
+from itertools import accumulate, chain
 from pathlib import Path
 from pickle import loads
 
@@ -79,14 +79,21 @@ class SidecarBuilder:
         self.postings = 0
 
     def add(self, field: str, btext: bytes, ids: list[int], weights: list[float],
-            values: list[bytes | None] | None = None) -> None:
-        """One term's postings; ``values``: Whoosh's position values, for the positional
-        fields (a 4-byte count, then the pickled position deltas)."""
+            values: list[bytes | None] | None = None,
+            positions: list[list[int]] | None = None) -> None:
+        """One term's postings; for the positional fields, each posting's ``positions``
+        (ascending) or else Whoosh's position ``values`` (a 4-byte count, then the pickled
+        position deltas)."""
         if field not in FIELDS or not ids:
             return
         chunk = array("i", ids).tobytes() + array("f", weights).tobytes()
         npos = NO_POSITIONS
-        if field in POSITIONAL and values is not None and len(values) == len(ids):
+        if field in POSITIONAL and positions is not None and len(positions) == len(ids):
+            flat = array("I", chain.from_iterable(positions))
+            if len(flat) == sum(weights):  # frequencies count the positions (no boosts)
+                npos = len(flat)
+                chunk += flat.tobytes()
+        elif field in POSITIONAL and values is not None and len(values) == len(ids):
             flat = array("I")
             for value, weight in zip(values, weights):
                 deltas = loads(value[4:]) if value else []
@@ -342,22 +349,32 @@ def _merged_chunks(inputs, bases, allents, which, first, out):
         fields.extend((size, count, npos, len(table), table[0][0]))
         return block
 
+    # a key of one input in one segment (most pairs): its block is copied as it is
+    alone = first & np.append(first[1:], True)
     step = 1 << 16
     for lo in range(0, len(allents), step):
         rows = allents[lo:lo + step].tolist()
-        for r, (row, w, new) in enumerate(zip(rows, which[lo:lo + step].tolist(),
-                                               first[lo:lo + step].tolist())):
+        for row, w, new, single in zip(rows, which[lo:lo + step].tolist(),
+                                       first[lo:lo + step].tolist(),
+                                       alone[lo:lo + step].tolist()):
             if new and run:
                 block = finish()
                 pending.append(block)
                 size += len(block)
                 buffered += len(block)
                 run = []
-                if buffered > 1 << 20:
-                    yield b"".join(pending)
-                    pending, buffered = [], 0
+            if buffered > 1 << 20:
+                yield b"".join(pending)
+                pending, buffered = [], 0
             _, offset, count, npos, runs, seg = row
             mm, at, base = maps[w], starts[w] + offset, bases[w]
+            if single and runs == 1:
+                block = mm[at:at + 8 * count + (0 if npos == NO_POSITIONS else 4 * npos)]
+                fields.extend((size, count, npos, 1, base[seg]))
+                pending.append(block)
+                size += len(block)
+                buffered += len(block)
+                continue
             if runs > 1:
                 head = 8 * runs
                 table = np.frombuffer(mm, np.uint32, 2 * runs, at).reshape(runs, 2).tolist()

@@ -68,19 +68,23 @@ class GroupedPool(PostingPool):
         if got is None:
             got = self.fields[name] = []
             self.fieldnames.add(name)
-        got.append((tbytes, docnum, weight, vbytes))
+        got.append((tbytes, docnum, weight, vbytes, None))
         self._by_doc = True
         self.currentsize += 150 + len(tbytes) * 2 + len(vbytes or b"")
         if self.currentsize > self.limit:
             self.save()
 
     def add_postings(self, name: str, docnum: int, items: list[tuple]) -> None:
-        """One document's postings of one field: (term bytes, freq, weight, value bytes)."""
+        """One document's postings of one field: (term bytes, freq, weight, value bytes)
+        and, from ``Tokens.index_with_positions``, the positions (kept for the sidecar)."""
         got = self.fields.get(name)
         if got is None:
             got = self.fields[name] = []
             self.fieldnames.add(name)
-        got.extend([(t, docnum, w, v) for t, _, w, v in items])
+        if items and len(items[0]) == 5:
+            got.extend([(t, docnum, w, v, p) for t, _, w, v, p in items])
+        else:
+            got.extend([(t, docnum, w, v, None) for t, _, w, v in items])
         self.currentsize += 200 * len(items)  # estimate: measuring each costs as much
         if self.currentsize > self.limit:
             self.save()
@@ -92,7 +96,7 @@ class GroupedPool(PostingPool):
         for name in sorted(fields):
             postings = fields.pop(name)
             postings.sort(key=key)
-            for tbytes, docnum, weight, vbytes in postings:
+            for tbytes, docnum, weight, vbytes, _ in postings:
                 yield name, tbytes, docnum, weight, vbytes
 
     def save(self) -> None:
@@ -157,7 +161,7 @@ def _write_field(fw, name: str, fieldobj, postings: list[tuple], lengths: dict[i
         group = list(group)
         start = pos
         if len(group) == 1:  # most terms of a segment (pairs above all): one posting
-            _, docnum, weight, value = group[0]
+            _, docnum, weight, value, positions = group[0]
             weight = float(weight)
             n = lengths.get(docnum, 0)
             maxw = weight if weight > 0 else 0
@@ -175,12 +179,15 @@ def _write_field(fw, name: str, fieldobj, postings: list[tuple], lengths: dict[i
             info = pack_info(False, weight, 1, to_byte(n) if n else 0, to_byte(n), maxw,
                              docnum, docnum)
             if sidecar is not None:
-                sidecar.add(name, btext, [docnum], [weight], [value])
+                sidecar.add(name, btext, [docnum], [weight], [value],
+                            None if positions is None else [positions])
         else:
             chunk, info = _term_blocks(group, limit, complevel, fixed, lengths)
             if sidecar is not None:
-                sidecar.add(name, btext, [p[1] for p in group], [float(p[2]) for p in group],
-                            [p[3] for p in group])
+                positions = [p[4] for p in group]
+                sidecar.add(name, btext, [p[1] for p in group], [p[2] for p in group],
+                            [p[3] for p in group],
+                            None if positions[0] is None else positions)
         out.append(chunk)
         pos += len(chunk)
         pending += len(chunk)
@@ -373,7 +380,8 @@ class FastWriter(SegmentWriter):
                 field = schema[name]
                 length = 0
                 if field.indexed:
-                    items = field.index(value)
+                    with_positions = getattr(field, "index_with_positions", None)
+                    items = with_positions(value) if with_positions else field.index(value)
                     if not isinstance(items, list):
                         items = list(items)
                     for item in items:
