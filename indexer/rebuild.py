@@ -15,6 +15,7 @@ from indexer.index import (MERGE_MAX_DOCS, document, fast_writer, new_generation
                            switch_to, writer_lock)
 from indexer.pipeline import ANALYSER_VERSION, ENTITIES_VERSION, analyse, default_workers, store_path
 from indexer.sidecar import index_segments, merge
+from indexer.writer import no_gc
 
 __all__ = ["reindex"]
 
@@ -111,8 +112,9 @@ def _write_segment(job: tuple[str, str, int, int]) -> list:
             if not rows:
                 break
             writer = FastWriter(ix, _lk=False, limitmb=1024)
-            _add_rows(store, writer, rows, tick)
-            segments.append(writer._finalize_segment())
+            with no_gc():
+                _add_rows(store, writer, rows, tick)
+                segments.append(writer._finalize_segment())
             last = rows[-1].id
         return segments
     finally:

