@@ -61,8 +61,8 @@ class TermReader:
                 src.sidecar.close()
 
     def packed(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """(docnums int32, frequencies float32) of one term, docnums ascending: from each
-        segment's sidecar, else its Whoosh blocks.  Cached: decoding is a query's cost."""
+        """(docnums int32, frequencies float32) of one term, docnums ascending: from the
+        sidecars, else Whoosh's blocks.  Cached: reading new terms is a query's cost."""
         key = (field, text)
         got = self._packed.get(key)
         if got is not None:
@@ -221,7 +221,8 @@ def _sources(folder: str | None, leaves: list[tuple[Any, int]]) -> list[_Source]
     if merged is not None:
         covered = leaves[:len(merged.segments)]
         merged.bases = np.array([offset for _, offset in covered], dtype=np.int32)
-        out.append(_Source(merged, covered, 0, covered[-1][1] + segments[len(covered) - 1][1]))
+        out.append(_Source(merged, covered, covered[0][1],
+                           covered[-1][1] + segments[len(covered) - 1][1]))
     for leaf, (sid, size) in list(zip(leaves, segments))[len(merged.segments) if merged else 0:]:
         sc = open_sidecar(folder, sid, size)
         if sc is None:
