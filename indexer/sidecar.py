@@ -264,8 +264,10 @@ def merge(folder: Path | str, segments: list[tuple[str, int]]) -> bool:
                 i.close()
             return False
         inputs.append(sc)
+    from indexer.writer import no_gc  # the writer imports this module
     try:
-        _write(folder / MERGED, segments, *_merged_entries(inputs))
+        with no_gc():  # millions of short-lived row tuples: nothing for the collector
+            _write(folder / MERGED, segments, *_merged_entries(inputs))
     finally:
         for i in inputs:
             i.close()
@@ -334,20 +336,27 @@ def _merged_chunks(inputs, bases, allents, which, first, out):
     maps = [mmap.mmap(sc.fd, 0, access=mmap.ACCESS_READ) for sc in inputs]
     starts = [sc._data for sc in inputs]
     fields = array("Q")  # offset, count, npos, runs, first segment: per merged term
-    size, pending = 0, []
-    buffered = 0
-    run: list = []  # the current term's parts: (segment runs, docnums, freqs, positions)
+    pending: list[bytes] = []
+    size = buffered = 0
+    # the current term: its runs (segment, postings, ...), its parts' bytes, its totals
+    runs_of: list[int] = []
+    ids_of: list[bytes] = []
+    tfs_of: list[bytes] = []
+    pos_of: list[bytes | None] = []
+    totals = [0, 0]  # postings, positions
 
-    def finish() -> bytes:
-        table = [r for part in run for r in part[0]]
-        count = sum(c for _, c in table)
-        with_pos = all(part[3] is not None for part in run)
-        npos = sum(len(part[3]) for part in run) // 4 if with_pos else NO_POSITIONS
-        head = b"" if len(table) == 1 else array("I", [x for r in table for x in r]).tobytes()
-        block = b"".join([head, *(p[1] for p in run), *(p[2] for p in run),
-                          *((p[3] for p in run) if with_pos else ())])
-        fields.extend((size, count, npos, len(table), table[0][0]))
-        return block
+    def finish() -> None:
+        nonlocal size, buffered
+        with_pos = None not in pos_of
+        head = b"" if len(runs_of) == 2 else array("I", runs_of).tobytes()
+        block = b"".join([head, *ids_of, *tfs_of, *(pos_of if with_pos else ())])
+        fields.extend((size, totals[0], totals[1] if with_pos else NO_POSITIONS,
+                       len(runs_of) // 2, runs_of[0]))
+        pending.append(block)
+        size += len(block)
+        buffered += len(block)
+        runs_of.clear(), ids_of.clear(), tfs_of.clear(), pos_of.clear()
+        totals[0] = totals[1] = 0
 
     # a key of one input in one segment (most pairs): its block is copied as it is
     alone = first & np.append(first[1:], True)
@@ -357,15 +366,12 @@ def _merged_chunks(inputs, bases, allents, which, first, out):
         for row, w, new, single in zip(rows, which[lo:lo + step].tolist(),
                                        first[lo:lo + step].tolist(),
                                        alone[lo:lo + step].tolist()):
-            if new and run:
-                block = finish()
-                pending.append(block)
-                size += len(block)
-                buffered += len(block)
-                run = []
+            if new and runs_of:
+                finish()
             if buffered > 1 << 20:
                 yield b"".join(pending)
-                pending, buffered = [], 0
+                pending.clear()
+                buffered = 0
             _, offset, count, npos, runs, seg = row
             mm, at, base = maps[w], starts[w] + offset, bases[w]
             if single and runs == 1:
@@ -376,17 +382,21 @@ def _merged_chunks(inputs, bases, allents, which, first, out):
                 buffered += len(block)
                 continue
             if runs > 1:
-                head = 8 * runs
-                table = np.frombuffer(mm, np.uint32, 2 * runs, at).reshape(runs, 2).tolist()
-                table = [(base[s], c) for s, c in table]
+                for s, c in np.frombuffer(mm, np.uint32, 2 * runs, at).reshape(runs, 2).tolist():
+                    runs_of += (base[s], c)
+                at += 8 * runs
             else:
-                head, table = 0, [(base[seg], count)]
-            at += head
-            run.append((table, mm[at:at + 4 * count], mm[at + 4 * count:at + 8 * count],
-                        None if npos == NO_POSITIONS else
-                        mm[at + 8 * count:at + 8 * count + 4 * npos]))
-    if run:
-        pending.append(finish())
+                runs_of += (base[seg], count)
+            ids_of.append(mm[at:at + 4 * count])
+            tfs_of.append(mm[at + 4 * count:at + 8 * count])
+            if npos == NO_POSITIONS:
+                pos_of.append(None)
+            else:
+                pos_of.append(mm[at + 8 * count:at + 8 * count + 4 * npos])
+                totals[1] += npos
+            totals[0] += count
+    if runs_of:
+        finish()
     if pending:
         yield b"".join(pending)
     cols = np.frombuffer(fields, dtype=np.uint64).reshape(-1, 5)
