@@ -82,12 +82,6 @@ class Columns:
             return [col[d] for d in range(n)]
         return [default] * n
 
-    def mask(self, docs: Iterable[int] = ()) -> np.ndarray:
-        """A mask holding ``docs``."""
-        out = np.zeros(self.n, dtype=bool)
-        out[np.fromiter(docs, dtype=np.int64)] = True
-        return out
-
     # -- filters --------------------------------------------------------------------------
     def resolve(self, facet: str, value: str) -> str | None:
         """Canonical facet value for user input in any case or diacritics ("long an")."""
