@@ -78,15 +78,9 @@ class TermReader:
                     ids.append(found[0])
                     tfs.append(found[1])
                 continue
-            for reader, offset in src.leaves:
-                info = term_extent(reader, field, btext)
-                if info is MISSING:
-                    continue
-                blocks = _matcher_blocks(reader, offset, field, btext, False, None) \
-                    if info is None else segment_blocks(reader, info, offset)
-                for block_ids, block_weights, _ in blocks:
-                    ids.append(np.array(block_ids, dtype=np.int32))
-                    tfs.append(np.array(block_weights, dtype=np.float32))
+            for block_ids, block_weights, _ in self.blocks(field, text, leaves=src.leaves):
+                ids.append(np.array(block_ids, dtype=np.int32))
+                tfs.append(np.array(block_weights, dtype=np.float32))
         if len(ids) == 1:
             got = (ids[0], tfs[0])
         elif ids:
@@ -161,13 +155,14 @@ class TermReader:
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
     def blocks(self, field: str, text: str, values: bool = False,
-                only: set[int] | None = None):
+               only: set[int] | None = None, leaves: list[tuple[Any, int]] | None = None):
         """(global docnum list, weights, values or None) per Whoosh posting block of one
-        term; with ``only``, blocks holding none of those documents are skipped undecoded.
-        Deleted documents are included (the caller filters them)."""
+        term in ``leaves`` (default: every segment); with ``only``, blocks holding none of
+        those documents are skipped undecoded.  Deleted documents are included (the caller
+        filters them)."""
         btext = text.encode("utf-8")
         only_sorted = sorted(only) if only is not None else None
-        for reader, offset in self.leaves:
+        for reader, offset in self.leaves if leaves is None else leaves:
             info = term_extent(reader, field, btext)
             if info is MISSING:
                 continue
