@@ -44,8 +44,7 @@ def reindex(data_dir: Path, *, progress: Callable[[int], None] | None = None,
         else:
             count = _reindex_parallel(data_dir, path, ix, ids, workers, progress)
         # one merged postings sidecar: a query term is then one lookup, not one per segment
-        from whoosh import index as whoosh_index
-        merge(path, index_segments(whoosh_index.open_dir(str(path))))
+        merge(path, index_segments(ix))
         switch_to(data_dir, path)
         return count
 
