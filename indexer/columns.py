@@ -33,6 +33,7 @@ class Columns:
                 if reader.is_deleted(d):
                     live[d] = False
         self.live = live
+        self.any_deleted = not live.all()
         self.aid = np.array([int(v) if v else -1 for v in self._column("aid", n, "")],
                             dtype=np.int64)
         self.published = np.array([int(v) for v in self._column("published", n, -1)],

@@ -268,7 +268,10 @@ class ArchiveSearcher:
             scores = np.zeros(ev.n, dtype=np.float64)  # type: ignore[union-attr]
             for h in self._searcher.search(wq, limit=None):  # type: ignore[union-attr]
                 scores[h.docnum] = h.score
-        return np.where(self._columns.live, scores, 0.0)  # type: ignore[union-attr]
+        cols = self._columns
+        if not cols.any_deleted:  # type: ignore[union-attr]
+            return scores
+        return np.where(cols.live, scores, 0.0)  # type: ignore[union-attr]
 
     def _hits(self, cols: Columns, page: Sequence[tuple[int, float | None]], terms: set[str],
               with_snippets: bool, collapse: bool = True) -> list[dict]:
