@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Hashable, Iterable
+
+import numpy as np
 
 from .textnorm import canonical_tones, clean_text
 
@@ -44,33 +46,25 @@ def shingles(text: str, size: int = 2, min_line_words: int = 8, *,
     return [" ".join(words[i:i + size]) for i in range(len(words) - size + 1)]
 
 
-# Per-bit counters packed into one big integer, 32 bits a lane: adding a feature is a
-# few table look-ups and one addition instead of 64 Python-level steps.
-_LANE = 32
-_SPREAD = [sum(((byte >> k) & 1) << (k * _LANE) for k in range(8)) for byte in range(256)]
-
-
-def _spread(h: int) -> int:
-    t = _SPREAD  # unrolled: this runs once per feature
-    return (t[h & 255] | t[h >> 8 & 255] << 256 | t[h >> 16 & 255] << 512 | t[h >> 24 & 255] << 768
-            | t[h >> 32 & 255] << 1024 | t[h >> 40 & 255] << 1280 | t[h >> 48 & 255] << 1536
-            | t[h >> 56 & 255] << 1792)
+_BIT_VALUES = np.uint64(1) << np.arange(_BITS, dtype=np.uint64)
 
 
 def simhash(text: str, *, normalized: bool = False) -> int:
     """64-bit simhash of ``text``; equal texts give equal hashes, near texts near ones.
     ``normalized``: each line already went through ``clean_text`` + ``canonical_tones``."""
-    counts: dict[str, int] = defaultdict(int)
-    for gram in shingles(text, normalized=normalized):
-        counts[gram] += 1
-    total = 0
-    for gram, n in counts.items():
-        h = int.from_bytes(hashlib.blake2b(gram.encode("utf-8"), digest_size=8).digest(), "big")
-        total += n * _spread(h)
-    features = sum(counts.values())
-    mask = (1 << _LANE) - 1
+    counts = Counter(shingles(text, normalized=normalized))
+    if not counts:
+        return 0
+    # all features at once: an n x 64 bit matrix weighted by the features' counts (a
+    # Python loop over 64 bits per feature was most of the cost)
+    digests = b"".join([hashlib.blake2b(gram.encode("utf-8"), digest_size=8).digest()
+                        for gram in counts])
+    hashes = np.frombuffer(digests, dtype=">u8").astype(np.uint64)
+    weights = np.fromiter(counts.values(), dtype=np.int64, count=len(counts))
+    per_bit = weights @ ((hashes[:, None] & _BIT_VALUES) != 0)
     # A bit is set when more feature weight has it set than not.
-    return sum(1 << bit for bit in range(_BITS) if 2 * ((total >> (bit * _LANE)) & mask) > features)
+    return int(np.bitwise_or.reduce(_BIT_VALUES[2 * per_bit > weights.sum()],
+                                    initial=np.uint64(0)))
 
 
 def hamming(a: int, b: int) -> int:

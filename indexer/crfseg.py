@@ -4,10 +4,11 @@ underthesea builds 43 feature strings per token (``'T[-1,0].lower=chương trìn
 CRF tagger; that is most of its time.  Every feature reads one token, a pair or a triple at a
 fixed offset, so this module reads the CRFsuite model itself and caches, per pair of tokens,
 the summed weights of all features the n-grams starting there produce; a token then costs a
-few dict hits and additions, then a 2-label Viterbi.  Exactness: underthesea's own regex
-``tokenize``; features exactly as underthesea_core makes them (Rust ``to_lowercase``;
-``isdigit`` = parses as i32; ``istitle`` = each space-separated part starts with a char equal to
-its upper case; ``is_in_dict`` looks up the lower-cased joined text; a ':' is not a weight);
+few dict hits and additions, then a 2-label Viterbi.  Exactness: underthesea's regex
+``tokenize`` (through ``indexer.regextok``: the same tokens, faster); features exactly as
+underthesea_core makes them (Rust ``to_lowercase``; ``isdigit`` = parses as i32;
+``istitle`` = each space-separated part starts with a char equal to its upper case;
+``is_in_dict`` looks up the lower-cased joined text; a ':' is not a weight);
 when a Viterbi decision is within ``_TIE`` of a tie, the sentence is re-scored with Rust's
 summation order and tie-breaking.
 
@@ -391,7 +392,8 @@ def load_model() -> CRFModel | None:
     global _model, _tokenize
     if _model is None:
         from underthesea.pipeline import word_tokenize as wt
-        from underthesea.pipeline.word_tokenize.regex_tokenize import tokenize
+
+        from indexer.regextok import tokenize
         _tokenize = tokenize
         try:
             _model = CRFModel(Path(wt.__file__).parent / "models" / _MODEL_DIR)
@@ -417,7 +419,7 @@ def word_tokenize(sentence: str) -> list[str]:
     model = load_model()
     if model is not None:
         assert _tokenize is not None
-        tokens = _tokenize(sentence, use_token_normalize=True, fixed_words=[])
+        tokens = _tokenize(sentence)
         try:
             tags = model.tag(tokens)
         except Exception as exc:  # a bug of ours must not stop ingestion: ask underthesea

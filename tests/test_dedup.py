@@ -73,3 +73,24 @@ def test_equal_after_normalisation():
     text = "Chương trình giảm nghèo bền vững tại thị xã Cai Lậy được triển khai đồng bộ, hiệu quả."
     assert simhash(text) == simhash(unicodedata.normalize("NFD", text.upper()))
     assert simhash("") == 0
+
+
+def reference_simhash(text: str) -> int:
+    """The textbook definition, one feature and one bit at a time."""
+    import hashlib
+    from collections import Counter
+
+    from archive.dedup import shingles
+    counts = Counter(shingles(text))
+    votes = [0] * 64
+    for gram, n in counts.items():
+        h = int.from_bytes(hashlib.blake2b(gram.encode(), digest_size=8).digest(), "big")
+        for bit in range(64):
+            votes[bit] += n if h >> bit & 1 else -n
+    return sum(1 << bit for bit in range(64) if votes[bit] > 0)
+
+
+def test_vectorised_simhash_is_the_textbook_one(stories):
+    short = ["", "một", "hai từ", "ba từ thôi", "Hà Nội\nHà Nội\nHà Nội"]
+    for text in short + stories[:60]:
+        assert simhash(text) == reference_simhash(text)
