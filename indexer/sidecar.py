@@ -103,13 +103,19 @@ class SidecarBuilder:
             else:
                 npos = len(flat)
                 chunk += flat.tobytes()
+        self.add_block(field, btext, chunk, len(ids), npos)
+
+    def add_block(self, field: str, btext: bytes, block: bytes, count: int,
+                  npos: int = NO_POSITIONS) -> None:
+        """One term's block as ``add`` lays it out (the writer builds one-posting blocks
+        itself)."""
         self.keys.append(term_key(field, btext))
         self.offsets.append(self.size)
-        self.counts.append(len(ids))
+        self.counts.append(count)
         self.npos.append(npos)
-        self.chunks.append(chunk)
-        self.size += len(chunk)
-        self.postings += len(ids)
+        self.chunks.append(block)
+        self.size += len(block)
+        self.postings += count
 
     def write(self, path: Path | str, segment_id: str, doc_count: int) -> bool:
         """Write atomically; False (nothing written) if two terms share a key, so that the

@@ -1,33 +1,33 @@
 """Whoosh's segment writer made lean for our schema: same segments on disk, less Python.
 
-Our documents are many (~1,100 postings each) and already analysed, and Whoosh's generic
-writer spends most of its time per posting and per term in checks, method calls and
-generators.  ``FastWriter`` writes the identical postings, blocks and term infos
-(``tests/test_evaluate.py`` compares them with Whoosh's own writer).
+Our documents are many (~2,700 analysed tokens each) and Whoosh's generic writer spends
+most of its time per posting and per term in checks, method calls and generators.
+``FastWriter`` keeps each document's tokens of the analysed text fields as they are and
+writes those fields a field at a time (``indexer.tokenfields``), the small keyword fields a
+term at a time (``indexer.termwrite``): the identical postings, blocks and term infos
+(``tests/test_evaluate.py`` compares them with Whoosh's own writer), plus the postings
+sidecar (``indexer.sidecar``).
 """
 from __future__ import annotations
 
 import gc
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
-from pickle import dumps
 from types import MethodType
 from typing import Any
 
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.externalsort import SortingPool
-from whoosh.filedb.filetables import _lengths as _KV_LENGTHS  # a row's key/value sizes
-from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
 
 from indexer.sidecar import FIELDS as SIDECAR_FIELDS
 from indexer.sidecar import SUFFIX as SIDECAR_SUFFIX
 from indexer.sidecar import SidecarBuilder
+from indexer.termwrite import write_block, write_field
+from indexer.tokenfields import supported as tokenfields_supported
+from indexer.tokenfields import write_token_field
 
 __all__ = ["FastWriter", "fast_writer", "MERGE_MAX_DOCS", "no_gc"]
 
@@ -79,7 +79,31 @@ class GroupedPool(PostingPool):
     def __init__(self, tempstore, segment, limitmb: int = 128, **kwargs: Any) -> None:
         super().__init__(tempstore, segment, limitmb=limitmb, **kwargs)
         self.fields: dict[str, list[tuple]] = {}
+        # token fields (``indexer.tokenfields``): (docnum, tokens) per document, and the field
+        self.tokens: dict[str, list[tuple[int, list[str]]]] = {}
+        self.token_fields: dict[str, Any] = {}
         self._by_doc = False  # postings added out of docnum order (merged segments)
+
+    def add_tokens(self, name: str, docnum: int, tokens: list[str], field: Any) -> None:
+        """One document's tokens of a token field, turned into postings at flush."""
+        got = self.tokens.get(name)
+        if got is None:
+            got = self.tokens[name] = []
+            self.token_fields[name] = field
+            self.fieldnames.add(name)
+        got.append((docnum, tokens))
+        self.currentsize += 90 * len(tokens)  # a token string and its list slot
+        if self.currentsize > self.limit:
+            self.save()
+
+    def _tokens_to_postings(self) -> None:
+        """Token fields as posting tuples, for Whoosh's generic paths (spill, merge)."""
+        tokens, self.tokens = self.tokens, {}
+        for name, docs in tokens.items():
+            to_items = self.token_fields[name].index_with_positions
+            got = self.fields.setdefault(name, [])
+            for docnum, toks in docs:
+                got.extend([(t, docnum, w, v, p) for t, _, w, v, p in to_items(toks)])
 
     def add(self, item: tuple) -> None:  # merged segments' postings
         name, tbytes, docnum, weight, vbytes = item
@@ -109,6 +133,7 @@ class GroupedPool(PostingPool):
             self.save()
 
     def _sorted(self):
+        self._tokens_to_postings()
         fields, self.fields = self.fields, {}
         key = itemgetter(0, 1) if self._by_doc else itemgetter(0)
         self._by_doc = False
@@ -126,166 +151,11 @@ class GroupedPool(PostingPool):
     def items(self, maxfiles: int = 128):
         if not self.runs:
             return self._sorted()
-        self.current = list(self._sorted())
+        # What is still in memory becomes the last run.  (SortingPool.items saves
+        # ``current`` itself, but through our ``save``, which rebuilds it from the empty
+        # field lists: handing it over in ``current`` lost those postings.)
+        self.save()
         return SortingPool.items(self, maxfiles)
-
-
-# Whoosh compresses every posting block, even a one-posting pickle of ~30 bytes that zlib
-# only makes longer (its own "< 20 bytes: don't bother" test is overwritten by the next
-# line).  Each block records its compression, so readers handle both.
-MIN_COMPRESS = 96
-
-
-def _write_block(self, last: bool = False) -> None:
-    """``W3PostingsWriter._write_block`` with one write per block and no compression of
-    small blocks: the same block layout, one write call per term instead of four."""
-    head = b"" if self._blockcount else WHOOSH3_HEADER_MAGIC
-    self._terminfo.add_block(self)
-    databytes = dumps((self._mini_ids(), self._mini_weights(), self._mini_values()), 2)
-    comp = self._compression if len(databytes) >= MIN_COMPRESS else 0
-    if comp:
-        databytes = zlib.compress(databytes, comp)
-    ids = self._ids
-    infobytes = dumps((len(ids), ids[-1], self._maxweight, comp,
-                       length_to_byte(self._minlength), length_to_byte(self._maxlength)), 2)
-    blocklength = len(infobytes) + len(databytes)
-    self._postfile.write(head + pack_int(-blocklength if last else blocklength)
-                         + infobytes + databytes)
-    self._blockcount += 1
-    self._new_block()
-
-
-_TERMINFO = W3TermInfo._struct
-
-
-def _write_field(fw, name: str, fieldobj, postings: list[tuple], lengths: dict[int, int],
-                 sidecar: SidecarBuilder | None = None) -> None:
-    """Every term of one field, a term at a time: the blocks and term infos that
-    ``W3FieldWriter`` + ``W3PostingsWriter`` write posting by posting (``_write_block``'s
-    layout, byte for byte), built from each term's whole posting list.  ``lengths``: the
-    field's length per document; ``sidecar`` also gets each term's postings."""
-    if name not in SIDECAR_FIELDS:
-        sidecar = None
-    fw.start_field(name, fieldobj)
-    pw = fw._postwriter
-    limit, complevel = pw._blocklimit, pw._compression
-    fixed = fieldobj.format.fixed_value_size()
-    prefix = pack_ushort(fw._fieldid)
-    postfile, tadd = fw._postfile, _term_adder(fw._tindex)
-    pack_info, to_byte = _TERMINFO.pack, length_to_byte
-    pos = postfile.tell()
-    out: list[bytes] = []
-    pending = 0
-    for btext, group in groupby(postings, key=itemgetter(0)):
-        group = list(group)
-        start = pos
-        if len(group) == 1:  # most terms of a segment (pairs above all): one posting
-            _, docnum, weight, value, positions = group[0]
-            weight = float(weight)
-            n = lengths.get(docnum, 0)
-            maxw = weight if weight > 0 else 0
-            if fixed is None or fixed < 0:
-                values: Any = (value,) if value else ()
-            else:
-                values = None if fixed == 0 else (value or b"")
-            databytes = dumps(((docnum,), None if weight == 1.0 else weight, values), 2)
-            comp = complevel if len(databytes) >= MIN_COMPRESS else 0
-            if comp:
-                databytes = zlib.compress(databytes, comp)
-            infobytes = dumps((1, docnum, maxw, comp, to_byte(n or None), to_byte(n)), 2)
-            chunk = (WHOOSH3_HEADER_MAGIC + pack_int(-(len(infobytes) + len(databytes)))
-                     + infobytes + databytes)
-            info = pack_info(False, weight, 1, to_byte(n) if n else 0, to_byte(n), maxw,
-                             docnum, docnum)
-            if sidecar is not None:
-                sidecar.add(name, btext, [docnum], [weight], [value],
-                            None if positions is None else [positions])
-        else:
-            chunk, info = _term_blocks(group, limit, complevel, fixed, lengths)
-            if sidecar is not None:
-                positions = [p[4] for p in group]
-                sidecar.add(name, btext, [p[1] for p in group], [p[2] for p in group],
-                            [p[3] for p in group],
-                            None if positions[0] is None else positions)
-        out.append(chunk)
-        pos += len(chunk)
-        pending += len(chunk)
-        tadd(prefix + btext, info + pack_long(start) + pack_int(pos - start))
-        if pending > 1 << 20:
-            postfile.write(b"".join(out))
-            out, pending = [], 0
-    if out:
-        postfile.write(b"".join(out))
-    fw.finish_field()
-
-
-def _term_adder(tindex):
-    """``OrderedHashWriter.add`` for keys known to arrive in order: one write per term
-    instead of three, the same bytes, hash buckets and position index."""
-    dbfile, hashfn, buckets, index = tindex.dbfile, tindex.hashfn, tindex.buckets, tindex.index
-    write, pack = dbfile.write, _KV_LENGTHS.pack
-    pos = dbfile.tell()
-
-    def add(key: bytes, value: bytes) -> None:
-        nonlocal pos
-        index.append(pos)
-        write(pack(len(key), len(value)) + key + value)
-        h = hashfn(key)
-        buckets[h & 255].append((h, pos))
-        pos += _KV_LENGTHS.size + len(key) + len(value)
-        tindex.lastkey = key
-
-    return add
-
-
-def _term_blocks(group: list[tuple], limit: int, complevel: int, fixed: int | None,
-                 lengths: dict[int, int]) -> tuple[bytes, bytes]:
-    """The blocks of a term with several postings, and its term info (without extent)."""
-    chunks = []
-    t_weight, t_min, t_max, t_maxw = 0.0, None, 0, 0
-    last = len(group) - 1
-    for first in range(0, len(group), limit):
-        block = group[first:first + limit]
-        ids = [p[1] for p in block]
-        weights = [float(p[2]) for p in block]
-        lens = [n for n in map(lengths.get, ids, [0] * len(ids)) if n]
-        bmin = min(lens) if lens else None
-        bmax = max(lens) if lens else 0
-        bmaxw = max(weights)
-        if not bmaxw > 0:
-            bmaxw = 0
-        if fixed is None or fixed < 0:
-            values: Any = tuple(p[3] for p in block if p[3])
-        elif fixed == 0:
-            values = None
-        else:
-            values = b"".join(p[3] for p in block if p[3])
-        if all(w == 1.0 for w in weights):
-            mini_weights: Any = None
-        elif all(w == weights[0] for w in weights):
-            mini_weights = weights[0]
-        else:
-            mini_weights = tuple(weights)
-        deltas = tuple([ids[0]] + [b - a for a, b in zip(ids, ids[1:])])
-        databytes = dumps((deltas, mini_weights, values), 2)
-        comp = complevel if len(databytes) >= MIN_COMPRESS else 0
-        if comp:
-            databytes = zlib.compress(databytes, comp)
-        infobytes = dumps((len(ids), ids[-1], bmaxw, comp, length_to_byte(bmin),
-                           length_to_byte(bmax)), 2)
-        size = len(infobytes) + len(databytes)
-        chunks.append((WHOOSH3_HEADER_MAGIC if first == 0 else b"")
-                      + pack_int(-size if first + limit > last else size)
-                      + infobytes + databytes)
-        # the term info's running statistics, as W3TermInfo.add_block keeps them
-        t_weight += sum(weights)
-        t_min = bmin if t_min is None else min(t_min, bmin)
-        t_max = max(t_max, bmax)
-        t_maxw = max(t_maxw, bmaxw)
-    info = _TERMINFO.pack(False, t_weight, len(group),
-                          0 if t_min is None else length_to_byte(t_min),
-                          length_to_byte(t_max), t_maxw, group[0][1], group[-1][1])
-    return b"".join(chunks), info
 
 
 class FastWriter(SegmentWriter):
@@ -299,6 +169,10 @@ class FastWriter(SegmentWriter):
         self.pool = GroupedPool(self._tempstorage, self.newsegment,
                                 limitmb=kwargs.get("limitmb", 128))
         self._doc_lengths: dict[tuple[int, str], int] = {}
+        # analysed text fields whose postings ``indexer.tokenfields`` builds a field at once
+        self._token_fields = {name for name, field in self.schema.items()
+                              if hasattr(field, "index_with_positions") and field.scorable
+                              and tokenfields_supported(field)}
         self.fieldwriter.add_postings = self._add_postings
         self._sidecar = SidecarBuilder()
 
@@ -324,7 +198,7 @@ class FastWriter(SegmentWriter):
                 fw.start_field(fieldname, schema[fieldname])
                 lastfn, lasttext = fieldname, None
                 pw = fw._postwriter
-                pw._write_block = MethodType(_write_block, pw)
+                pw._write_block = MethodType(write_block, pw)
                 limit = pw._blocklimit
             if btext != lasttext:
                 if lasttext is not None:
@@ -365,13 +239,18 @@ class FastWriter(SegmentWriter):
         self.perdocwriter.close()
         fw = self.fieldwriter
         fields, pool.fields = pool.fields, {}
+        tokens, pool.tokens = pool.tokens, {}
         lengths: dict[str, dict[int, int]] = {}
         for (docnum, name), n in self._doc_lengths.items():
             lengths.setdefault(name, {})[docnum] = n
-        for name in sorted(fields):
+        for name in sorted(set(fields) | set(tokens)):  # Whoosh's field order
+            if name in tokens:
+                write_token_field(fw, name, self.schema[name], tokens.pop(name),
+                                  lengths.get(name, {}), self._sidecar)
+                continue
             postings = fields.pop(name)
             postings.sort(key=itemgetter(0))  # stable: documents stay in docnum order
-            _write_field(fw, name, self.schema[name], postings, lengths.get(name, {}),
+            write_field(fw, name, self.schema[name], postings, lengths.get(name, {}),
                          self._sidecar)
         fw.close()
 
@@ -389,6 +268,7 @@ class FastWriter(SegmentWriter):
         self._check_state()
         schema, docnum, pool = self.schema, self.docnum, self.pool
         pdw = self.perdocwriter
+        token_fields = self._token_fields
         self._check_fields(schema, [n for n in fields if not n.startswith("_")])
         pdw.start_doc(docnum)
         try:
@@ -398,7 +278,15 @@ class FastWriter(SegmentWriter):
                     continue
                 field = schema[name]
                 length = 0
-                if field.indexed:
+                if field.indexed and name in token_fields:
+                    tokens = value.split() if isinstance(value, str) else list(value)
+                    if tokens:
+                        pool.add_tokens(name, docnum, tokens, field)
+                    length = len(tokens)
+                    if length:
+                        self._doc_lengths[(docnum, name)] = \
+                            byte_to_length(length_to_byte(length))
+                elif field.indexed:
                     with_positions = getattr(field, "index_with_positions", None)
                     items = with_positions(value) if with_positions else field.index(value)
                     if not isinstance(items, list):
