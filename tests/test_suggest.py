@@ -1,0 +1,22 @@
+"""Vocabulary counts for did-you-mean and completion."""
+from __future__ import annotations
+
+
+def test_term_counts_read_from_the_term_index_equal_whooshs(searcher, monkeypatch):
+    """Did-you-mean and completion count terms by reading each segment's term index rows
+    directly; Whoosh's own term infos must give the same counts."""
+    from collections import Counter
+
+    from indexer import suggest
+    reader = searcher._ensure()[0].reader()
+    for field in ("syl", "words", "t_words", "province"):
+        fast = dict(suggest._terms(reader, field))
+        expected: Counter = Counter()
+        leaves = reader.leaf_readers() if hasattr(reader, "leaf_readers") else [(reader, 0)]
+        for leaf, _ in leaves:
+            for term, info in leaf.iter_field(field):
+                expected[term.decode()] += info.doc_frequency()
+        assert fast == dict(expected) and len(fast) > 5, field
+        monkeypatch.setattr(suggest, "_count_field", lambda *a: False)  # Whoosh's path
+        assert dict(suggest._terms(reader, field)) == fast
+        monkeypatch.undo()
