@@ -280,15 +280,16 @@ def ingest_items(items: Iterable[RawItem | Failure], data_dir: Path, *,
                 try:
                     _ingest_into(items, pool, workers, store, publisher, report, batch,
                                  progress)
-                    segments = index_segments(open_current(data_dir))
-                    if merge_due(gen_path, segments):
-                        t0 = time.process_time()
-                        merge(gen_path, segments)
-                        report.add_time("index write", time.process_time() - t0)
                 except BaseException:
                     store.commit()  # failures recorded so far are worth keeping
                     publisher.cancel()
                     raise
+            # after the workers have exited: the merge's memory adds to nothing of theirs
+            segments = index_segments(open_current(data_dir))
+            if merge_due(gen_path, segments):
+                t0 = time.process_time()
+                merge(gen_path, segments)
+                report.add_time("sidecar merge", time.process_time() - t0)
         finally:
             store.close()
     report.seconds = time.perf_counter() - start
