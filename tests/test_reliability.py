@@ -233,7 +233,7 @@ def test_ingest_killed_mid_run_loses_at_most_one_batch_and_rerun_restores(
     most the batches whose segments were not yet published (one when working alone)."""
     from indexer.segments import MAX_UNPUBLISHED
     lag = 1 if workers == 1 else MAX_UNPUBLISHED + 1
-    batch, extra = 10, 400
+    batch, extra = 10, 1200  # enough that a kill lands mid-run (ingest is fast)
     src = write_jsonl(tmp_path / "more.jsonl", make_records(extra, start=10_000, marker="kx"))
     base = store_ids(work_dir)
     rng = random.Random(SEED + 1)
