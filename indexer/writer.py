@@ -72,9 +72,11 @@ class GroupedPool(PostingPool):
 
     Whoosh keeps one (field, term, docnum, weight, value) tuple per posting and sorts them
     all by whole tuples at commit: with ~1,100 postings per article that sort was a third of
-    the write.  Here each field's (term, docnum, weight, value) list is sorted by term alone
-    (a stable sort keeps the docnum order in which documents arrive).  Past ``limitmb`` the
-    lists become one sorted run on disk, exactly as Whoosh spills."""
+    the write.  Here the analysed text fields keep each document's token list as it is
+    (``add_tokens``, made into postings by ``indexer.tokenfields``), and each other field's
+    (term, docnum, weight, value) list is sorted by term alone (a stable sort keeps the
+    docnum order in which documents arrive).  Past ``limitmb`` everything becomes one sorted
+    run of posting tuples on disk, exactly as Whoosh spills."""
 
     def __init__(self, tempstore, segment, limitmb: int = 128, **kwargs: Any) -> None:
         super().__init__(tempstore, segment, limitmb=limitmb, **kwargs)
@@ -251,7 +253,7 @@ class FastWriter(SegmentWriter):
             postings = fields.pop(name)
             postings.sort(key=itemgetter(0))  # stable: documents stay in docnum order
             write_field(fw, name, self.schema[name], postings, lengths.get(name, {}),
-                         self._sidecar)
+                        self._sidecar)
         fw.close()
 
     def _finalize_segment(self):
