@@ -26,6 +26,7 @@ from indexer.sidecar import FIELDS as SIDECAR_FIELDS
 from indexer.sidecar import SUFFIX as SIDECAR_SUFFIX
 from indexer.sidecar import SidecarBuilder
 from indexer.termwrite import write_block, write_field
+from indexer.tokenfields import TokenColumn
 from indexer.tokenfields import supported as tokenfields_supported
 from indexer.tokenfields import write_token_field
 
@@ -72,7 +73,7 @@ class GroupedPool(PostingPool):
 
     Whoosh keeps one (field, term, docnum, weight, value) tuple per posting and sorts them
     all by whole tuples at commit: with ~1,100 postings per article that sort was a third of
-    the write.  Here the analysed text fields keep each document's token list as it is
+    the write.  Here the analysed text fields keep each document's tokens as term ids
     (``add_tokens``, made into postings by ``indexer.tokenfields``), and each other field's
     (term, docnum, weight, value) list is sorted by term alone (a stable sort keeps the
     docnum order in which documents arrive).  Past ``limitmb`` everything becomes one sorted
@@ -81,8 +82,8 @@ class GroupedPool(PostingPool):
     def __init__(self, tempstore, segment, limitmb: int = 128, **kwargs: Any) -> None:
         super().__init__(tempstore, segment, limitmb=limitmb, **kwargs)
         self.fields: dict[str, list[tuple]] = {}
-        # token fields (``indexer.tokenfields``): (docnum, tokens) per document, and the field
-        self.tokens: dict[str, list[tuple[int, list[str]]]] = {}
+        # token fields (``indexer.tokenfields``): their documents' tokens, and the fields
+        self.tokens: dict[str, TokenColumn] = {}
         self.token_fields: dict[str, Any] = {}
         self._by_doc = False  # postings added out of docnum order (merged segments)
 
@@ -90,21 +91,20 @@ class GroupedPool(PostingPool):
         """One document's tokens of a token field, turned into postings at flush."""
         got = self.tokens.get(name)
         if got is None:
-            got = self.tokens[name] = []
+            got = self.tokens[name] = TokenColumn()
             self.token_fields[name] = field
             self.fieldnames.add(name)
-        got.append((docnum, tokens))
-        self.currentsize += 90 * len(tokens)  # a token string and its list slot
+        self.currentsize += got.add(docnum, tokens)
         if self.currentsize > self.limit:
             self.save()
 
     def _tokens_to_postings(self) -> None:
         """Token fields as posting tuples, for Whoosh's generic paths (spill, merge)."""
         tokens, self.tokens = self.tokens, {}
-        for name, docs in tokens.items():
+        for name, column in tokens.items():
             to_items = self.token_fields[name].index_with_positions
             got = self.fields.setdefault(name, [])
-            for docnum, toks in docs:
+            for docnum, toks in column.documents():
                 got.extend([(t, docnum, w, v, p) for t, _, w, v, p in to_items(toks)])
 
     def add(self, item: tuple) -> None:  # merged segments' postings
