@@ -25,7 +25,7 @@ from whoosh.util.numeric import length_to_byte
 from indexer.sidecar import FIELDS as SIDECAR_FIELDS
 from indexer.sidecar import SidecarBuilder
 
-__all__ = ["MIN_COMPRESS", "TERMINFO", "write_block", "write_field", "term_blocks",
+__all__ = ["MIN_COMPRESS", "TERMINFO", "write_block", "write_field", "TermSink", "term_blocks",
            "term_adder"]
 
 # Whoosh compresses every posting block, even a one-posting pickle of ~30 bytes that zlib
@@ -67,11 +67,7 @@ def write_field(fw, name: str, fieldobj, postings: list[tuple], lengths: dict[in
     pw = fw._postwriter
     limit, complevel = pw._blocklimit, pw._compression
     fixed = fieldobj.format.fixed_value_size()
-    prefix = pack_ushort(fw._fieldid)
-    postfile, tadd = fw._postfile, term_adder(fw._tindex)
-    pos = postfile.tell()
-    out: list[bytes] = []
-    pending = 0
+    sink = TermSink(fw)
     for btext, group in groupby(postings, key=itemgetter(0)):
         group = list(group)
         chunk, info = term_blocks(group, limit, complevel, fixed, lengths)
@@ -79,17 +75,37 @@ def write_field(fw, name: str, fieldobj, postings: list[tuple], lengths: dict[in
             positions = [p[4] for p in group]
             sidecar.add(name, btext, [p[1] for p in group], [p[2] for p in group],
                         [p[3] for p in group], None if positions[0] is None else positions)
-        out.append(chunk)
-        start = pos
-        pos += len(chunk)
-        pending += len(chunk)
-        tadd(prefix + btext, info + pack_long(start) + pack_int(pos - start))
-        if pending > 1 << 20:
-            postfile.write(b"".join(out))
-            out, pending = [], 0
-    if out:
-        postfile.write(b"".join(out))
+        sink.add(btext, chunk, info)
+    sink.flush()
     fw.finish_field()
+
+
+class TermSink:
+    """Where a field's terms go: their blocks to the postings file (gathered into ~1 MB
+    writes), their rows (term info + extent) to the term index."""
+
+    def __init__(self, fw) -> None:
+        self._prefix = pack_ushort(fw._fieldid)
+        self._postfile = fw._postfile
+        self._add_row = term_adder(fw._tindex)
+        self._pos = self._postfile.tell()
+        self._out: list[bytes] = []
+        self._pending = 0
+
+    def add(self, btext: bytes, chunk: bytes, info: bytes) -> None:
+        """One term: ``chunk`` its blocks, ``info`` its packed term info (no extent)."""
+        start = self._pos
+        self._pos += len(chunk)
+        self._out.append(chunk)
+        self._pending += len(chunk)
+        self._add_row(self._prefix + btext, info + pack_long(start) + pack_int(len(chunk)))
+        if self._pending > 1 << 20:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._out:
+            self._postfile.write(b"".join(self._out))
+            self._out, self._pending = [], 0
 
 
 def term_adder(tindex):

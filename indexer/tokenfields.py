@@ -22,12 +22,12 @@ from typing import Any
 
 import numpy as np
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
-from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
+from whoosh.system import pack_int, pack_uint
 from whoosh.util.numeric import length_to_byte
 
 from indexer.sidecar import FIELDS as SIDECAR_FIELDS
 from indexer.sidecar import SidecarBuilder
-from indexer.termwrite import MIN_COMPRESS, TERMINFO, term_adder
+from indexer.termwrite import MIN_COMPRESS, TERMINFO, TermSink
 
 __all__ = ["supported", "TokenColumn", "write_token_field"]
 
@@ -133,12 +133,10 @@ def _length_bytes(lengths: dict[int, int], docs: np.ndarray) -> np.ndarray:
 
 def _write(fw, name: str, ps: _Postings, lengths: dict[int, int],
            sidecar: SidecarBuilder | None) -> None:
+    """Every term in order: its Whoosh blocks and term info from the arrays (the layout of
+    ``termwrite.term_blocks``), and its sidecar block."""
     pw = fw._postwriter
     limit, complevel = pw._blocklimit, pw._compression
-    prefix = pack_ushort(fw._fieldid)
-    postfile = fw._postfile
-    tadd = term_adder(fw._tindex)
-
     n_post = len(ps.doc)
     term_start = ps.term_start
     sizes = np.diff(term_start)
@@ -172,9 +170,7 @@ def _write(fw, name: str, ps: _Postings, lengths: dict[int, int],
         pos32 = ps.positions.astype(np.uint32).tobytes() if ps.positional else b""
         tok_l = tok if ps.positional else []
 
-    pos = postfile.tell()
-    out: list[bytes] = []
-    pending = 0
+    sink = TermSink(fw)
     blk = 0  # index of the term's first block
     ts = term_start.tolist()
     for i, term in enumerate(ps.terms):
@@ -220,13 +216,5 @@ def _write(fw, name: str, ps: _Postings, lengths: dict[int, int],
                 sidecar.add_block(name, btext, block + pos32[4 * ta:4 * tb], b - a, tb - ta)
             else:
                 sidecar.add_block(name, btext, block, b - a)
-        out.append(chunk)
-        start = pos
-        pos += len(chunk)
-        pending += len(chunk)
-        tadd(prefix + btext, info + pack_long(start) + pack_int(pos - start))
-        if pending > 1 << 20:
-            postfile.write(b"".join(out))
-            out, pending = [], 0
-    if out:
-        postfile.write(b"".join(out))
+        sink.add(btext, chunk, info)
+    sink.flush()
