@@ -107,8 +107,8 @@ class SidecarBuilder:
 
     def add_block(self, field: str, btext: bytes, block: bytes, count: int,
                   npos: int = NO_POSITIONS) -> None:
-        """One term's block as ``add`` lays it out (the writer builds one-posting blocks
-        itself)."""
+        """One term's block as ``add`` lays it out (``indexer.tokenfields`` builds blocks
+        from its arrays)."""
         self.keys.append(term_key(field, btext))
         self.offsets.append(self.size)
         self.counts.append(count)

@@ -112,11 +112,13 @@ def _count_field(terms, fieldname: str, counts: Counter[bytes]) -> bool:
     several file reads per term: 7 s for the words of a 100k-article index).  False when
     the file is not laid out as expected (the caller then asks Whoosh)."""
     tindex = terms._tindex
-    try:
-        prefix = terms._keycoder(fieldname, b"")
-    except KeyError:  # the segment has no such field
+    fieldmap = getattr(terms, "_fieldmap", None)
+    if not isinstance(tindex, OrderedHashReader) or not isinstance(fieldmap, dict):
+        return False
+    if fieldname not in fieldmap:  # the segment has no such field
         return True
-    if not isinstance(tindex, OrderedHashReader) or len(prefix) != 2:
+    prefix = terms._keycoder(fieldname, b"")
+    if len(prefix) != 2 or prefix == b"\xff\xff":
         return False
     start = tindex.closest_key_pos(prefix)
     if start is None:

@@ -20,3 +20,23 @@ def test_term_counts_read_from_the_term_index_equal_whooshs(searcher, monkeypatc
         monkeypatch.setattr(suggest, "_count_field", lambda *a: False)  # Whoosh's path
         assert dict(suggest._terms(reader, field)) == fast
         monkeypatch.undo()
+
+
+def test_term_counts_skip_segments_without_the_field(tmp_path):
+    """A segment that never saw a field (no document had it) adds nothing, and the other
+    segments' counts still come through."""
+    from whoosh import index as whoosh_index
+
+    from indexer import suggest
+    from indexer.index import schema
+    ix = whoosh_index.create_in(str(tmp_path), schema())
+    for docs in ([{"aid": "1", "province": "Long An"}, {"aid": "2", "province": "Long An"}],
+                 [{"aid": "3"}]):
+        writer = ix.writer()
+        for d in docs:
+            writer.add_document(**d)
+        writer.commit(merge=False)
+    reader = ix.reader()
+    assert len(reader.leaf_readers()) == 2
+    assert dict(suggest._terms(reader, "province")) == {"Long An": 2}
+    assert dict(suggest._terms(reader, "official")) == {}
