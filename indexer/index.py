@@ -138,16 +138,18 @@ def document_fields(article_id: int, published, site: str,
     body = views(" ".join(p for p in body_parts if p))
     title = views(seg["title"])
     ents = analysis["entities"]
+    # the text fields get their token lists as they are (``Tokens`` takes lists or text):
+    # joining them only for the writer to split them again cost time on every article
     doc: dict[str, Any] = {
         "aid": str(article_id),
         "published": int(published.timestamp()) if published else -1,
         "site": site,
-        "words": " ".join(body["words"]),
-        "syl": " ".join(body["syl"]),
-        "fold": " ".join(body["fold"]),
-        "t_words": " ".join(title["words"]),
-        "t_syl": " ".join(title["syl"]),
-        "t_fold": " ".join(title["fold"]),
+        "words": body["words"],
+        "syl": body["syl"],
+        "fold": body["fold"],
+        "t_words": title["words"],
+        "t_syl": title["syl"],
+        "t_fold": title["fold"],
         "fpair": pairs(body["fold"]),
         "t_fpair": pairs(title["fold"]),
     }
