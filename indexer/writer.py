@@ -280,27 +280,20 @@ class FastWriter(SegmentWriter):
                     continue
                 field = schema[name]
                 length = 0
-                if field.indexed and name in token_fields:
-                    tokens = value.split() if isinstance(value, str) else list(value)
+                if field.indexed and name in token_fields:  # scorable, by construction
+                    tokens = value.split() if isinstance(value, str) else value
                     if tokens:
                         pool.add_tokens(name, docnum, tokens, field)
                     length = len(tokens)
-                    if length:
-                        self._doc_lengths[(docnum, name)] = \
-                            byte_to_length(length_to_byte(length))
                 elif field.indexed:
                     with_positions = getattr(field, "index_with_positions", None)
                     items = with_positions(value) if with_positions else field.index(value)
                     if not isinstance(items, list):
                         items = list(items)
-                    for item in items:
-                        length += item[1]
                     pool.add_postings(name, docnum, items)
-                    if not field.scorable:
-                        length = 0
-                    elif length:
-                        self._doc_lengths[(docnum, name)] = \
-                            byte_to_length(length_to_byte(length))
+                    length = sum(item[1] for item in items) if field.scorable else 0
+                if length:
+                    self._doc_lengths[(docnum, name)] = byte_to_length(length_to_byte(length))
                 pdw.add_field(name, field, value if field.stored else None, length)
                 if field.column_type is not None:
                     pdw.add_column_value(name, field.column_type,
