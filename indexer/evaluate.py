@@ -25,7 +25,7 @@ from whoosh import query as Q
 
 from archive.textnorm import fold
 from indexer.index import PAIR_FIELDS, PAIR_JOIN
-from indexer.terms import SHIFT, Cache, TermReader
+from indexer.terms import NO_IDS, SHIFT, Cache, TermReader
 
 __all__ = ["Adjacent", "Evaluator", "Unsupported"]
 
@@ -123,16 +123,16 @@ class Evaluator:
         for key in needed:
             posts.append(self.terms.packed(*key)[0])
             if not len(posts[-1]):  # one missing pair or syllable: no need to read the others
-                return _NO_IDS, _NO_SCORES
+                return NO_IDS, _NO_SCORES
         posts.sort(key=len)
         cands = posts[0]
         for p in posts[1:]:
             cands = np.intersect1d(cands, p, assume_unique=True)
         if len(cands) and (len(words) > 2 or (exact and not folded)):
-            sure = _NO_IDS
+            sure = NO_IDS
             if not folded:  # the compound word, as segmented, has its syllables side by side
                 compound = self.terms.packed(("t_" if field == "t_syl" else "") + "words",
-                                       "_".join(words))[0]
+                                             "_".join(words))[0]
                 sure = np.intersect1d(cands, compound, assume_unique=True)
             check = np.setdiff1d(cands, sure, assume_unique=True)
             if len(check):
@@ -150,7 +150,7 @@ class Evaluator:
         if spans is not None:
             for word in words[1:]:
                 if not len(spans):
-                    return _NO_IDS
+                    return NO_IDS
                 got = self.terms.occurrences(field, word, cands)
                 if got is None:
                     break
@@ -163,18 +163,18 @@ class Evaluator:
         for word in words[1:]:
             found = {x + 1 for x in found}.intersection(self.terms.positions(field, word, only))
             if not found:
-                return _NO_IDS
+                return NO_IDS
         return np.array(sorted({x >> SHIFT for x in found}.intersection(check)), dtype=np.int32)
 
     def _phrase_docs(self, field: str, words: list[str]) -> Sparse:
         """A phrase on an index without pair fields: positions of every candidate."""
         per_word = [self._term_scores(field, w, 1.0) for w in words]
         if not all(len(ids) for ids, _ in per_word):
-            return _NO_IDS, _NO_SCORES
+            return NO_IDS, _NO_SCORES
         cands = min((ids for ids, _ in per_word), key=len)
         for ids, _ in per_word:
             cands = np.intersect1d(cands, ids, assume_unique=True)
-        sure = _NO_IDS
+        sure = NO_IDS
         if field in ("syl", "t_syl"):
             # a document holding the compound word has its syllables side by side
             compound = self.terms.packed(("t_" if field == "t_syl" else "") + "words",
@@ -201,7 +201,7 @@ class Evaluator:
         if kind is Q.Phrase or kind is Adjacent:
             return self._phrase(q)
         if q is Q.NullQuery or kind is type(Q.NullQuery):
-            return _NO_IDS, _NO_SCORES
+            return NO_IDS, _NO_SCORES
         if kind is Q.Every:
             return np.full(self.n, q.boost, dtype=np.float64)
         if kind in (Q.And, Q.Or):
@@ -212,21 +212,21 @@ class Evaluator:
                 for sub in q.subqueries:
                     parts.append(self._node(sub))
                     if _empty(parts[-1]):
-                        return _NO_IDS, _NO_SCORES
+                        return NO_IDS, _NO_SCORES
                 out = self._and(parts)
             else:
                 out = self._or([self._node(sub) for sub in q.subqueries])
         elif kind is Q.AndMaybe:
             a = self._node(q.a)
             if _empty(a):
-                return _NO_IDS, _NO_SCORES
+                return NO_IDS, _NO_SCORES
             a = self._dense(a, copy=True)
             b = self._dense(self._node(q.b))
             out = a + np.where(a > 0, b, 0.0)
         elif kind is Q.AndNot:
             a = self._node(q.a)
             if _empty(a):
-                return _NO_IDS, _NO_SCORES
+                return NO_IDS, _NO_SCORES
             b = self._dense(self._node(q.b))
             out = np.where(b > 0, 0.0, self._dense(a))
         else:
@@ -245,7 +245,7 @@ class Evaluator:
     def _or(self, parts: list[Sparse | np.ndarray]) -> Sparse | np.ndarray:
         parts = [p for p in parts if not _empty(p)]
         if not parts:
-            return _NO_IDS, _NO_SCORES
+            return NO_IDS, _NO_SCORES
         if len(parts) == 1:
             return parts[0]
         out = np.zeros(self.n, dtype=np.float64)
@@ -290,7 +290,6 @@ class Evaluator:
 
 # (sorted docnums, float64 scores) of one node; dense float64 arrays for combined nodes
 Sparse = tuple[np.ndarray, np.ndarray]
-_NO_IDS = np.zeros(0, dtype=np.int32)
 _NO_SCORES = np.zeros(0, dtype=np.float64)
 
 

@@ -23,7 +23,7 @@ from indexer.postings import MISSING, segment_blocks, term_extent
 from indexer.sidecar import FIELDS as SIDECAR_FIELDS
 from indexer.sidecar import NO_POSITIONS, POSITIONAL, Sidecar, open_merged, open_sidecar, term_key
 
-__all__ = ["TermReader", "Cache", "SHIFT"]
+__all__ = ["TermReader", "Cache", "SHIFT", "NO_IDS"]
 
 # Cache bounds per reader: a server on a 100k-article archive must stay under 400 MB.
 CACHE_PACKED = 4_000_000  # postings: docnum + frequency (8 bytes each)
@@ -86,7 +86,7 @@ class TermReader:
         elif ids:
             got = (np.concatenate(ids), np.concatenate(tfs))
         else:
-            got = (_NO_IDS, _NO_TFS)
+            got = (NO_IDS, _NO_TFS)
         if len(self._df) > 500_000:
             self._df.clear()
         self._df[key] = len(got[0])
@@ -188,7 +188,7 @@ class TermReader:
 
 
 _BYTE_LENGTH = np.array([byte_to_length(b) if b else 0 for b in range(256)], dtype=np.float64)
-_NO_IDS = np.zeros(0, dtype=np.int32)
+NO_IDS = np.zeros(0, dtype=np.int32)  # no documents (shared: never written to)
 _NO_TFS = np.zeros(0, dtype=np.float32)
 
 

@@ -122,12 +122,11 @@ class _Postings:
 
 def _length_bytes(lengths: dict[int, int], docs: np.ndarray) -> np.ndarray:
     """``length_to_byte`` of each posting's document length (0 for none)."""
-    table = {doc: length_to_byte(n) for doc, n in lengths.items()}
     top = int(docs.max()) + 1 if len(docs) else 1
     by_doc = np.zeros(top, dtype=np.int64)
-    for doc, b in table.items():
+    for doc, n in lengths.items():
         if doc < top:
-            by_doc[doc] = b
+            by_doc[doc] = length_to_byte(n)
     return by_doc[docs]
 
 
