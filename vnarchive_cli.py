@@ -106,11 +106,11 @@ def reindex(data_dir: Path) -> None:
     """
     from archive.store import Store, StoreError
     from indexer import IndexBusy, reindex as do_reindex
-    from indexer.pipeline import store_path
+    from archive.datadir import DataDir
 
-    if not store_path(data_dir).exists():
+    if not DataDir(data_dir).store.exists():
         raise click.ClickException(f"no archive in {data_dir}: run `vnarchive ingest` first")
-    with Store(store_path(data_dir), readonly=True) as store:
+    with Store(DataDir(data_dir).store, readonly=True) as store:
         total = store.count()
     bar = _bar(total, "reindex")
     try:
@@ -225,13 +225,15 @@ def serve(data_dir: Path, host: str, port: int, threads: int) -> None:
     from indexer import SearchRequest
     from web import create_app
 
-    if not (data_dir / "archive.sqlite3").exists():
+    from archive.datadir import DataDir
+
+    if not DataDir(data_dir).store.exists():
         raise click.ClickException(f"no archive in {data_dir}: run `vnarchive ingest` first")
     import logging
     # waitress logs one "task queue depth" warning per queued request under load; a
     # supervisor that does not drain stderr would then stall the server on a full pipe.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    from indexer import crfseg
+    from indexer.analysis import crfseg
     crfseg.use_model(False)  # queries are a few words: underthesea's own model, less memory
     app = create_app({"DATA_DIR": str(data_dir)})
     try:  # warm up (segmenter model, columns, field lengths, did-you-mean vocabulary) so
@@ -277,7 +279,7 @@ def crawl(targets: tuple[str, ...], data_dir: Path, profiles_dir: Path, delay: f
       vnarchive crawl thtg.vn --max-pages 200
       vnarchive crawl https://baomoi.example/ --delay 2
     """
-    from archive.crawl import CrawlSettings, crawl as do_crawl
+    from archive.crawl.crawler import CrawlSettings, crawl as do_crawl
     from archive.sources import RawItem
     from indexer import IndexBusy, ingest_items
 
@@ -346,9 +348,12 @@ def reclean(data_dir: Path) -> None:
     from archive.store import StoreError
     from indexer import IndexBusy, ingest_paths
 
-    warcs = sorted((data_dir / "warc").glob("*.warc*"))
+    from archive.datadir import DataDir
+
+    layout = DataDir(data_dir)
+    warcs = layout.warc_files()
     if not warcs:
-        raise click.ClickException(f"no WARC files in {data_dir / 'warc'}: nothing to re-clean")
+        raise click.ClickException(f"no WARC files in {layout.warc_dir}: nothing to re-clean")
     bar = _bar(None, "reclean")
     try:
         report = ingest_paths(warcs, data_dir, progress=bar.update)

@@ -8,10 +8,15 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["Article", "VN_TZ", "site_of", "now_vn"]
+__all__ = ["Article", "VN_TZ", "ARTICLE_TYPES", "site_of", "now_vn"]
 
 # Vietnam has had no DST since 1975, so a fixed offset is exact and avoids a tzdata dependency.
 VN_TZ = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
+
+# schema.org types (lower-cased) that declare a page to be one article.
+ARTICLE_TYPES = frozenset({"newsarticle", "article", "blogposting", "reportagenewsarticle",
+                           "analysisnewsarticle", "opinionnewsarticle", "reviewnewsarticle",
+                           "backgroundnewsarticle", "liveblogposting"})
 
 
 def now_vn() -> datetime:

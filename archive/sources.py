@@ -92,7 +92,7 @@ def _jsonl(path: Path) -> Iterator[RawItem | Failure]:
 
 def _warc(path: Path) -> Iterator[RawItem | Failure]:
     try:
-        from archive.warc import iter_warc_pages
+        from archive.crawl.warc import iter_warc_pages
     except ImportError as exc:  # pragma: no cover - crawler module not installed
         yield Failure(str(path), "unsupported-file", f"{path}: WARC support missing ({exc})")
         return
@@ -177,10 +177,10 @@ def article_from_record(record: Any, source: str = "record") -> Article:
 
 
 def to_article(item: RawItem) -> Article:
-    """Clean or validate one item; raises ``archive.clean.CleanError`` or ``RecordError``."""
+    """Clean or validate one item; raises ``archive.clean.cleaner.CleanError`` or ``RecordError``."""
     if item.kind == "json":
         return article_from_record(item.payload, item.source)
-    from archive.clean import clean_page  # heavy import, only where pages are cleaned
+    from archive.clean.cleaner import clean_page  # heavy import, only where pages are cleaned
     url = item.url
     if url is None:
         url = Path(item.source).resolve().as_uri()

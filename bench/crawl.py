@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from archive.crawl import CrawlSettings, SiteProfile, crawl  # noqa: E402
-from archive.frontier import Frontier  # noqa: E402
+from archive.crawl.crawler import CrawlSettings, CrawlProfile, crawl  # noqa: E402
+from archive.crawl.frontier import Frontier  # noqa: E402
 
 
 def serve(extra: int) -> tuple[subprocess.Popen, str]:
@@ -34,8 +34,8 @@ def serve(extra: int) -> tuple[subprocess.Popen, str]:
     return proc, proc.stdout.readline().strip().rstrip("/")
 
 
-def profile(base: str) -> SiteProfile:
-    return SiteProfile("lan", start_urls=(base + "/",), sitemaps=(base + "/sitemap-bai-viet.xml",),
+def profile(base: str) -> CrawlProfile:
+    return CrawlProfile("lan", start_urls=(base + "/",), sitemaps=(base + "/sitemap-bai-viet.xml",),
                        article_pattern=r"/bai-viet/.+\.html", listing_pattern=r"/chuyen-muc/")
 
 

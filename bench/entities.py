@@ -1,4 +1,4 @@
-"""Precision/recall/F1 of ``indexer.entities`` on hand-labelled articles, plus speed.
+"""Precision/recall/F1 of ``indexer.entities.extract`` on hand-labelled articles, plus speed.
 
 Usage (from the project root)::
 
@@ -41,8 +41,8 @@ sys.path.insert(0, str(ROOT))
 
 from archive.article import Article  # noqa: E402
 from archive.textnorm import canonical_tones, nfc  # noqa: E402
-from indexer.entities import extract_entities  # noqa: E402
-from indexer.gazetteer import province_2025  # noqa: E402
+from indexer.entities.extract import extract_entities  # noqa: E402
+from indexer.entities.gazetteer import province_2025  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "corpus"
 VIETNEWS = SHARED / "vietnews" / "vietnews_test.jsonl.gz"

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 sys.path.insert(0, str(ROOT))
 
-from archive.clean import CleanError, clean_page  # noqa: E402
+from archive.clean.cleaner import CleanError, clean_page  # noqa: E402
 
 GOLD = SHARED / "corpus" / "gold"
 HTML = SHARED / "corpus" / "html"

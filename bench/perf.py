@@ -77,7 +77,7 @@ def _tokenize_all(texts: list[str]) -> int:
 
 
 def _segment_all(texts: list[str]) -> int:
-    from indexer.analysis import normalize, segment
+    from indexer.analysis.analyzer import normalize, segment
     return sum(len(segment(normalize(t)).split()) for t in texts)
 
 
@@ -105,7 +105,7 @@ def _cpu() -> tuple[float, float]:
 
 
 def phase_ingest(out: Path, limit: int | None, res: Path) -> None:
-    from indexer.pipeline import ingest_paths
+    from indexer.ingest.ingester import ingest_paths
     src = _input(out, limit)
     data = out / f"archive-{limit or 'all'}"
     shutil.rmtree(data, ignore_errors=True)
@@ -123,7 +123,7 @@ def phase_ingest(out: Path, limit: int | None, res: Path) -> None:
 
 
 def phase_html(out: Path, res: Path) -> None:
-    from indexer.pipeline import ingest_paths
+    from indexer.ingest.ingester import ingest_paths
     data = out / "archive-html"
     shutil.rmtree(data, ignore_errors=True)
     pages = sorted(HTML.rglob("*.html"))
@@ -141,9 +141,10 @@ def raw_write_rate(data: Path, n: int) -> dict[str, Any]:
     from whoosh import index as whoosh_index
 
     from archive.store import Store
-    from indexer.index import document, fast_writer, schema
-    from indexer.pipeline import store_path
-    store = Store(store_path(data), readonly=True)
+    from indexer.schema import document, schema
+    from indexer.codec.segment_writer import fast_writer
+    from archive.datadir import DataDir
+    store = Store(DataDir(data).store, readonly=True)
     docs = [document(r.id, r.article, r.analysis)
             for r in itertools.islice(store.iter_all(), n)]
     store.close()
@@ -162,7 +163,7 @@ def raw_write_rate(data: Path, n: int) -> dict[str, Any]:
 
 
 def phase_reindex(res: Path, raw_docs: int, worker_counts: tuple[int, ...] = (2,)) -> None:
-    from indexer.rebuild import reindex
+    from indexer.ingest.reindexer import reindex
     data = Path(load_results(res)["ingest"]["data"])
     out = {}
     for workers in worker_counts:
@@ -179,14 +180,14 @@ def phase_reindex(res: Path, raw_docs: int, worker_counts: tuple[int, ...] = (2,
 # -- the big archive ---------------------------------------------------------------------
 def build_big(res: Path, out: Path, size: int) -> None:
     """Copies of the ingested rows with distinct urls (analyses kept), then reindex."""
-    from indexer.pipeline import store_path
-    from indexer.rebuild import reindex
+    from archive.datadir import DataDir
+    from indexer.ingest.reindexer import reindex
     src = Path(load_results(res)["ingest"]["data"])
     data = out / f"archive-big-{size}"
     shutil.rmtree(data, ignore_errors=True)
     data.mkdir(parents=True)
     t = time.perf_counter()
-    with sqlite3.connect(store_path(src)) as a, sqlite3.connect(store_path(data)) as b:
+    with sqlite3.connect(DataDir(src).store) as a, sqlite3.connect(DataDir(data).store) as b:
         a.backup(b)
         n = b.execute("SELECT count(*) FROM articles").fetchone()[0]
         cols = [r[1] for r in b.execute("PRAGMA table_info(articles)") if r[1] != "id"]
@@ -215,7 +216,7 @@ def query_set(data: Path, per_kind: int, seed: int = 8) -> dict[str, list[tuple[
     cut from real paragraphs, and the most common facet values as filters."""
     from archive.store import Store
     from archive.textnorm import fold
-    from indexer.pipeline import store_path
+    from archive.datadir import DataDir
     from indexer.search import ArchiveSearcher
     rnd = random.Random(seed)
     s = ArchiveSearcher(data)
@@ -227,7 +228,7 @@ def query_set(data: Path, per_kind: int, seed: int = 8) -> dict[str, list[tuple[
                    if w.replace("_", "").isalpha())
     words = [w.replace("_", " ") for w in words]
     compound = [w for w in words if " " in w]
-    store = Store(store_path(data), readonly=True)
+    store = Store(DataDir(data).store, readonly=True)
     ids = [r[0] for r in store.db.execute("SELECT id FROM articles ORDER BY id LIMIT 5000")]
     phrases = []
     for aid in rnd.sample(ids, min(len(ids), per_kind * 2)):
@@ -278,20 +279,20 @@ def _read_files(paths: list[Path]) -> int:
 
 def bench_queries(data: Path, per_kind: int) -> dict[str, Any]:
     import fts5_peer
-    from indexer.pipeline import store_path
+    from archive.datadir import DataDir
     from indexer.search import ArchiveSearcher
     # a third of the queries warms up; bare and full are timed on the other two thirds, so
     # neither finds its own terms cached by the other
     queries = query_set(data, per_kind * 3)
     peer_db = data / "fts5.sqlite3"
     t = time.perf_counter()
-    fts5_peer.build(store_path(data), peer_db)
+    fts5_peer.build(DataDir(data).store, peer_db)
     peer_build = time.perf_counter() - t
     fts = fts5_peer.Fts5(peer_db)
     # A warm server has its files in the page cache (ours asks for it: ``prefetch``); read
     # both engines' files once so neither pays for first reads from disk.
-    from indexer.index import current_path
-    cached = _read_files([peer_db, store_path(data), *current_path(data).iterdir()])
+    from indexer.generations import current_path
+    cached = _read_files([peer_db, DataDir(data).store, *current_path(data).iterdir()])
     t = time.perf_counter()
     ours = ArchiveSearcher(data, refresh_interval=3600, prefetch=True)
     ours._ensure()
@@ -367,9 +368,9 @@ def serve_rss(data: Path, per_kind: int) -> dict[str, Any]:
 
 
 def phase_serve(res: Path, per_kind: int) -> None:
-    from indexer.index import current_path
-    from indexer.pipeline import store_path
-    from indexer.sidecar import MERGED, SUFFIX
+    from indexer.generations import current_path
+    from archive.datadir import DataDir
+    from indexer.codec.sidecar import MERGED, SUFFIX
     results = load_results(res)
     out = {}
     for name, key in (("small", "ingest"), ("big", "big")):
@@ -380,7 +381,7 @@ def phase_serve(res: Path, per_kind: int) -> None:
             sidecars = [*gen.glob("*" + SUFFIX), *gen.glob(MERGED)]
             out[name].update({"index_bytes": dir_bytes(gen),
                               "sidecar_bytes": sum(p.stat().st_size for p in sidecars),
-                              "store_bytes": store_path(data).stat().st_size})
+                              "store_bytes": DataDir(data).store.stat().st_size})
     save_results(res, "serve", out)
 
 

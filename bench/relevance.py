@@ -183,8 +183,8 @@ class Vnarchive:
     name = "vnarchive"
 
     def __init__(self, docs: list[dict], cache: Path, rebuild: bool, workers: int | None):
-        from indexer.analysis import ANALYSER_VERSION
-        from indexer.pipeline import ingest_items
+        from indexer.analysis.analyzer import ANALYSER_VERSION
+        from indexer.ingest.ingester import ingest_items
         from indexer.search import ArchiveSearcher
         self.dir = cache / f"vn-{_key([d['url'] for d in docs], ANALYSER_VERSION)}"
         if rebuild and self.dir.exists():
@@ -272,7 +272,7 @@ class WhooshPeer:
 
 # -- measuring -------------------------------------------------------------------------
 def evaluate(system, queries: list[dict]) -> dict:
-    from indexer.analysis import normalize
+    from indexer.analysis.analyzer import normalize
     out: dict = {"variants": {}, "ms": 0.0}
     total_ms, count, sugg_ok, sugg_n = 0.0, 0, 0, 0
     for v in VARIANTS:

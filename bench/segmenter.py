@@ -1,7 +1,7 @@
-"""underthesea ``word_tokenize`` vs our ``indexer.crfseg.word_tokenize`` on vietnews.
+"""underthesea ``word_tokenize`` vs our ``indexer.analysis.crfseg.word_tokenize`` on vietnews.
 
 Both run in this one process on the same sentences (title, sapo, paragraphs, cut the way
-``indexer.analysis.segment`` cuts them), interleaved article by article and alternating which
+``indexer.analysis.analyzer.segment`` cuts them), interleaved article by article and alternating which
 goes first, so that the noise of a shared 2-core machine hits both alike.  Every sentence's
 output is compared too.
 
@@ -19,8 +19,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import VIETNEWS  # noqa: E402
-from indexer.analysis import normalize, sentences  # noqa: E402
-from indexer import crfseg  # noqa: E402
+from indexer.analysis.analyzer import normalize, sentences  # noqa: E402
+from indexer.analysis import crfseg  # noqa: E402
 
 
 def article_sentences(n: int) -> list[list[str]]:

@@ -324,14 +324,14 @@ if __name__ == "__main__":
 
 def profile_for(site: CrawlSite):
     """The test site's crawl profile (what a corpus/sites/*.toml [crawl] table would say)."""
-    from archive.crawl import SiteProfile
-    return SiteProfile("lan", start_urls=(site.url("/"),), rss=(site.url("/rss/tin-moi.rss"),),
+    from archive.crawl.crawler import CrawlProfile
+    return CrawlProfile("lan", start_urls=(site.url("/"),), rss=(site.url("/rss/tin-moi.rss"),),
                        article_pattern=r"/bai-viet/.+\.html", listing_pattern=r"/chuyen-muc/")
 
 
 def fast_settings(**overrides):
     """Tiny delays and limits so the whole site crawls in a few seconds."""
-    from archive.crawl import CrawlSettings
+    from archive.crawl.crawler import CrawlSettings
     base = dict(delay=0.05, timeout=0.4, retries=2, backoff=0.05, max_page_bytes=1024 * 1024,
                 contact_url="https://example.org/vnarchive-test")
     base.update(overrides)

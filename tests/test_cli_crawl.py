@@ -3,7 +3,7 @@ from click.testing import CliRunner
 
 from archive.store import Store
 from indexer import ArchiveSearcher, SearchRequest
-from indexer.pipeline import store_path
+from archive.datadir import DataDir
 from vnarchive_cli import cli
 
 from conftest import SEED_URL
@@ -11,7 +11,7 @@ from crawlsite import CrawlSite, Site
 
 
 def articles(data_dir):
-    with Store(store_path(data_dir)) as store:
+    with Store(DataDir(data_dir).store) as store:
         return {r.article.url: r.article for r in store.iter_all()}
 
 

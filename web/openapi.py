@@ -1,7 +1,7 @@
 """The OpenAPI 3.1 description of /api, served at /api/openapi.json.
 
 Schemas are JSON Schema 2020-12 (as OpenAPI 3.1 requires), strict where the shape is ours
-(``additionalProperties: false``) so tests/test_openapi.py catches any drift between this
+(``additionalProperties: false``) so tests/web/test_openapi.py catches any drift between this
 document and the real responses.
 """
 from __future__ import annotations

@@ -1,0 +1,67 @@
+"""The layout of a data directory (``--data-dir``): the one place that names its files.
+
+::
+
+    <data-dir>/
+      archive.sqlite3      the article store (archive.store)
+      crawl.sqlite3        the crawl frontier (archive.crawl)
+      warc/                WARC files written by the crawler
+      write.lock           held by the one ingest/reindex writing to this data dir
+      index/CURRENT        names the live index generation
+      index/gen-NNNNNN/    index generations (indexer.generations)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["DataDir"]
+
+
+@dataclass(frozen=True)
+class DataDir:
+    """Paths under one data directory.
+
+    >>> d = DataDir("/srv/vn")
+    >>> d.store.name, d.index_root.name, d.generation(3).name
+    ('archive.sqlite3', 'index', 'gen-000003')
+    """
+    root: Path
+
+    def __init__(self, root: Path | str) -> None:
+        object.__setattr__(self, "root", Path(root))
+
+    @property
+    def store(self) -> Path:
+        return self.root / "archive.sqlite3"
+
+    @property
+    def frontier(self) -> Path:
+        return self.root / "crawl.sqlite3"
+
+    @property
+    def warc_dir(self) -> Path:
+        return self.root / "warc"
+
+    @property
+    def write_lock(self) -> Path:
+        return self.root / "write.lock"
+
+    @property
+    def index_root(self) -> Path:
+        return self.root / "index"
+
+    @property
+    def current_pointer(self) -> Path:
+        return self.index_root / "CURRENT"
+
+    def generation(self, number: int) -> Path:
+        return self.index_root / f"gen-{number:06d}"
+
+    def generations(self) -> list[Path]:
+        """Generation directories on disk, oldest first."""
+        found = [p for p in self.index_root.glob("gen-*") if p.name[4:].isdigit()]
+        return sorted(found, key=lambda p: int(p.name[4:]))
+
+    def warc_files(self) -> list[Path]:
+        return sorted(self.warc_dir.glob("*.warc*"))

@@ -1,0 +1,107 @@
+"""Index generations and the single-writer lock (entry points: ``open_current``,
+``new_generation``, ``switch_to``, ``writer_lock``).
+
+The index lives in ``<data-dir>/index/gen-NNNNNN/``; the file ``CURRENT`` names the live
+generation.  ``reindex`` builds a new generation beside the live one and switches by an
+atomic ``os.replace`` of ``CURRENT``, so a reader never sees a half-built index and a killed
+reindex leaves the previous generation serving.  Paths come from ``archive.datadir``.
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
+
+from archive.datadir import DataDir
+from indexer.schema import schema
+
+__all__ = ["IndexBusy", "IndexMissing", "current_path", "open_current", "new_generation",
+           "switch_to", "writer_lock"]
+
+
+class IndexBusy(RuntimeError):
+    """Another process holds the write lock of this data dir."""
+
+
+class IndexMissing(RuntimeError):
+    """No index has been built in this data dir yet."""
+
+
+def current_path(data_dir: Path) -> Path | None:
+    layout = DataDir(data_dir)
+    try:
+        name = layout.current_pointer.read_text().strip()
+    except FileNotFoundError:
+        return None
+    path = layout.index_root / name
+    return path if path.is_dir() else None
+
+
+def open_current(data_dir: Path) -> whoosh_index.Index:
+    path = current_path(data_dir)
+    if path is None:
+        raise IndexMissing(f"no index in {data_dir}: run `vnarchive ingest` or `vnarchive reindex`")
+    # Plain reads instead of mmap: mapped index pages would count in the server's RSS (the
+    # kernel caches the file either way), which grows with every term ever read.
+    return FileStorage(str(path), supports_mmap=False).open_index()
+
+
+def new_generation(data_dir: Path) -> tuple[Path, whoosh_index.Index]:
+    """Create an empty generation directory beside the live one (not yet live)."""
+    layout = DataDir(data_dir)
+    layout.index_root.mkdir(parents=True, exist_ok=True)
+    numbers = [int(p.name[4:]) for p in layout.generations()]
+    path = layout.generation(max(numbers, default=0) + 1)
+    path.mkdir()
+    return path, whoosh_index.create_in(str(path), schema())
+
+
+def switch_to(data_dir: Path, path: Path) -> None:
+    """Make ``path`` the live generation atomically; drop generations older than the last."""
+    layout = DataDir(data_dir)
+    root = layout.index_root
+    previous = current_path(data_dir)
+    tmp = root / "CURRENT.tmp"
+    with open(tmp, "w") as fh:
+        fh.write(path.name)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, layout.current_pointer)
+    dir_fd = os.open(root, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+    # Keep the previous generation: a searcher opened a moment ago may still read it.
+    keep = {path.name, previous.name if previous else ""}
+    for old in layout.generations():
+        if old.name not in keep:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def writer_lock(data_dir: Path, what: str = "ingest") -> Iterator[None]:
+    """One writer per data dir; a second gets a clear error instead of a Whoosh LockError."""
+    Path(data_dir).mkdir(parents=True, exist_ok=True)
+    fh = open(DataDir(data_dir).write_lock, "a+")
+    try:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            raise IndexBusy(f"another ingest or reindex is running on {data_dir} ({holder}); "
+                            "wait for it to finish") from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"{what} pid {os.getpid()}")
+        fh.flush()
+        yield
+    finally:
+        fh.close()

@@ -1,0 +1,333 @@
+"""Ingest: items → (clean, analyse in worker processes) → store → index segments.
+(``indexer.ingest.reindexer`` makes a new index from the store: ``reindex``.)
+
+Segmentation is the expensive step (underthesea); it runs in worker processes on all cores
+and its result is cached with the stored article, keyed by the content hash and the
+analyser version, so re-ingesting unchanged text or reindexing never segments again.
+The main process is the single writer of the SQLite store and the only publisher of index
+segments, which workers write batch by batch (``indexer.ingest.publisher``).  The store commits
+every ``batch`` articles before their segment can be published, so the index never holds
+an article the store lacks; a crash loses at most one batch from the store and a few from
+the index, and a rerun of the same ingest restores them (ingest is idempotent, url is the
+key).
+"""
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import itertools
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from archive.article import Article
+from archive.sources import Failure, RawItem, RecordError, iter_raw, to_article
+from archive.dedup import simhash
+from archive.datadir import DataDir
+from archive.store import Store
+from indexer.entities.extract import extract_entities
+from indexer.analysis.analyzer import ANALYSER_VERSION, normalize, segment
+from indexer.generations import current_path, new_generation, open_current, switch_to, writer_lock
+from indexer.ingest.publisher import Publisher
+from indexer.codec.sidecar_merge import index_segments, merge, merge_due
+
+__all__ = ["IngestReport", "analyse", "ingest_paths", "ingest_items"]
+
+log = logging.getLogger(__name__)
+ENTITIES_VERSION = 1  # bump when entity extraction changes: reindex then redoes it
+
+
+# Syndicated copies are detected on bodies of at least this many characters.
+MIN_SIMHASH_CHARS = 300
+
+
+@dataclass
+class IngestReport:
+    added: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+    first_failures: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    # CPU seconds (process time) per stage, summed over processes
+    stages: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def stored(self) -> int:
+        return self.added + self.replaced + self.unchanged
+
+    def fail(self, reason: str, message: str) -> None:
+        self.failed += 1
+        self.reasons[reason] = self.reasons.get(reason, 0) + 1
+        if len(self.first_failures) < 10:
+            self.first_failures.append(message)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"added": self.added, "replaced": self.replaced, "unchanged": self.unchanged,
+                "failed": self.failed, "reasons": self.reasons,
+                "first_failures": self.first_failures, "seconds": round(self.seconds, 2),
+                "stages": {k: round(v, 2) for k, v in self.stages.items()}}
+
+    def add_time(self, stage: str, seconds: float) -> None:
+        self.stages[stage] = self.stages.get(stage, 0.0) + seconds
+
+
+def _segment_article(article: Article, paragraphs: list[str]) -> dict[str, Any]:
+    """``paragraphs``: the article's paragraphs, already normalised (simhash uses them too)."""
+    return {
+        "title": segment(normalize(article.title)),
+        "sapo": segment(normalize(article.sapo)) if article.sapo else "",
+        "paragraphs": [segment(p) for p in paragraphs],
+        "captions": [segment(normalize(c)) for c in article.captions],
+    }
+
+
+def analyse(article: Article, cached: dict[str, Any] | None = None,
+            timings: dict[str, float] | None = None) -> dict[str, Any]:
+    """Segmentation + entities for an article, reusing ``cached`` parts that are current."""
+    t0 = time.process_time()
+    paragraphs = None  # normalised once, for segmentation and the fingerprint
+    if cached and cached.get("v") == ANALYSER_VERSION and cached.get("seg"):
+        seg = cached["seg"]
+    else:
+        paragraphs = [normalize(p) for p in article.paragraphs]
+        seg = _segment_article(article, paragraphs)
+    t1 = time.process_time()
+    if cached and cached.get("ev") == ENTITIES_VERSION and "entities" in cached and \
+            cached.get("v") == ANALYSER_VERSION:
+        ents = cached["entities"]
+    else:
+        ents = extract_entities(article).to_dict()
+    t2 = time.process_time()
+    if cached and "sh" in cached:
+        sh = cached["sh"]
+    else:  # near-duplicate fingerprint of the body; too short a text says nothing
+        body = article.body
+        if len(body) < MIN_SIMHASH_CHARS:
+            sh = None
+        elif paragraphs is not None:  # the same hash as simhash(body), without normalising twice
+            sh = simhash("\n".join(paragraphs), normalized=True)
+        else:
+            sh = simhash(body)
+    if timings is not None:
+        timings["segment"] = timings.get("segment", 0.0) + t1 - t0
+        timings["entities"] = timings.get("entities", 0.0) + t2 - t1
+        timings["dedup"] = timings.get("dedup", 0.0) + time.process_time() - t2
+    return {"v": ANALYSER_VERSION, "ev": ENTITIES_VERSION, "seg": seg, "entities": ents,
+            "sh": sh}
+
+
+# -- worker side -----------------------------------------------------------------------
+_worker_store: Store | None = None
+
+
+def _worker_init(db_path: str) -> None:
+    global _worker_store
+    try:
+        _worker_store = Store(db_path, readonly=True) if Path(db_path).exists() else None
+    except Exception:  # the cache is an optimisation: work without it
+        _worker_store = None
+
+
+_Result = tuple[str, Article | None, dict[str, Any] | None, str, str, dict[str, float]]
+
+
+def _process(item: RawItem) -> _Result:
+    """Clean/validate and analyse one item; never raises (errors come back as data).
+    The last element holds the seconds spent per stage, for the ingest report."""
+    timings: dict[str, float] = {}
+    started = time.process_time()
+    source, article, analysis, reason, message = _process_timed(item, timings)
+    timings["clean"] = time.process_time() - started - sum(timings.values())
+    return source, article, analysis, reason, message, timings
+
+
+def _process_timed(item: RawItem, timings: dict[str, float]
+                   ) -> tuple[str, Article | None, dict[str, Any] | None, str, str]:
+    try:
+        article = to_article(item)
+    except RecordError as exc:
+        return item.source, None, None, exc.reason, f"{item.source}: {exc}"
+    except ValueError as exc:  # archive.clean.cleaner.CleanError and NotAnArticle are ValueErrors
+        reason = getattr(exc, "reason", None)
+        if reason is None:
+            log.exception("cleaning %s failed", item.source)
+            reason = "error"
+        return item.source, None, None, reason, f"{item.source}: {exc}"
+    except Exception as exc:  # a cleaner bug on one page must not stop the ingest
+        log.exception("cleaning %s failed", item.source)
+        return item.source, None, None, "error", f"{item.source}: {type(exc).__name__}: {exc}"
+    cached = None
+    if _worker_store is not None:
+        try:
+            cached = _worker_store.cached_analysis(article.url, article.content_hash)
+        except Exception:
+            cached = None
+    try:
+        analysis = analyse(article, cached, timings)
+    except Exception as exc:
+        log.exception("analysing %s failed", item.source)
+        return item.source, None, None, "error", f"{item.source}: {type(exc).__name__}: {exc}"
+    return item.source, article, analysis, "", ""
+
+
+def _results(items: Iterable[RawItem | Failure], pool, workers: int) -> Iterator[_Result]:
+    raw = (i for i in items)
+
+    def only_items() -> Iterator[RawItem]:
+        for item in raw:
+            if isinstance(item, Failure):
+                pending_failures.append(item)
+            else:
+                yield item
+
+    pending_failures: list[Failure] = []
+    if pool is None:
+        for item in only_items():
+            while pending_failures:
+                f = pending_failures.pop(0)
+                yield f.source, None, None, f.reason, f.message, {}
+            yield _process(item)
+    else:
+        # Chunks are submitted by this loop, never by a generator handed to the pool: the
+        # pool's one task thread would block in it and starve the index jobs queued behind.
+        # The window bounds what is in flight, so a 22k-article file never sits in memory.
+        items_left = only_items()
+        in_flight: deque = deque()
+        window = max(2, workers * IN_FLIGHT_PER_WORKER // CHUNK)
+        exhausted = False
+        while True:
+            while not exhausted and len(in_flight) < window:
+                chunk = list(itertools.islice(items_left, CHUNK))
+                if chunk:
+                    in_flight.append(pool.apply_async(_process_chunk, (chunk,)))
+                else:
+                    exhausted = True
+            while pending_failures:
+                f = pending_failures.pop(0)
+                yield f.source, None, None, f.reason, f.message, {}
+            if not in_flight:
+                break
+            yield from in_flight.popleft().get()
+    for f in pending_failures:
+        yield f.source, None, None, f.reason, f.message, {}
+
+
+# Items handed to the worker pool and not yet written, per worker, in chunks of CHUNK.
+IN_FLIGHT_PER_WORKER = 32
+CHUNK = 4
+
+
+def _process_chunk(items: list[RawItem]) -> list[_Result]:
+    return [_process(item) for item in items]
+
+
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+@contextmanager
+def _pool(workers: int, db_path: Path) -> Iterator[Any]:
+    """Worker processes for both analysis and index jobs (None: do everything here)."""
+    if workers <= 1:
+        _worker_init(str(db_path))
+        yield None
+        return
+    segment("Khởi động")  # load the segmenter's model once, before forking, for all workers
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(workers, initializer=_worker_init, initargs=(str(db_path),)) as pool:
+        yield pool
+
+
+def ingest_items(items: Iterable[RawItem | Failure], data_dir: Path, *,
+                 workers: int | None = None, batch: int = 1000,
+                 progress: Callable[[int], None] | None = None) -> IngestReport:
+    """Clean, analyse, store and index ``items``; the url is the key (re-ingest replaces).
+
+    Workers clean and analyse; the main process stores each article, and every ``batch``
+    articles commits the store and hands the batch to a worker that writes it as an index
+    segment (``indexer.ingest.publisher``), published as soon as it is finished."""
+    data_dir = Path(data_dir)
+    report = IngestReport()
+    start = time.perf_counter()
+    workers = workers or default_workers()
+    with writer_lock(data_dir, "ingest"):
+        store = Store(DataDir(data_dir).store)
+        try:
+            try:
+                ix = open_current(data_dir)
+            except Exception:
+                path, ix = new_generation(data_dir)
+                switch_to(data_dir, path)
+            gen_path = current_path(data_dir)
+            with _pool(workers, DataDir(data_dir).store) as pool:
+                def commit_store() -> None:
+                    t0 = time.process_time()
+                    store.commit()
+                    report.add_time("store write", time.process_time() - t0)
+
+                publisher = Publisher(ix, gen_path, pool, commit_store=commit_store,
+                                      timing=lambda s: report.add_time("index write", s))
+                try:
+                    _ingest_into(items, pool, workers, store, publisher, report, batch,
+                                 progress)
+                except BaseException:
+                    store.commit()  # failures recorded so far are worth keeping
+                    publisher.cancel()
+                    raise
+            # after the workers have exited: the merge's memory adds to nothing of theirs
+            segments = index_segments(open_current(data_dir))
+            if merge_due(gen_path, segments):
+                t0 = time.process_time()
+                merge(gen_path, segments)
+                report.add_time("sidecar merge", time.process_time() - t0)
+        finally:
+            store.close()
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def _ingest_into(items: Iterable[RawItem | Failure], pool, workers: int, store: Store,
+                 publisher: Publisher, report: IngestReport, batch: int,
+                 progress: Callable[[int], None] | None) -> None:
+    pending = 0
+    clock = time.process_time
+    for source, article, analysis, reason, message, timings in _results(items, pool, workers):
+        for stage, seconds in timings.items():
+            report.add_time(stage, seconds)
+        if progress:
+            progress(1)
+        if article is None:
+            report.fail(reason, message)
+            store.record_failure(source, reason, message)
+            continue
+        t0 = clock()
+        old = store.db.execute("SELECT content_hash FROM articles WHERE url=?",
+                               (article.url,)).fetchone()
+        article_id = store.save(article, analysis=analysis, simhash=analysis.get("sh"))
+        # Known urls are indexed again even when unchanged: that is how a rerun after a
+        # crash restores documents whose segment was never published.
+        publisher.add(article_id, article, analysis, known=old is not None)
+        report.add_time("store write", clock() - t0)
+        if old is None:
+            report.added += 1
+        elif old[0] == article.content_hash:
+            report.unchanged += 1
+        else:
+            report.replaced += 1
+        pending += 1
+        if pending >= batch:
+            publisher.dispatch()  # commits the store first
+            pending = 0
+    publisher.flush()
+    store.commit()  # failures after the last article
+
+
+def ingest_paths(paths: Iterable[Path | str], data_dir: Path, **kwargs: Any) -> IngestReport:
+    return ingest_items(iter_raw(paths), data_dir, **kwargs)

@@ -1,0 +1,150 @@
+"""The index schema: which fields an article becomes, and how (entry point: ``schema()``,
+``document_fields``).
+
+Three analysed views of the text (``indexer.analysis``) become token fields; facets are
+keyword fields, also read as in-memory columns by ``indexer.search.facets``.
+"""
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pickle import dumps
+from typing import Any
+
+from whoosh.analysis import SpaceSeparatedTokenizer
+from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.system import pack_uint
+
+from archive.article import Article
+from indexer.analysis.analyzer import views
+
+# Indexes written before the package layout moved pickled their schema's field class as
+# ``indexer.index.Tokens``; the name keeps resolving so that those indexes still open.
+sys.modules.setdefault("indexer.index", sys.modules[__name__])
+
+__all__ = ["FACET_FIELDS", "PAIR_FIELDS", "PAIR_JOIN", "schema", "document", "document_fields",
+           "pairs", "Tokens"]
+
+# Facets kept as keyword fields (multi-valued, exact values) and as in-memory columns.
+FACET_FIELDS = ("province", "province_2025", "official", "program", "site", "year")
+
+
+# Adjacent pairs of folded syllables: a two-syllable word or phrase is then one term lookup
+# instead of a position check over every document holding both syllables.  Only folded
+# pairs are indexed (each pair field costs ~5 ms of index write per article and doubles the
+# index); the exact views meet them through their syllables' postings (``indexer.search.evaluate``).
+PAIR_FIELDS = {"syl": "fpair", "fold": "fpair", "t_syl": "t_fpair", "t_fold": "t_fpair"}
+PAIR_JOIN = "_"  # syllables never contain "_" (analysis.syllables splits on it)
+
+
+def pairs(syllables: list[str]) -> list[str]:
+    """Adjacent syllable pairs of a syllable stream, in order.
+
+    >>> pairs(["xây", "dựng", "nông", "thôn"])
+    ['xây_dựng', 'dựng_nông', 'nông_thôn']
+    """
+    return [a + PAIR_JOIN + b for a, b in zip(syllables, syllables[1:])]
+
+
+class Tokens(TEXT):
+    """A text field whose values are already analysed: a token list or space-separated text.
+
+    Whoosh's own path builds a Token object per token and pickles positions term by term
+    through generic generators (~7 ms per article over our six text fields); this produces
+    the identical postings (same bytes for frequencies and positions) straight from
+    ``str.split`` and a dict.
+    """
+
+    def index(self, value, **kwargs):
+        return [item[:4] for item in self.index_with_positions(value)]
+
+    def index_with_positions(self, value) -> list[tuple]:
+        """Whoosh's (term, frequency, weight, value) items plus each term's positions (None
+        without positions): the postings sidecar stores them as they are, unpickled."""
+        tokens = value.split() if isinstance(value, str) else value
+        fb = self.format.field_boost
+        if self.format.__class__.__name__ == "Positions":
+            poses: dict[str, list[int]] = {}
+            for pos, tok in enumerate(tokens):
+                got = poses.get(tok)
+                if got is None:
+                    poses[tok] = [pos]
+                else:
+                    got.append(pos)
+            out = []
+            for tok, plist in poses.items():
+                deltas = plist
+                if len(plist) > 1:  # positions are stored as deltas
+                    deltas = [plist[0]] + [b - a for a, b in zip(plist, plist[1:])]
+                n = len(plist)
+                out.append((tok.encode(), n, n * fb, pack_uint(n) + dumps(deltas, 2), plist))
+            return out
+        return [(tok.encode(), n, n * fb, pack_uint(n), None)
+                for tok, n in Counter(tokens).items()]
+
+
+def schema() -> Schema:
+    # Field values arrive already analysed (space-separated tokens from indexer.analysis.analyzer),
+    # so Whoosh only splits on spaces: no second, different analysis at index time.
+    tokens = SpaceSeparatedTokenizer()
+    return Schema(
+        aid=ID(stored=True, unique=True, sortable=True),
+        published=NUMERIC(int, bits=64, signed=True, sortable=True),
+        month=ID(sortable=True),
+        year=ID,
+        site=ID,
+        province=KEYWORD(commas=True, scorable=False, lowercase=False),
+        province_2025=KEYWORD(commas=True, scorable=False, lowercase=False),
+        official=KEYWORD(commas=True, scorable=False, lowercase=False),
+        program=KEYWORD(commas=True, scorable=False, lowercase=False),
+        words=Tokens(analyzer=tokens, phrase=False),
+        syl=Tokens(analyzer=tokens, phrase=True),
+        fold=Tokens(analyzer=tokens, phrase=True),
+        t_words=Tokens(analyzer=tokens, phrase=False),
+        t_syl=Tokens(analyzer=tokens, phrase=True),
+        t_fold=Tokens(analyzer=tokens, phrase=True),
+        # no positions: only membership and frequency of each pair are ever asked
+        fpair=Tokens(analyzer=tokens, phrase=False),
+        t_fpair=Tokens(analyzer=tokens, phrase=False),
+    )
+
+
+def document(article_id: int, article: Article, analysis: dict[str, Any]) -> dict[str, Any]:
+    """Whoosh document for an article from its cached analysis (segmentation + entities)."""
+    return document_fields(article_id, article.published, article.site, analysis)
+
+
+def document_fields(article_id: int, published, site: str,
+                    analysis: dict[str, Any]) -> dict[str, Any]:
+    """:func:`document` from the only article fields it needs (cheap to send to a worker)."""
+    seg = analysis["seg"]
+    body_parts = [seg["title"], seg.get("sapo") or "", *seg["paragraphs"], *seg["captions"]]
+    body = views(" ".join(p for p in body_parts if p))
+    title = views(seg["title"])
+    ents = analysis["entities"]
+    # the text fields get their token lists as they are (``Tokens`` takes lists or text):
+    # joining them only for the writer to split them again cost time on every article
+    doc: dict[str, Any] = {
+        "aid": str(article_id),
+        "published": int(published.timestamp()) if published else -1,
+        "site": site,
+        "words": body["words"],
+        "syl": body["syl"],
+        "fold": body["fold"],
+        "t_words": title["words"],
+        "t_syl": title["syl"],
+        "t_fold": title["fold"],
+        "fpair": pairs(body["fold"]),
+        "t_fpair": pairs(title["fold"]),
+    }
+    if published:
+        doc["year"] = f"{published.year:04d}"
+        doc["month"] = f"{published.year:04d}-{published.month:02d}"
+    for field, key in (("province", "provinces"), ("province_2025", "provinces_2025"),
+                       ("program", "programs")):
+        if ents.get(key):
+            doc[field] = ",".join(ents[key])
+    names = [o["name"] for o in ents.get("officials", [])]
+    if names:
+        doc["official"] = ",".join(names)
+    return doc

@@ -1,0 +1,289 @@
+"""Evaluate a query tree over cached postings: the full match set and BM25F scores at once.
+
+Whoosh walks every matching document through a tree of Python matchers, and our query trees
+are wide (each word is an OR of exact, compound and folded views, phrases included): a
+common word cost ~1 ms per matching document.  Here each term's postings come as arrays
+(``indexer.search.postings_cache``), a term's scores are computed in one vectorised step, and the tree is
+combined as dense score arrays over the docnums (0: no match).  Scores are Whoosh's own
+BM25F (B=0.75, K1=1.2, global idf and average length, quantised field lengths, phrase score
+= sum of its words' scores), so the ranking is the same.
+Adjacency comes from the folded adjacent-syllable pair fields (``fpair``/``t_fpair``, see
+``indexer.schema.PAIR_FIELDS``): a phrase's candidates are the intersection of its pairs'
+postings (and, for the exact ``syl`` views, of its syllables' postings).  That is exact for
+two folded syllables, and an ``Adjacent`` node (a query word's syllables side by side)
+accepts it for two exact syllables too; three syllables or more, and an explicit ``Phrase``
+over exact syllables, have their positions checked on those candidates only (documents
+holding the compound word in ``words`` need no check).  An index built before the pair
+fields existed falls back to positions throughout.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from whoosh import query as Q
+
+from archive.textnorm import fold
+from indexer.schema import PAIR_FIELDS, PAIR_JOIN
+from indexer.search.nodes import Adjacent
+from indexer.search.postings_cache import NO_IDS, SHIFT, Cache, TermReader
+
+__all__ = ["Evaluator", "Unsupported"]
+
+B, K1 = 0.75, 1.2
+# Cache bounds per reader (``indexer.search.postings_cache`` holds the postings): a server on a 100k-article
+# archive must stay under 400 MB.
+CACHE_SCORED = 2_000_000  # term scores: docnum + score (12 bytes each)
+CACHE_PHRASE_DOCS = 1_000_000  # phrase matches: docnum + score (12 bytes each)
+
+
+class Unsupported(Exception):
+    """A query node this evaluator does not model; the caller falls back to Whoosh."""
+
+
+class Evaluator:
+    """Scores of a query tree as one dense float64 array over the reader's docnums (0: no
+    match; a BM25F score is never 0 for a matching document: idf > 0.9 and tf > 0)."""
+
+    def __init__(self, searcher, folder: str | None = None, sidecars: bool = True,
+                 prefetch: bool = False) -> None:
+        self.terms = TermReader(searcher, folder, sidecars, prefetch)
+        self.n = self.terms.n
+        self._scored = Cache(CACHE_SCORED, lambda v: len(v[0]))
+        self._phrases = Cache(CACHE_PHRASE_DOCS, lambda v: len(v[0]))
+        indexed = set(searcher.schema.names())
+        self._pairs = {f: p for f, p in PAIR_FIELDS.items() if p in indexed}
+
+    def close(self) -> None:
+        self.terms.close()
+
+    # -- scoring ------------------------------------------------------------------------
+    def _term_scores(self, field: str, text: str, boost: float) -> Sparse:
+        """(docnums, boosted BM25F scores) of one term (read-only: cached)."""
+        key = (field, text, boost)
+        got = self._scored.get(key)
+        if got is not None:
+            return got
+        ids, tfs = self.terms.packed(field, text)
+        if not len(ids):
+            return ids, _NO_SCORES
+        tf = tfs.astype(np.float64)
+        top = self.terms.idf(field, text) * (K1 + 1)
+        kb = K1 * B / self.terms.avg_length(field)
+        scores = top * tf / (tf + K1 * (1 - B) + kb * self.terms.field_lengths(field)[ids])
+        if boost != 1.0:
+            scores *= boost
+        return self._scored.put(key, (ids, scores))
+
+    def _scores_for(self, field: str, words: list[str], docs: np.ndarray) -> Sparse:
+        """Sum of the words' BM25F scores, computed for ``docs`` only (sorted docnums,
+        each holding every word)."""
+        kb = K1 * B / self.terms.avg_length(field)
+        norm = K1 * (1 - B) + kb * self.terms.field_lengths(field)[docs]
+        total = np.zeros(len(docs), dtype=np.float64)
+        for w in words:
+            ids, tfs = self.terms.packed(field, w)
+            tf = tfs[np.searchsorted(ids, docs)].astype(np.float64)
+            total += self.terms.idf(field, w) * (K1 + 1) * tf / (tf + norm)
+        return docs, total
+
+    def _phrase(self, q: Q.Phrase) -> Sparse:
+        if q.slop != 1:
+            raise Unsupported("sloppy phrase")
+        loose = type(q) is Adjacent
+        key = (q.fieldname, tuple(q.words), loose)
+        got = self._phrases.get(key)
+        if got is None:
+            pf = self._pairs.get(q.fieldname)
+            if pf is None:
+                got = self._phrase_docs(q.fieldname, list(q.words))
+            else:
+                got = self._pair_docs(q.fieldname, pf, list(q.words), exact=not loose)
+            self._phrases.put(key, got)
+        return got if q.boost == 1.0 else (got[0], got[1] * q.boost)
+
+    def _pair_docs(self, field: str, pair_field: str, words: list[str], exact: bool
+                   ) -> Sparse:
+        """Documents with every adjacent folded pair and every syllable of ``words``;
+        positions checked on those candidates only when ``exact`` requires it."""
+        folded = field in ("fold", "t_fold")
+        keys = words if folded else [fold(w) for w in words]
+        needed = [(pair_field, a + PAIR_JOIN + b) for a, b in zip(keys, keys[1:])]
+        if not folded:
+            needed += [(field, w) for w in words]
+        posts = []
+        for key in needed:
+            posts.append(self.terms.packed(*key)[0])
+            if not len(posts[-1]):  # one missing pair or syllable: no need to read the others
+                return NO_IDS, _NO_SCORES
+        posts.sort(key=len)
+        cands = posts[0]
+        for p in posts[1:]:
+            cands = np.intersect1d(cands, p, assume_unique=True)
+        if len(cands) and (len(words) > 2 or (exact and not folded)):
+            sure = NO_IDS
+            if not folded:  # the compound word, as segmented, has its syllables side by side
+                compound = self.terms.packed(("t_" if field == "t_syl" else "") + "words",
+                                             "_".join(words))[0]
+                sure = np.intersect1d(cands, compound, assume_unique=True)
+            check = np.setdiff1d(cands, sure, assume_unique=True)
+            if len(check):
+                sure = np.union1d(sure, self._adjacent(field, words, check))
+            cands = sure
+        return self._scores_for(field, words, cands.astype(np.int32))
+
+    def _adjacent(self, field: str, words: list[str], cands: np.ndarray,
+                  decode_whole: bool = False) -> np.ndarray:
+        """Documents of ``cands`` (sorted) with ``words`` side by side.  Each word's
+        occurrences are doc<<SHIFT|position integers, so adjacency is an intersection of
+        sorted arrays (from the sidecars) or of sets (from Whoosh's blocks, decoded for the
+        candidates only unless ``decode_whole``: then the word is decoded whole and cached)."""
+        spans = self.terms.occurrences(field, words[0], cands)
+        if spans is not None:
+            for word in words[1:]:
+                if not len(spans):
+                    return NO_IDS
+                got = self.terms.occurrences(field, word, cands)
+                if got is None:
+                    break
+                spans = np.intersect1d(spans + 1, got, assume_unique=True)
+            else:
+                return np.unique(spans >> SHIFT).astype(np.int32)
+        check = set(cands.tolist())
+        only = None if decode_whole else check
+        found = self.terms.positions(field, words[0], only)
+        for word in words[1:]:
+            found = {x + 1 for x in found}.intersection(self.terms.positions(field, word, only))
+            if not found:
+                return NO_IDS
+        return np.array(sorted({x >> SHIFT for x in found}.intersection(check)), dtype=np.int32)
+
+    def _phrase_docs(self, field: str, words: list[str]) -> Sparse:
+        """A phrase on an index without pair fields: positions of every candidate."""
+        per_word = [self._term_scores(field, w, 1.0) for w in words]
+        if not all(len(ids) for ids, _ in per_word):
+            return NO_IDS, _NO_SCORES
+        cands = min((ids for ids, _ in per_word), key=len)
+        for ids, _ in per_word:
+            cands = np.intersect1d(cands, ids, assume_unique=True)
+        sure = NO_IDS
+        if field in ("syl", "t_syl"):
+            # a document holding the compound word has its syllables side by side
+            compound = self.terms.packed(("t_" if field == "t_syl" else "") + "words",
+                                   "_".join(words))[0]
+            sure = np.intersect1d(cands, compound, assume_unique=True)
+            cands = np.setdiff1d(cands, sure, assume_unique=True)
+        if len(cands):
+            # a word whose documents are mostly candidates is decoded whole and cached
+            few = len(cands) * 2 < min(len(ids) for ids, _ in per_word)
+            sure = np.union1d(sure, self._adjacent(field, words, cands, decode_whole=not few))
+        total = np.zeros(len(sure), dtype=np.float64)
+        for ids, scores in per_word:
+            total += scores[np.searchsorted(ids, sure)]
+        return sure, total
+
+    def scores(self, q: Any) -> np.ndarray:
+        """Scores of every document for ``q`` (deleted ones included), dense."""
+        return self._dense(self._node(q))
+
+    def _node(self, q: Any) -> Sparse | np.ndarray:
+        kind = type(q)
+        if kind is Q.Term:
+            return self._term_scores(q.fieldname, q.text, q.boost)
+        if kind is Q.Phrase or kind is Adjacent:
+            return self._phrase(q)
+        if q is Q.NullQuery or kind is type(Q.NullQuery):
+            return NO_IDS, _NO_SCORES
+        if kind is Q.Every:
+            return np.full(self.n, q.boost, dtype=np.float64)
+        if kind in (Q.And, Q.Or):
+            if getattr(q, "scale", None) or getattr(q, "minmatch", 0):
+                raise Unsupported("scaled or minmatch Or")
+            if kind is Q.And:  # an empty part empties the AND: the rest is never read
+                parts = []
+                for sub in q.subqueries:
+                    parts.append(self._node(sub))
+                    if _empty(parts[-1]):
+                        return NO_IDS, _NO_SCORES
+                out = self._and(parts)
+            else:
+                out = self._or([self._node(sub) for sub in q.subqueries])
+        elif kind is Q.AndMaybe:
+            a = self._node(q.a)
+            if _empty(a):
+                return NO_IDS, _NO_SCORES
+            a = self._dense(a, copy=True)
+            b = self._dense(self._node(q.b))
+            out = a + np.where(a > 0, b, 0.0)
+        elif kind is Q.AndNot:
+            a = self._node(q.a)
+            if _empty(a):
+                return NO_IDS, _NO_SCORES
+            b = self._dense(self._node(q.b))
+            out = np.where(b > 0, 0.0, self._dense(a))
+        else:
+            raise Unsupported(kind.__name__)
+        if q.boost != 1.0:
+            out = out * q.boost if isinstance(out, np.ndarray) else (out[0], out[1] * q.boost)
+        return out
+
+    def _dense(self, part: Sparse | np.ndarray, copy: bool = False) -> np.ndarray:
+        if isinstance(part, np.ndarray):
+            return part.copy() if copy else part
+        out = np.zeros(self.n, dtype=np.float64)
+        out[part[0]] = part[1]
+        return out
+
+    def _or(self, parts: list[Sparse | np.ndarray]) -> Sparse | np.ndarray:
+        parts = [p for p in parts if not _empty(p)]
+        if not parts:
+            return NO_IDS, _NO_SCORES
+        if len(parts) == 1:
+            return parts[0]
+        out = np.zeros(self.n, dtype=np.float64)
+        for p in parts:
+            if isinstance(p, np.ndarray):
+                out += p
+            else:
+                out[p[0]] += p[1]  # docnums are unique within a part
+        return out
+
+    def _and(self, parts: list[Sparse | np.ndarray]) -> Sparse | np.ndarray:
+        if len(parts) == 1:
+            return parts[0]
+        out = self._dense(parts[0], copy=True)
+        ok = out > 0
+        for p in parts[1:]:
+            d = self._dense(p)
+            ok &= d > 0
+            out += d
+        out[~ok] = 0.0
+        return out
+
+    @staticmethod
+    def top(scores: np.ndarray, k: int, allowed: np.ndarray | None = None
+            ) -> list[tuple[int, float]]:
+        """Best ``k`` (docnum, score) of a dense score array (``allowed``: a mask), ties by
+        docnum as Whoosh orders them."""
+        if k <= 0 or not len(scores):
+            return []
+        if allowed is not None:
+            scores = np.where(allowed, scores, 0.0)
+        docs = np.flatnonzero(scores > 0)
+        vals = scores[docs]
+        if len(docs) > k:
+            # the k-th best score found by partition; only scores at least as high sorted
+            floor = np.partition(vals, len(vals) - k)[len(vals) - k]
+            keep = vals >= floor
+            docs, vals = docs[keep], vals[keep]
+        order = np.lexsort((docs, -vals))[:k]
+        return list(zip(docs[order].tolist(), vals[order].tolist()))
+
+
+# (sorted docnums, float64 scores) of one node; dense float64 arrays for combined nodes
+Sparse = tuple[np.ndarray, np.ndarray]
+_NO_SCORES = np.zeros(0, dtype=np.float64)
+
+
+def _empty(part: Sparse | np.ndarray) -> bool:
+    return not len(part[0]) if isinstance(part, tuple) else not part.any()

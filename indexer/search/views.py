@@ -1,0 +1,154 @@
+"""Reads beside the search itself, mixed into ``ArchiveSearcher``: did-you-mean,
+completion, one article (with its near-duplicates), its archived page, archive stats."""
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import numpy as np
+from whoosh import query as Q
+
+from archive.datadir import DataDir
+from archive.store import Store
+from archive.textnorm import fold
+from indexer.analysis.analyzer import has_diacritics, normalize, syllables
+from indexer.schema import PAIR_JOIN
+from indexer.search.evaluate import Evaluator
+from indexer.search.facets import Columns
+from indexer.search.query import MAX_PREFIX_EXPANSION
+from indexer.search.suggest import complete_from_texts, correct_syllables, restore_from_texts
+
+__all__ = ["SearcherViews"]
+
+
+class SearcherViews:
+    """Needs from the searcher: ``_lock``, ``_ensure()``, ``_store``, ``_scores()``, ``_gen``
+    and ``data_dir`` (see ``indexer.search.searcher.ArchiveSearcher``)."""
+
+    _store: Store | None
+
+    def _suggestion(self, searcher, parsed, total: int, cols: Columns,
+                    scores: np.ndarray | None = None) -> str | None:
+        """Did-you-mean: the query with diacritics restored (and typos corrected) as the
+        best-matching articles write it."""
+        text = parsed.positive_text()
+        syl = syllables(text)
+        if not syl or len(syl) > 12:
+            return None
+        if has_diacritics(text) and total > 0:
+            return None
+        vocab = cols.vocabulary()
+        typed = [fold(s) for s in syl]
+        folded = correct_syllables(typed, vocab)
+        if scores is not None and scores.any() and folded == typed:
+            # the query's own best articles (title boost, adjacency) read the words in context
+            docnums = [d for d, _ in Evaluator.top(scores, 10)]
+        else:
+            q = Q.Phrase("fold", folded) if len(folded) > 1 else Q.Term("fold", folded[0])
+            docnums = [d for d, _ in Evaluator.top(self._scores(q), 10)]
+        if not docnums and len(folded) > 1:
+            q = Q.And([Q.Term("fold", s) for s in folded])
+            docnums = [d for d, _ in Evaluator.top(self._scores(q), 10)]
+        rows = self._store.get_many([int(cols.aid[d]) for d in docnums])  # type: ignore
+        texts = []
+        for row in rows.values():
+            texts.append(row.article.title)
+            texts.extend(row.article.paragraphs)
+        restored = restore_from_texts(folded, texts, vocab)
+        if not restored:
+            return None
+        suggestion = " ".join(restored)
+        if normalize(suggestion) == normalize(text.lower()):
+            return None
+        return suggestion
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        """Completions of a partly typed query, diacritics restored from the archive."""
+        folded = [fold(s) for s in syllables(normalize(prefix))][-6:]
+        if not folded:
+            return []
+        with self._lock:
+            searcher, cols = self._ensure()
+            reader = searcher.reader()
+            head, last = folded[:-1], folded[-1]
+            # With a previous word, complete the pair "giam_ng…" (few terms, in context);
+            # alone, the most frequent syllables starting with the prefix.
+            field, stem = ("fpair", f"{head[-1]}{PAIR_JOIN}{last}") if head else ("fold", last)
+            try:
+                candidates = _by_frequency(reader, field, stem)
+            except Exception:  # an index built before pair fields existed
+                field = "fold"
+                candidates = _by_frequency(reader, field, last)
+            alts = [Q.Term(field, t.decode() if isinstance(t, bytes) else t)
+                    for _, t in candidates[:MAX_PREFIX_EXPANSION]]
+            if not alts:
+                return []
+            q = Q.And([Q.Term("fold", h) for h in head] + [Q.Or(alts)])
+            docnums = [d for d, _ in Evaluator.top(self._scores(q), 15)]
+            rows = self._store.get_many([int(cols.aid[d]) for d in docnums])  # type: ignore
+            texts = []
+            for row in rows.values():
+                texts.append(row.article.title)
+                texts.extend(row.article.paragraphs[:8])
+            found = complete_from_texts(folded, texts, limit)
+            if len(found) < limit and not head:
+                found += [w for w in cols.vocabulary().complete(last, limit) if w not in found]
+            return found[:limit]
+
+    def article(self, article_id: int) -> dict[str, Any] | None:
+        with self._lock:
+            self._ensure()
+            row = self._store.get(article_id)  # type: ignore[union-attr]
+        if row is None:
+            return None
+        data = row.article.to_dict()
+        ents = (row.analysis or {}).get("entities", {})
+        data.update({
+            "id": row.id,
+            "provinces": list(ents.get("provinces", [])),
+            "provinces_2025": list(ents.get("provinces_2025", [])),
+            "officials": [{"name": o["name"], "titles": list(o.get("titles", [])),
+                           "organisation": o.get("organisation")}
+                          for o in ents.get("officials", [])],
+            "programs": list(ents.get("programs", [])),
+            "duplicates": self._duplicates(row.id),
+        })
+        return data
+
+    def _duplicates(self, article_id: int) -> list[dict[str, Any]]:
+        with self._lock:
+            store = self._store
+            near = store.near_duplicates(article_id)  # type: ignore[union-attr]
+            rows = store.get_many([i for i, _ in near])  # type: ignore[union-attr]
+        out = []
+        for other, distance in near:
+            row = rows.get(other)
+            if row is not None:
+                a = row.article
+                out.append({"id": other, "url": a.url, "site": a.site, "title": a.title,
+                            "published": a.published.isoformat() if a.published else None,
+                            "distance": distance})
+        return out
+
+    def raw_html(self, article_id: int) -> bytes | None:
+        with self._lock:
+            self._ensure()
+            return self._store.raw_html(article_id)  # type: ignore[union-attr]
+
+    def stats(self) -> dict[str, Any]:
+        with self._lock:
+            searcher, cols = self._ensure()
+            stats = self._store.stats()  # type: ignore[union-attr]
+            gen = self._gen
+        size = sum(p.stat().st_size for p in gen.iterdir()) if gen else 0
+        stats.update({"indexed": int(np.count_nonzero(cols.live)), "index_bytes": size,
+                      "store_bytes": DataDir(self.data_dir).store.stat().st_size})
+        return stats
+
+
+def _by_frequency(reader, field: str, prefix: str, limit: int = 2000) -> list[tuple[int, Any]]:
+    """(document frequency, term) of the first ``limit`` terms starting with ``prefix``,
+    most frequent first."""
+    return sorted(((reader.doc_frequency(field, t), t)
+                   for t in itertools.islice(reader.expand_prefix(field, prefix), limit)),
+                  reverse=True)

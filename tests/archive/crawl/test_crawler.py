@@ -1,0 +1,387 @@
+"""The crawler against a real local site built from ../shared pages, faults included."""
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import unicodedata
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+SHARED = ROOT.parent / "shared"
+sys.path.insert(0, str(ROOT / "tests"))
+
+from crawlsite import BIG, DISALLOWED, HTML, WIN1258, CrawlSite, Site, fast_settings, profile_for  # noqa: E402
+
+from archive.crawl.crawler import crawl  # noqa: E402
+from archive.sites import load_crawl_profiles  # noqa: E402
+from archive.encoding import decode_html  # noqa: E402
+from archive.urls import canonical_url  # noqa: E402
+from archive.crawl.robots import Robots  # noqa: E402
+from archive.crawl.warc import iter_warc_pages  # noqa: E402
+
+DELAY = 0.05
+
+
+def test_shared_corpus_present():
+    assert (SHARED / "corpus" / "html" / "MANIFEST.tsv").is_file(), f"missing {SHARED}"
+
+
+def warc_pages(data_dir: Path) -> list:
+    return [p for f in sorted((data_dir / "warc").glob("*.warc.gz")) for p in iter_warc_pages(f)]
+
+
+def article_paths(pages) -> list[str]:
+    return sorted(urlsplit(p.url).path for p in pages if "/bai-viet/" in p.url)
+
+
+@pytest.fixture(scope="module")
+def full(tmp_path_factory):
+    """One uninterrupted crawl of the site; several tests read its outcome."""
+    data = tmp_path_factory.mktemp("full")
+    with CrawlSite() as site:
+        got = []
+        t0 = time.monotonic()
+        report = crawl(["lan"], data, fast_settings(delay=DELAY), on_article=got.append,
+                       profiles={"lan": profile_for(site)})
+        elapsed = time.monotonic() - t0
+        yield site, report, got, data, elapsed
+
+
+def test_every_allowed_article_archived_exactly_once(full):
+    site, report, got, data, _ = full
+    paths = [urlsplit(p.url).path for p in got]
+    assert sorted(paths) == sorted(set(paths)), "an article handed over twice"
+    assert set(paths) == site.site.expected_articles()
+    assert article_paths(warc_pages(data)) == sorted(site.site.expected_articles())
+    # sitemap-only and RSS-only articles were found too
+    assert site.site.sitemap_only() in paths and site.site.rss_only() in paths
+    assert report.articles == len(got) and report.fetched > len(got)
+
+
+def test_callback_pages_equal_what_warc_gives_back(full):
+    _, _, got, data, _ = full
+    from_warc = {p.url: p for p in warc_pages(data)}
+    for page in got:
+        assert from_warc[page.url] == page
+        assert page.status == 200 and page.fetched.tzinfo is not None
+    # Re-cleaning from the WARC can leave out what the crawl took for listings.
+    articles_only = [p for f in sorted((data / "warc").glob("*.warc.gz"))
+                     for p in iter_warc_pages(f, skip_listings=True)]
+    assert sorted(p.url for p in articles_only) == sorted(p.url for p in got)
+    assert len(from_warc) > len(articles_only)
+
+
+def test_each_article_requested_once_and_variants_deduplicated(full):
+    site, _, _, _, _ = full
+    requested = [e.path for e in site.site.log]
+    for path in site.site.articles:
+        assert requested.count(path) == 1, path
+    assert not any("utm_" in p or "#" in p for p in requested)
+
+
+def test_faults_skipped_or_failed_with_reasons(full):
+    site, report, _, data, _ = full
+    errors = dict(report.errors)
+    u = site.url
+    assert errors[u("/bai-viet/loi-may-chu.html")] == "http_500"
+    assert errors[u("/bai-viet/luon-cham.html")] == "timeout"
+    assert errors[u("/bai-viet/vong-lap.html")] == "redirect_loop"
+    assert report.skipped["content_type"] == 1 and report.skipped["too_large"] == 2
+    assert report.ignored_links["offsite"] > 0 and "offsite" not in report.skipped
+    db = sqlite3.connect(data / "crawl.sqlite3")
+    reason = dict(db.execute("SELECT url, reason FROM urls"))
+    assert reason[u("/bai-viet/bang-gia.html")] == "content_type:application/pdf"
+    assert reason[u("/bai-viet/rat-lon.html")] == reason[u("/bai-viet/rat-lon-2.html")] == "too_large"
+    assert reason[u(f"{DISALLOWED}mat.html")] == "robots"
+    failures = db.execute("SELECT COUNT(*) FROM failures WHERE url=?", (u("/bai-viet/loi-may-chu.html"),))
+    assert failures.fetchone()[0] == 3  # first try + 2 retries, each logged
+    hits = site.site.hits
+    assert hits["/bai-viet/loi-may-chu.html"] == 3 and hits["/bai-viet/luon-cham.html"] == 3
+    assert hits["/bai-viet/chap-chon.html"] == 3 and hits["/bai-viet/qua-tai.html"] == 2
+    assert hits["/bai-viet/vong-lap.html"] == 1 and hits["/bai-viet/vong-lap-2.html"] == 1
+
+
+def test_big_pages_not_read_whole(full):
+    site, _, _, _, _ = full
+    sent = {e.path: e.sent for e in site.site.log}
+    # Content-Length over the limit: refused on the headers (only socket buffers filled).
+    assert sent["/bai-viet/rat-lon.html"] < BIG // 2
+    # No length: cut off soon after the 1 MB limit, far from 20 MB.
+    assert sent["/bai-viet/rat-lon-2.html"] < BIG // 2
+
+
+def test_robots_obeyed_and_user_agent_identifies(full):
+    site, _, _, _, _ = full
+    log = site.site.log
+    assert log[0].path == "/robots.txt"
+    paths = [e.path for e in log]
+    assert not any(p.startswith(DISALLOWED) or "?in=" in p for p in paths)
+    assert "/tai-lieu/anh.jpg" not in paths
+    assert all(e.host == site.host for e in log), "offsite link (localhost) was requested"
+    assert all(e.user_agent.startswith("vnarchive/") and "https://example.org/vnarchive-test" in e.user_agent
+               for e in log)
+
+
+def test_delays_respected(full):
+    site, _, _, _, elapsed = full
+    starts = [e.t for e in site.site.log]
+    gaps = [b - a for a, b in zip(starts, starts[1:])]
+    assert min(gaps) >= DELAY * 0.95
+    by_path: dict[str, list[float]] = {}
+    for e in site.site.log:
+        by_path.setdefault(e.path, []).append(e.t)
+    first, second = by_path["/bai-viet/qua-tai.html"]
+    assert second - first >= 1.0  # Retry-After: 1
+    tries = by_path["/bai-viet/loi-may-chu.html"]
+    assert tries[1] - tries[0] >= 0.05 and tries[2] - tries[1] >= 0.1  # backoff doubles
+    assert elapsed < 30
+
+
+def test_windows_1258_page_kept_as_sent(full):
+    site, _, got, _, _ = full
+    page = next(p for p in got if p.url.endswith(WIN1258))
+    raw = (HTML / "thtg.vn" / "giam-ngheo-cai-lay-tan-tru.windows-1258.html").read_bytes()
+    assert page.body == raw and "windows-1258" in page.headers["content-type"]
+    utf8 = (HTML / "thtg.vn" / "giam-ngheo-cai-lay-tan-tru.html").read_bytes()
+
+    def title(text: str) -> str:
+        return unicodedata.normalize("NFC", text.split("<title>", 1)[1].split("</title>", 1)[0])
+    assert title(decode_html(page.body, page.headers["content-type"]).text) == title(utf8.decode("utf-8"))
+
+
+def test_redirect_keeps_requested_and_final_url(full):
+    site, _, got, _, _ = full
+    page = next(p for p in got if p.url.endswith("/chuyen-huong.html"))
+    assert page.final_url == site.url("/bai-viet/dich-den.html")
+
+
+def test_warc_opens_with_warcio_tools(full):
+    _, _, _, data, _ = full
+    from warcio.archiveiterator import ArchiveIterator
+    for f in (data / "warc").glob("*.warc.gz"):
+        out = subprocess.run([sys.executable, "-m", "warcio.cli", "index", str(f)], capture_output=True, text=True)
+        assert out.returncode == 0 and '"warc-type": "request"' in out.stdout
+        with open(f, "rb") as fh:
+            types = [r.rec_type for r in ArchiveIterator(fh)]
+        assert types[0] == "warcinfo" and types.count("response") == types.count("request")
+
+
+def test_revisit_uses_conditional_get(full):
+    site, _, _, data, _ = full
+    before = len(site.site.log)
+    got = []
+    report = crawl(["lan"], data, fast_settings(delay=DELAY, revisit_after=0), on_article=got.append,
+                   profiles={"lan": profile_for(site)})
+    again = site.site.log[before:]
+    assert {e.path for e in again} >= {"/", "/chuyen-muc/kinh-te?trang=1", "/rss/tin-moi.rss", "/sitemap.xml"}
+    assert all(e.status == 304 and e.if_none_match for e in again), [(e.path, e.status) for e in again]
+    assert got == [] and report.skipped["not_modified"] == len(again)
+
+
+def test_page_cap_then_resume(tmp_path):
+    with CrawlSite(Site(faults=False)) as site:
+        prof = {"lan": profile_for(site)}
+        ticks: list[dict] = []
+        first = crawl(["lan"], tmp_path, fast_settings(delay=0.01, max_pages=6), profiles=prof,
+                      progress=ticks.append)
+        pages = [e for e in site.site.log if e.path != "/robots.txt"]
+        assert first.fetched == len(pages) == 6 and first.queued_left > 0
+        assert ticks[-1]["fetched"] == 6 and ticks[-1]["queued"] == first.queued_left
+        got = []
+        crawl(["lan"], tmp_path, fast_settings(delay=0.01), profiles=prof, on_article=got.append)
+        requested = [e.path for e in site.site.log]
+        assert all(requested.count(p) == 1 for p in site.site.articles)
+        assert article_paths(warc_pages(tmp_path)) == sorted(site.site.expected_articles())
+
+
+def test_callback_errors_are_recorded_not_raised(tmp_path):
+    with CrawlSite(Site(faults=False)) as site:
+        def boom(page):
+            if "vnexpress" in page.url:
+                raise ValueError("cleaner choked")
+        report = crawl(["lan"], tmp_path, fast_settings(delay=0.01), profiles={"lan": profile_for(site)},
+                       on_article=boom)
+        bad = [u for u, why in report.errors if why == "callback:ValueError"]
+        assert len(bad) == 2 and all("vnexpress" in u for u in bad)
+        assert article_paths(warc_pages(tmp_path)) == sorted(site.site.expected_articles())
+
+
+@pytest.mark.parametrize("where", ["on_article", "queueing links"])
+def test_interrupt_between_record_and_commit_keeps_each_page_once(tmp_path, monkeypatch, where):
+    """A Ctrl-C that lands after a WARC record is written but before its row commits (here
+    made to happen on purpose) must leave no record the database does not know about."""
+    from archive.crawl import crawler as crawl_mod
+    with CrawlSite(Site(faults=False)) as site:
+        prof = {"lan": profile_for(site)}
+        articles = 0
+
+        def count(page):
+            nonlocal articles
+            articles += 1
+            if where == "on_article" and articles == 3:
+                raise KeyboardInterrupt
+
+        real_enqueue = crawl_mod._Crawler.enqueue
+
+        def enqueue(self, *args, **kw):
+            if where == "queueing links" and articles == 3:
+                raise KeyboardInterrupt
+            return real_enqueue(self, *args, **kw)
+
+        monkeypatch.setattr(crawl_mod._Crawler, "enqueue", enqueue)
+        first = crawl(["lan"], tmp_path, fast_settings(delay=0.01), profiles=prof, on_article=count)
+        assert first.interrupted and articles == 3
+        monkeypatch.setattr(crawl_mod._Crawler, "enqueue", real_enqueue)
+        crawl(["lan"], tmp_path, fast_settings(delay=0.01), profiles=prof)
+        assert article_paths(warc_pages(tmp_path)) == sorted(site.site.expected_articles())
+
+
+_CHILD = """
+import sys
+sys.path[:0] = [{root!r}, {tests!r}]
+from pathlib import Path
+from archive.crawl.crawler import crawl, CrawlProfile
+from crawlsite import fast_settings
+prof = CrawlProfile("lan", start_urls=({base!r} + "/",), rss=({base!r} + "/rss/tin-moi.rss",),
+                   article_pattern=r"/bai-viet/.+\\.html", listing_pattern=r"/chuyen-muc/")
+seen = 0
+def show(page):
+    global seen
+    seen += 1
+    print("ARTICLE", page.url, flush=True)
+    if {self_kill} and seen == 6:
+        # the worst moment: WARC record flushed, database not yet told
+        os.kill(os.getpid(), signal.SIGKILL)
+report = crawl(["lan"], Path({data!r}), fast_settings(delay={delay}), profiles={{"lan": prof}}, on_article=show)
+print("DONE interrupted=%s" % report.interrupted, flush=True)
+"""
+
+
+@pytest.mark.parametrize("how", ["kill-9 from outside", "kill-9 inside on_article", "Ctrl-C"])
+def test_stopped_then_rerun_gives_the_same_archive(tmp_path, full, how):
+    reference = article_paths(warc_pages(full[3]))
+    with CrawlSite() as site:
+        code = "import os, signal\n" + _CHILD.format(
+            root=str(ROOT), tests=str(ROOT / "tests"), base=site.url(""), data=str(tmp_path),
+            delay=DELAY, self_kill=how == "kill-9 inside on_article")
+        child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+        seen = 0
+        assert child.stdout is not None
+        for line in child.stdout:
+            seen += line.startswith("ARTICLE")
+            if seen == 6 and how != "kill-9 inside on_article":
+                os.kill(child.pid, signal.SIGKILL if how.startswith("kill") else signal.SIGINT)
+                break
+        rest = child.stdout.read()
+        child.wait()
+        if how == "Ctrl-C":
+            assert child.returncode == 0 and "DONE interrupted=True" in rest
+        else:
+            assert child.returncode == -signal.SIGKILL
+        killed_at = len(site.site.log)
+        report = crawl(["lan"], tmp_path, fast_settings(delay=DELAY), profiles={"lan": profile_for(site)})
+        assert not report.interrupted
+        assert article_paths(warc_pages(tmp_path)) == reference  # same set, each once
+        requested = [e.path for e in site.site.log]
+        twice = [p for p in site.site.articles if requested.count(p) > 1]
+        assert len(twice) <= 1, twice  # at most the one in flight at the kill
+        rerun = [e.path for e in site.site.log[killed_at:]]
+        assert "/robots.txt" not in rerun and "/sitemap.xml" not in rerun
+
+
+def test_plain_url_without_profile_uses_article_heuristic(tmp_path):
+    with CrawlSite(Site(base_tag=True, faults=False)) as site:
+        got = []
+        report = crawl([site.url("/")], tmp_path, fast_settings(delay=0.01), on_article=got.append)
+        paths = {urlsplit(p.url).path for p in got}
+        assert paths == site.site.expected_articles()
+        listing_pages = {e.path for e in site.site.log if e.path.startswith("/chuyen-muc/")}
+        assert len(listing_pages) >= 10 and not (paths & listing_pages)
+        assert report.articles == len(got)
+
+
+def test_robots_rules():
+    text = ("User-agent: *\nDisallow: /\n\nUser-agent: Googlebot\nUser-agent: vnarchive\n"
+            "Disallow: /*.pdf$\nDisallow: /tim-kiem\nAllow: /tim-kiem/huong-dan\nCrawl-delay: 2\n"
+            "Sitemap: https://bao.example/sitemap.xml\n")
+    r = Robots.parse(text, "vnarchive/0.1 (+https://example.org)")
+    assert r.allowed("https://bao.example/tin-tuc/a.html")
+    assert not r.allowed("https://bao.example/tai-lieu/a.pdf") and r.allowed("/tai-lieu/a.pdf?x=1")
+    assert not r.allowed("/tim-kiem?q=lu") and r.allowed("/tim-kiem/huong-dan")
+    assert r.crawl_delay == 2 and r.sitemaps == ["https://bao.example/sitemap.xml"]
+    assert not Robots.parse(text, "otherbot/1.0").allowed("/tin-tuc/a.html")
+    assert Robots.parse("", "vnarchive").allowed("/any")
+
+
+def test_canonical_url():
+    assert canonical_url("HTTP://Bao.VN:80/a/../tin.htm?utm_medium=x&b=1&a=2#top") == "http://bao.vn/tin.htm?a=2&b=1"
+    assert canonical_url("/thời-sự", "https://bao.vn/x/") == "https://bao.vn/th%E1%BB%9Di-s%E1%BB%B1"
+    assert canonical_url("/th%e1%bb%9di-s%E1%BB%B1", "https://bao.vn/") == canonical_url("/thời-sự", "https://bao.vn/")
+    assert canonical_url("javascript:void(0)") is None and canonical_url("mailto:a@b.vn") is None
+
+
+def test_load_crawl_profiles(tmp_path):
+    (tmp_path / "baomau.toml").write_text(
+        '[extract]\nbody = "div.noi-dung"\n\n[crawl]\nstart_urls = ["https://baomau.vn/thoi-su.htm"]\n'
+        'rss = ["https://baomau.vn/rss/thoi-su.rss"]\narticle_pattern = "-\\\\d{6,}\\\\.htm$"\n', encoding="utf-8")
+    (tmp_path / "khongcrawl.toml").write_text('[extract]\nbody = "article"\n', encoding="utf-8")
+    profiles = load_crawl_profiles(tmp_path)
+    assert list(profiles) == ["baomau"]
+    p = profiles["baomau"]
+    assert p.allowed_hosts == ("baomau.vn",) and p.rss == ("https://baomau.vn/rss/thoi-su.rss",)
+    assert p.article_pattern == r"-\d{6,}\.htm$"
+
+
+def test_unavailable_robots_txt_means_hands_off(tmp_path):
+    with CrawlSite(Site(robots_status=503)) as site:
+        report = crawl(["lan"], tmp_path, fast_settings(delay=0.01), profiles={"lan": profile_for(site)})
+        assert [e.path for e in site.site.log] == ["/robots.txt"]
+        assert report.errors == [(site.url("/robots.txt"), "robots_unavailable:http_503")]
+        assert report.queued_left == 2  # start page and feed wait for a later run
+
+
+def test_discovery_parsers():
+    from archive.crawl.links import parse_feed, parse_html, parse_sitemap
+    xhtml = ('<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml"><head>'
+             '<link rel="canonical" href="/tin/a.htm"/></head><body><a href="b.htm">Bão số 3</a>'
+             '<a href="/anh.jpg">ảnh</a><a rel="nofollow" href="/dang-nhap">x</a></body></html>').encode()
+    page = parse_html(xhtml, "application/xhtml+xml", "https://bao.vn/tin/")
+    assert page.links == ["https://bao.vn/tin/b.htm"] and page.canonical == "https://bao.vn/tin/a.htm"
+    atom = (b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><link rel="alternate" '
+            b'href="https://bao.vn/a.htm"/></entry><entry><link href="https://bao.vn/b.htm"/></entry></feed>')
+    assert parse_feed(atom) == ["https://bao.vn/a.htm", "https://bao.vn/b.htm"]
+    import gzip
+    index = gzip.compress(b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap>'
+                          b'<loc> https://bao.vn/sm-2026-03.xml </loc></sitemap></sitemapindex>')
+    assert parse_sitemap(index) == ([], ["https://bao.vn/sm-2026-03.xml"])
+
+
+def test_robots_group_token_is_exact():
+    text = "User-agent: vn\nDisallow: /\n\nUser-agent: *\nDisallow: /rieng/\n"
+    r = Robots.parse(text, "vnarchive/0.1")
+    assert r.allowed("/tin/a.htm") and not r.allowed("/rieng/x")
+
+
+def test_site_profiles_classify_the_corpus_urls():
+    """The [crawl] tables of corpus/sites agree with what ../shared says each page is."""
+    import re
+    profiles = load_crawl_profiles(ROOT / "corpus" / "sites")
+    rows = [line.split("\t") for line in (HTML / "MANIFEST.tsv").read_text(encoding="utf-8").splitlines()[1:]]
+    checked = 0
+    for path, kind, url, *_ in rows:
+        prof = profiles.get(path.split("/")[0])
+        if prof is None or not prof.article_pattern:
+            continue
+        is_article = bool(re.search(prof.article_pattern, canonical_url(url)))
+        assert is_article == (kind == "article"), (path, url)
+        checked += 1
+        if kind == "listing" and prof.listing_pattern:
+            assert re.search(prof.listing_pattern, canonical_url(url)), url
+    assert checked >= 15

@@ -1,0 +1,42 @@
+import pytest
+
+from indexer.search.query import MAX_QUERY_CHARS, QueryError, build, parse
+
+
+def kinds(text):
+    return [[(c.kind, c.text, c.field) for c in g] for g in parse(text).groups]
+
+
+def test_plain_words_form_one_run_for_the_segmenter():
+    assert kinds("giảm nghèo bền vững") == [[("text", "giảm nghèo bền vững", None)]]
+
+
+def test_phrase_negation_or_field_prefix():
+    p = parse('"nông thôn mới" -ocop title:OCOP nông* a OR b')
+    assert [[c.kind for c in g] for g in p.groups] == [["phrase"], ["text"], ["prefix"],
+                                                        ["text", "text"]]
+    assert p.groups[1][0].field == "title"
+    assert [c.text for c in p.negated] == ["ocop"]
+
+
+@pytest.mark.parametrize("text", ['"unbalanced', "***", "-", "OR", "title:", "a:b:c",
+                                  "((()))", '"" "', "\x00\x01", "* * *", "AND OR -"])
+def test_malformed_input_never_raises(text):
+    parsed = parse(text)
+    build(parsed)  # no reader: prefixes are skipped, everything else builds
+
+
+def test_unknown_field_is_searched_as_text():
+    assert kinds("tacgia:Nam") == [[("text", "tacgia Nam", None)]]
+
+
+def test_too_long_query_is_a_clear_error():
+    with pytest.raises(QueryError, match="too long"):
+        parse("a" * (MAX_QUERY_CHARS + 1))
+
+
+def test_nfd_and_flipped_tones_parse_to_the_same_query():
+    import unicodedata
+    a = build(parse("hoà bình"))
+    b = build(parse(unicodedata.normalize("NFD", "hòa bình")))
+    assert repr(a) == repr(b)

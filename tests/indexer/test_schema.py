@@ -1,0 +1,35 @@
+"""The index schema: fields of an article, and indexes written under the old module path."""
+from __future__ import annotations
+
+from whoosh.filedb.filestore import FileStorage
+
+from indexer.schema import FACET_FIELDS, Tokens, pairs, schema
+
+
+def test_schema_has_the_three_text_views_and_every_facet():
+    s = schema()
+    for view in ("words", "syl", "fold", "t_words", "t_syl", "t_fold"):
+        assert isinstance(s[view], Tokens)
+    assert set(FACET_FIELDS) <= set(s.names())
+
+
+def test_pairs_join_adjacent_syllables():
+    assert pairs(["giảm", "nghèo", "bền"]) == ["giảm_nghèo", "nghèo_bền"]
+    assert pairs(["một"]) == []
+
+
+def test_an_index_written_before_the_layout_move_still_opens(tmp_path, monkeypatch):
+    """Such an index pickled its schema's field class as ``indexer.index.Tokens``."""
+    from whoosh import index as whoosh_index
+
+    monkeypatch.setattr(Tokens, "__module__", "indexer.index")  # write as the old code did
+    ix = whoosh_index.create_in(str(tmp_path), schema())
+    with ix.writer() as w:
+        w.add_document(aid="1", syl="giảm nghèo", fold="giam ngheo")
+    monkeypatch.undo()
+    (toc,) = tmp_path.glob("_MAIN_*.toc")
+    assert b"indexer.index" in toc.read_bytes() and b"indexer.schema" not in toc.read_bytes()
+    reopened = FileStorage(str(tmp_path)).open_index()
+    assert isinstance(reopened.schema["syl"], Tokens)
+    with reopened.searcher() as s:
+        assert s.doc_count() == 1

@@ -1,0 +1,369 @@
+"""Reliability: nothing lost, never a broken index, one writer at a time.
+
+The kill tests really SIGKILL ``vnarchive reindex`` / ``vnarchive ingest`` subprocesses at
+random moments (stratified over a measured run so every phase — start-up, writing, optimising,
+switching — gets hit) and check the live index and the store after each kill.
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from archive.store import Store
+from indexer import ArchiveSearcher, IndexBusy, SearchRequest, ingest_paths
+from indexer.generations import current_path, open_current, writer_lock
+from archive.datadir import DataDir
+
+ROOT = Path(__file__).resolve().parents[2]
+CLI = [sys.executable, str(ROOT / "vnarchive_cli.py")]
+BASE_RECORDS = 200
+SEED = int(os.environ.get("VNARCHIVE_RELIABILITY_SEED", "20260701"))
+
+# Fictional vocabulary for small records of our own (no third-party text).
+_SUBJECTS = ["Huyện Tân Trụ", "Xã Mỹ Hạnh", "Thị xã Cai Lậy", "Tỉnh Hoà Bình", "Phường Bến Nghé",
+             "Hợp tác xã rau sạch", "Trường tiểu học Kim Đồng", "Bệnh viện đa khoa tỉnh"]
+_VERBS = ["triển khai", "hoàn thành", "kiểm tra", "tổng kết", "hỗ trợ", "khởi công"]
+_OBJECTS = ["chương trình giảm nghèo bền vững", "đường giao thông nông thôn", "công trình thuỷ lợi",
+            "mô hình trồng lúa hữu cơ", "dự án nước sạch", "kế hoạch phòng chống thiên tai",
+            "lớp tập huấn chuyển đổi số", "nhà văn hoá ấp"]
+_TAILS = ["trong năm nay", "với sự tham gia của người dân", "theo kế hoạch của tỉnh",
+          "sau ba tháng thực hiện", "nhằm nâng cao đời sống bà con"]
+
+
+def make_records(n: int, start: int = 0, marker: str = "") -> list[dict]:
+    """``n`` small, distinct, fictional Vietnamese records (ids ``start``..)."""
+    rng = random.Random(start * 7919 + n)
+    out = []
+    for i in range(start, start + n):
+        sentences = [f"{rng.choice(_SUBJECTS)} {rng.choice(_VERBS)} {rng.choice(_OBJECTS)} "
+                     f"{rng.choice(_TAILS)}." for _ in range(6)]
+        body = "\n".join(" ".join(sentences[j:j + 2]) for j in range(0, 6, 2))
+        if marker:
+            body += f"\nMã bài {marker} số {i}."
+        out.append({"url": f"https://tin-do-tin-cay.example/bai-{i}",
+                    "title": f"{rng.choice(_SUBJECTS)} {rng.choice(_VERBS)} {rng.choice(_OBJECTS)}",
+                    "body": body, "published": f"202{i % 5}-0{1 + i % 9}-1{i % 10}T08:00:00+07:00",
+                    "site": "tin-do-tin-cay.example"})
+    return out
+
+
+def write_jsonl(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
+                    encoding="utf-8")
+    return path
+
+
+def run_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run([*CLI, *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=timeout, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+
+
+def start_cli(*args: str) -> subprocess.Popen:
+    # Own process group, so a kill also takes any worker processes the command forked.
+    return subprocess.Popen([*CLI, *args], cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def kill_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait(timeout=30)
+
+
+def store_ids(data: Path) -> set[int]:
+    db = sqlite3.connect(f"file:{DataDir(data).store}?mode=ro", uri=True)
+    try:
+        return {r[0] for r in db.execute("SELECT id FROM articles")}
+    finally:
+        db.close()
+
+
+def index_ids(data: Path) -> list[int]:
+    ix = open_current(data)
+    with ix.searcher() as s:
+        return [int(fields["aid"]) for fields in s.all_stored_fields()]
+
+
+def assert_healthy(data: Path, expected: set[int] | None = None) -> set[int]:
+    """The live generation opens and matches the store exactly; the store is intact."""
+    db = sqlite3.connect(f"file:{DataDir(data).store}?mode=ro", uri=True)
+    try:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        db.close()
+    stored = store_ids(data)
+    if expected is not None:
+        assert stored == expected, "the store lost or gained articles"
+    indexed = index_ids(data)
+    assert len(indexed) == len(set(indexed)), "duplicate documents in the live index"
+    assert set(indexed) == stored, "live index and store disagree"
+    s = ArchiveSearcher(data)
+    try:
+        res = s.search(SearchRequest(q="giảm nghèo", per_page=5))
+        assert res["total"] > 0 and res["results"], "live index answers no query"
+        assert s.search(SearchRequest(q=""))["total"] == len(stored)
+    finally:
+        s.close()
+    return stored
+
+
+@pytest.fixture(scope="module")
+def base_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A few hundred small JSON records, ingested once (read-only: tests copy it)."""
+    tmp = tmp_path_factory.mktemp("reliability")
+    src = write_jsonl(tmp / "base.jsonl", make_records(BASE_RECORDS))
+    data = tmp / "data"
+    report = ingest_paths([src], data, workers=2, batch=100)
+    assert report.added == BASE_RECORDS, report.to_dict()
+    return data
+
+
+@pytest.fixture()
+def work_dir(base_dir: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(base_dir, target, ignore=shutil.ignore_patterns("write.lock"))
+    return target
+
+
+def test_store_is_sqlite_wal_and_readers_do_not_block(work_dir: Path) -> None:
+    db = sqlite3.connect(DataDir(work_dir).store)
+    try:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal"
+    finally:
+        db.close()
+    writer = Store(DataDir(work_dir).store)
+    try:
+        from archive.sources import article_from_record
+        art = article_from_record(make_records(1, start=90_000)[0])
+        writer.save(art)  # an open write transaction, not committed
+        reader = Store(DataDir(work_dir).store, readonly=True)
+        try:
+            started = time.perf_counter()
+            assert reader.count() == BASE_RECORDS  # sees the last commit, does not wait
+            assert time.perf_counter() - started < 1.0
+        finally:
+            reader.close()
+    finally:
+        writer.db.rollback()
+        writer.close()
+
+
+def _gens(data: Path) -> set[str]:
+    return {p.name for p in (data / "index").glob("gen-*")}
+
+
+def _wait_for_new_gen(proc: subprocess.Popen, data: Path, before: set[str],
+                      timeout: float = 60) -> bool:
+    """Block until the reindex has created its new generation (its write phase began)."""
+    deadline = time.monotonic() + timeout
+    while not (_gens(data) - before):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            return False
+        time.sleep(0.005)
+    return True
+
+
+def _timed_reindex(data: Path) -> tuple[float, float]:
+    """(start-up seconds, write+switch seconds) of one complete reindex run."""
+    before = _gens(data)
+    started = time.perf_counter()
+    proc = start_cli("reindex", "--data-dir", str(data))
+    assert _wait_for_new_gen(proc, data, before), proc.stderr.read()
+    began = time.perf_counter()
+    assert proc.wait(timeout=120) == 0, proc.stderr.read()
+    return began - started, time.perf_counter() - began
+
+
+def test_reindex_survives_sigkill_at_random_moments(work_dir: Path) -> None:
+    expected = assert_healthy(work_dir)
+    startup, writing = _timed_reindex(work_dir)
+    assert_healthy(work_dir, expected)
+
+    # Kill moments are anchored to the phase they aim at, so a loaded machine (slow
+    # imports) does not push them all past the end: one during start-up, the others
+    # stratified over the write phase (adding documents, commit/optimise, switch).
+    rng = random.Random(SEED)
+    plan = [("startup", rng.uniform(0.2, 0.9) * startup)]
+    strata = 5
+    plan += [("write", rng.uniform(k / strata, (k + 1) / strata) * writing)
+             for k in range(strata)]
+    log, in_write = [], 0
+    for phase, delay in plan:
+        before_gens, gen_before = _gens(work_dir), current_path(work_dir)
+        proc = start_cli("reindex", "--data-dir", str(work_dir))
+        if phase == "write" and not _wait_for_new_gen(proc, work_dir, before_gens):
+            pytest.fail(f"reindex ended before its write phase: {proc.stderr.read()}")
+        time.sleep(delay)
+        finished = proc.poll() is not None
+        kill_group(proc)
+        in_write += phase == "write" and not finished
+        log.append(f"{phase}+{delay:.2f}s{' (had finished)' if finished else ''}")
+        assert_healthy(work_dir, expected)
+        gen_after = current_path(work_dir)
+        assert gen_after is not None and gen_before is not None
+        assert gen_after == gen_before or gen_after.name > gen_before.name
+    print(f"reindex: start-up {startup:.2f}s, write {writing:.2f}s; killed at {', '.join(log)}")
+    assert in_write >= 3, f"too few kills landed inside the write phase: {log}"
+
+    done = run_cli("reindex", "--data-dir", str(work_dir))
+    assert done.returncode == 0, done.stderr
+    assert f"reindexed {BASE_RECORDS} articles" in done.stdout
+    assert_healthy(work_dir, expected)
+    # Half-built generations from the killed runs are cleaned up by the next switch.
+    assert len(_gens(work_dir)) <= 2
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_ingest_killed_mid_run_loses_at_most_one_batch_and_rerun_restores(
+        work_dir: Path, tmp_path: Path, workers: int) -> None:
+    """The store loses at most the batch being written; the index lags the store by at
+    most the batches whose segments were not yet published (one when working alone)."""
+    from indexer.ingest.publisher import MAX_UNPUBLISHED
+    lag = 1 if workers == 1 else MAX_UNPUBLISHED + 1
+    batch, extra = 10, 1200  # enough that a kill lands mid-run (ingest is fast)
+    src = write_jsonl(tmp_path / "more.jsonl", make_records(extra, start=10_000, marker="kx"))
+    base = store_ids(work_dir)
+    rng = random.Random(SEED + 1)
+    for attempt in range(2):
+        target = len(store_ids(work_dir)) + batch  # at least one more batch must commit
+        proc = start_cli("ingest", str(src), "--data-dir", str(work_dir), "--workers",
+                         str(workers), "--batch", str(batch))
+        deadline = time.monotonic() + 60
+        while len(store_ids(work_dir)) < target:  # let at least one new batch commit
+            assert proc.poll() is None, f"ingest ended before the kill: {proc.stderr.read()}"
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        time.sleep(rng.uniform(0, 0.6))
+        assert proc.poll() is None, "ingest finished before the kill; use more records"
+        kill_group(proc)
+
+        stored, indexed = store_ids(work_dir), set(index_ids(work_dir))
+        new_stored, new_indexed = len(stored - base), len(indexed - base)
+        assert base <= stored and base <= indexed, "old articles lost"
+        assert indexed <= stored, "index has documents the store does not"
+        assert new_stored % batch == 0, "a partial batch was committed to the store"
+        missing = new_stored - new_indexed
+        assert missing % batch == 0 and missing <= lag * batch, "index lags too far behind"
+        assert new_stored < extra
+        # The live index still opens and answers while the ingest is dead.
+        s = ArchiveSearcher(work_dir)
+        try:
+            assert s.search(SearchRequest(q=""))["total"] == len(indexed)
+        finally:
+            s.close()
+
+    done = run_cli("ingest", str(src), "--data-dir", str(work_dir), "--workers", "1",
+                   "--batch", str(batch))
+    assert done.returncode == 0, done.stderr
+    assert_healthy(work_dir)
+    assert len(store_ids(work_dir)) == len(base) + extra
+    s = ArchiveSearcher(work_dir)
+    try:
+        assert s.search(SearchRequest(q="kx"))["total"] == extra
+    finally:
+        s.close()
+
+
+def test_searches_keep_working_during_ingest_and_reindex(work_dir: Path,
+                                                         tmp_path: Path) -> None:
+    from web import create_app
+
+    extra = 60
+    src = write_jsonl(tmp_path / "more.jsonl", make_records(extra, start=20_000, marker="qzv"))
+    searcher = ArchiveSearcher(work_dir, refresh_interval=0.1)
+    client = create_app({"DATA_DIR": str(work_dir), "TESTING": True}).test_client()
+    errors: list[str] = []
+    seen: list[list[int]] = [[], []]  # per thread: documents visible, in order
+    stop = threading.Event()
+
+    def hammer(totals: list[int]) -> None:
+        queries = ["giảm nghèo", "giam ngheo", '"nông thôn"', "thuỷ lợi -lúa", "nước*", ""]
+        i = 0
+        while not stop.is_set():
+            q = queries[i % len(queries)]
+            i += 1
+            try:
+                total = searcher.search(SearchRequest(q="", per_page=1))["total"]
+                totals.append(total)
+                searcher.search(SearchRequest(q=q, per_page=10))
+                r = client.get("/api/search", query_string={"q": q, "per_page": 5})
+                if r.status_code != 200:
+                    errors.append(f"/api/search {q!r}: {r.status_code} {r.get_data(True)[:200]}")
+                if client.get("/", query_string={"q": q}).status_code != 200:
+                    errors.append(f"/ {q!r}: page failed")
+                time.sleep(0.01)  # leave the writers some CPU on a small machine
+            except Exception as exc:  # any exception while the writers run is a failure
+                errors.append(f"{q!r}: {type(exc).__name__}: {exc}")
+
+    threads = [threading.Thread(target=hammer, args=(t,)) for t in seen]
+    for t in threads:
+        t.start()
+    try:
+        ingest = run_cli("ingest", str(src), "--data-dir", str(work_dir), "--workers", "1",
+                         "--batch", "15")
+        reindex = run_cli("reindex", "--data-dir", str(work_dir))
+    finally:
+        time.sleep(0.3)
+        stop.set()
+        for t in threads:
+            t.join(timeout=30)
+    assert ingest.returncode == 0, ingest.stderr
+    assert reindex.returncode == 0, reindex.stderr
+    assert not errors, errors[:5]
+    for totals in seen:
+        assert len(totals) > 10, "too few searches ran during the writes"
+        assert all(b >= a for a, b in zip(totals, totals[1:])), \
+            "a search saw fewer documents than before: a partial index was served"
+        assert totals[-1] == BASE_RECORDS + extra, "searcher stayed stale after the writes"
+    assert len(set(seen[0])) >= 2, "the searcher never saw the ingest"
+    assert searcher.search(SearchRequest(q="qzv"))["total"] == extra
+    searcher.close()
+
+
+def test_second_writer_gets_a_clear_error(work_dir: Path, tmp_path: Path) -> None:
+    src = write_jsonl(tmp_path / "one.jsonl", make_records(2, start=30_000))
+    with writer_lock(work_dir, "reindex"):
+        for args in (("ingest", str(src)), ("reindex",)):
+            done = run_cli(*args, "--data-dir", str(work_dir))
+            assert done.returncode == 1, (args, done.stdout, done.stderr)
+            assert "another ingest" in done.stderr and "is running" in done.stderr
+            assert "Traceback" not in done.stderr and "LockError" not in done.stderr
+        with pytest.raises(IndexBusy, match="another ingest"):
+            ingest_paths([src], work_dir, workers=1)
+    assert_healthy(work_dir)
+    # The lock is free again: the same ingest now goes through.
+    assert ingest_paths([src], work_dir, workers=1).added == 2
+
+
+def test_two_real_writers_one_fails_cleanly(work_dir: Path, tmp_path: Path) -> None:
+    base = store_ids(work_dir)
+    src = write_jsonl(tmp_path / "more.jsonl", make_records(300, start=40_000))
+    # One commit at the very end, so killing it afterwards must leave the archive as it was.
+    first = start_cli("ingest", str(src), "--data-dir", str(work_dir), "--workers", "1",
+                      "--batch", "1000")
+    try:
+        deadline = time.monotonic() + 30
+        lock = work_dir / "write.lock"
+        while "ingest pid" not in (lock.read_text() if lock.exists() else ""):
+            assert first.poll() is None and time.monotonic() < deadline
+            time.sleep(0.02)
+        second = run_cli("reindex", "--data-dir", str(work_dir))
+        assert first.poll() is None, "first writer ended too soon for the test to mean much"
+        assert second.returncode == 1
+        assert "another ingest" in second.stderr and "Traceback" not in second.stderr
+    finally:
+        kill_group(first)
+    assert_healthy(work_dir, base)
