@@ -217,7 +217,7 @@ def check_query(text: str, reader) -> None:
 @fuzz(200)
 @given(QUERIES)
 def test_query_parse_and_build(searcher, text: str) -> None:
-    s, _cols = searcher._ensure()
+    s, _cols = searcher.snapshot()
     check_query(text, s.reader())
 
 
@@ -244,7 +244,7 @@ def test_query_edge_cases(searcher) -> None:
              "\x00", "\x00giảm\x00", "\x7f\x1b", "giảm" * 600, "a* " * 64, "a* " * 65,
              "n* " * 200, "x" * 10_000, ("giảm nghèo " * 1000)[:10_000], "\ud800" if False else "ả",
              "title:title:title:", ":::", "((()))", "giảm)(", "\u0301" * 500]
-    reader = searcher._ensure()[0].reader()
+    reader = searcher.snapshot()[0].reader()
     for text in cases:
         check_query(text, reader)
         check_search(searcher, text)
