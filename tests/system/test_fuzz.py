@@ -228,8 +228,17 @@ def check_search(searcher, text: str, **kw) -> None:
         except SearchError as exc:
             assert exc.code in ("bad_query", "bad_request") and str(exc)
             return
-    assert isinstance(res["total"], int) and res["total"] >= 0
+    total = res["total"]
+    assert isinstance(total, int) and total >= 0
     assert len(res["results"]) <= res["per_page"]
+    assert all(isinstance(h["id"], int) and h["url"] for h in res["results"])
+    if total == 0:
+        assert res["results"] == [] and sum(m["count"] for m in res["months"]) == 0
+    assert sum(m["count"] for m in res["months"]) <= total
+    for name, values in res["facets"].items():
+        assert all(set(v) == {"value", "count", "selected"} and 0 < v["count"] <= total
+                   for v in values), name
+    assert res["fallback"] in (False, True) or isinstance(res["fallback"], (str, type(None)))
 
 
 @fuzz(80)
