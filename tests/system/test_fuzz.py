@@ -20,7 +20,7 @@ from archive.article import Article
 from archive.clean.cleaner import CleanError, clean_page
 from indexer.search.query import QueryError, build, parse
 from indexer.search import SearchError, SearchRequest
-from conftest import shared_path
+from tests.conftest import shared_path
 
 TRIED: Counter[str] = Counter()
 SLOWEST: dict[str, float] = {}

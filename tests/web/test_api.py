@@ -1,7 +1,7 @@
 """The JSON API through the Flask test client, on the session archive."""
 import pytest
 
-from conftest import SEED_URL
+from tests.conftest import SEED_URL
 
 HIT_KEYS = {"id", "url", "title", "published", "site", "snippet", "provinces", "officials",
             "programs", "score"}

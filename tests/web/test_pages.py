@@ -1,5 +1,5 @@
 """The HTML pages through the Flask test client (browser tests live in test_browser.py)."""
-from conftest import SEED_URL
+from tests.conftest import SEED_URL
 
 
 def test_search_page_shows_results_and_facets(client):

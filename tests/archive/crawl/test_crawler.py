@@ -15,9 +15,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
 SHARED = ROOT.parent / "shared"
-sys.path.insert(0, str(ROOT / "tests"))
 
-from crawlsite import BIG, DISALLOWED, HTML, WIN1258, CrawlSite, Site, fast_settings, profile_for  # noqa: E402
+from tests.crawlsite import BIG, DISALLOWED, HTML, WIN1258, CrawlSite, Site, fast_settings, profile_for  # noqa: E402
 
 from archive.crawl.crawler import crawl  # noqa: E402
 from archive.sites import load_crawl_profiles  # noqa: E402
@@ -247,7 +246,7 @@ import sys
 sys.path[:0] = [{root!r}, {tests!r}]
 from pathlib import Path
 from archive.crawl.crawler import crawl, CrawlProfile
-from crawlsite import fast_settings
+from tests.crawlsite import fast_settings
 prof = CrawlProfile("lan", start_urls=({base!r} + "/",), rss=({base!r} + "/rss/tin-moi.rss",),
                    article_pattern=r"/bai-viet/.+\\.html", listing_pattern=r"/chuyen-muc/")
 seen = 0
