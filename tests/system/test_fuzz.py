@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
-from datetime import timedelta
 from functools import lru_cache
 
 import pytest
@@ -32,7 +31,7 @@ SCALE = float(os.environ.get("VNARCHIVE_FUZZ_SCALE", "1"))
 
 def fuzz(examples: int):
     return settings(max_examples=max(1, int(examples * SCALE)),
-                    deadline=timedelta(seconds=MAX_SECONDS),
+                    deadline=None,  # wall time flakes on a busy machine; _timed guards CPU time
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                            HealthCheck.function_scoped_fixture])
 
@@ -56,12 +55,14 @@ class _timed:
     def __init__(self, name: str) -> None:
         self.name = name
 
+    # CPU time of this process, not wall time: a guard against runaway inputs (quadratic
+    # loops, backtracking regexes) that does not fire because the machine is busy
     def __enter__(self):
         TRIED[self.name] += 1
-        self.start = time.perf_counter()
+        self.start = time.process_time()
 
     def __exit__(self, *exc):
-        took = time.perf_counter() - self.start
+        took = time.process_time() - self.start
         SLOWEST[self.name] = max(SLOWEST.get(self.name, 0.0), took)
         assert took < MAX_SECONDS, f"{self.name}: {took:.1f}s for one input"
         return False
