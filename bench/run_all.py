@@ -24,8 +24,9 @@ QUICK = {
     "perf.py": ["--limit", "1000", "--big", "5000", "--queries", "15", "--raw-docs", "500",
                 "--out", str(HERE / "out" / "perf-quick")],
     "load.py": [],
+    "matchsets.py": ["--words", "50"],
 }
-FULL = {"perf.py": []}
+FULL = {"perf.py": [], "matchsets.py": []}
 
 
 def main(argv: list[str] | None = None) -> int:

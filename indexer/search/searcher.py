@@ -193,6 +193,15 @@ class ArchiveSearcher(SearcherViews):
                 out.extend(self._hits(cols, chunk, set(), with_snippets=False, collapse=False))
         return out
 
+    def match_ids(self, req: SearchRequest) -> np.ndarray:
+        """Article ids of every match of the request, unordered: the set ``total`` counts
+        and the exports list (for tools that compare match sets; no store reads)."""
+        req.validate()
+        with self._lock:
+            searcher, cols = self._ensure()
+            matched = _filtered(cols, req, self._text_matches(searcher, cols, req.q)[3])
+            return np.asarray(cols.aid)[np.flatnonzero(matched & cols.live)]
+
     def facet_values(self, name: str, req: SearchRequest, limit: int = 500) -> list[dict]:
         """Every value of one facet for the request (the "xem thêm" list)."""
         if name not in FACETS:

@@ -133,3 +133,13 @@ def test_facet_list_and_export_follow_the_same_matches_as_search(fixed):
     values = fixed.facet_values("province", req)
     assert {"value": "Hà Giang", "count": 1, "selected": False} in values
     assert [r["url"].rsplit("/", 1)[1] for r in fixed.export(req, 10)][0] == "a4"
+
+
+def test_match_ids_are_the_set_total_counts_and_export_lists(searcher):
+    for req in (SearchRequest(q="giảm nghèo"), SearchRequest(q="nông thôn mới",
+                                                             filters={"province": ("Long An",)}),
+                SearchRequest(q="")):
+        ids = searcher.match_ids(req)
+        total = searcher.search(req)["total"]
+        exported = {r["id"] for r in searcher.export(req, cap=10_000)}
+        assert len(ids) == total == len(exported) and set(ids.tolist()) == exported
