@@ -2,7 +2,9 @@
 
     .venv/bin/python bench/extraction.py [--json]
 
-For every ``../shared/corpus/gold/<site>/<name>.json`` the page ``../shared/corpus/html/<site>/
+Two corpora, reported apart: "dev" (the pages the cleaner was built on) and "unseen" (held-out
+real pages of 2011-2012 layouts, ``../shared/corpus/unseen/{gold,html}``).  For every
+``../shared/corpus/gold/<site>/<name>.json`` (likewise under ``unseen/``) the page ``../shared/corpus/html/<site>/
 <name>.html`` is cleaned three ways — ours with site profiles, ours generic-only, and trafilatura
 (``include_comments=False``) — and scored: exact title / published / authors, paragraph-level
 precision, recall and F1 on normalised text (multiset match), and how many ``must_not_contain``
@@ -36,6 +38,9 @@ from archive.clean.cleaner import CleanError, clean_page  # noqa: E402
 
 GOLD = SHARED / "corpus" / "gold"
 HTML = SHARED / "corpus" / "html"
+# Held-out real pages (2011-2012 layouts of sites with no profile), scored apart from dev.
+UNSEEN = SHARED / "corpus" / "unseen"
+CORPORA = {"dev": (GOLD, HTML), "unseen": (UNSEEN / "gold", UNSEEN / "html")}
 SAMPLE = ROOT / "corpus" / "sample"
 _NOTICE = re.compile(r"^\(?bài mẫu\s*[–-]\s*nội dung hư cấu phục vụ trình diễn vnarchive\b")
 
@@ -79,13 +84,15 @@ class Score:
     captions_ok: bool | None = None
 
 
-def gold_pages() -> list[tuple[Path, dict[str, Any]]]:
-    if not GOLD.is_dir():
-        raise SystemExit(f"gold corpus missing: {GOLD}")
+def gold_pages(corpus: str = "dev") -> list[tuple[Path, dict[str, Any]]]:
+    """(html path, gold record) for every gold page of ``corpus`` ("dev" or "unseen")."""
+    gold_dir, html_dir = CORPORA[corpus]
+    if not gold_dir.is_dir():
+        raise SystemExit(f"gold corpus missing: {gold_dir}")
     pages = []
-    for path in sorted(GOLD.glob("*/*.json")):
+    for path in sorted(gold_dir.glob("*/*.json")):
         gold = json.loads(path.read_text(encoding="utf-8"))
-        html_path = HTML / path.parent.name / (path.stem + ".html")
+        html_path = html_dir / path.parent.name / (path.stem + ".html")
         pages.append((html_path, gold))
     return pages
 
@@ -160,9 +167,9 @@ def evaluate_sample(runner: Callable[[bytes, str], Output]) -> dict[str, Score]:
     return results
 
 
-def evaluate(runner: Callable[[bytes, str], Output]) -> dict[str, Score]:
+def evaluate(runner: Callable[[bytes, str], Output], corpus: str = "dev") -> dict[str, Score]:
     results = {}
-    for html_path, gold in gold_pages():
+    for html_path, gold in gold_pages(corpus):
         raw = html_path.read_bytes()
         t0 = time.perf_counter()
         out = runner(raw, gold["url"])
@@ -222,15 +229,40 @@ def throughput(rounds: int = 5) -> dict[str, Any]:
             "avg_kb": sum(len(b) for _, b in blobs) / len(blobs) / 1024}
 
 
+def site_table(corpus: str, runs: dict[str, dict[str, Score]]) -> str:
+    """Mean paragraph F1 per site, one column per tool of the same run, and the verdict
+    "ours (profiles) ≥ every other tool" the acceptance asks for."""
+    names = list(runs)
+    sites = sorted({page.split("/")[0] for res in runs.values() for page in res})
+    short = [n.split(" (")[0] + (" gen" if "generic" in n else "") for n in names]
+    lines = [f"\n## {corpus}: paragraph F1 per site",
+             f"{'site':24} " + " ".join(f"{n:>12}" for n in short) + "  ours>=all"]
+    for site in sites:
+        means = []
+        for name in names:
+            vals = [s.f1 for p, s in runs[name].items() if p.split("/")[0] == site]
+            means.append(sum(vals) / len(vals) if vals else 0.0)
+        lines.append(f"{site:24} " + " ".join(f"{m:12.3f}" for m in means)
+                     + f"  {'yes' if all(means[0] >= m - 1e-9 for m in means) else 'NO'}")
+    return "\n".join(lines)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--json", action="store_true", help="print machine-readable results")
     ap.add_argument("--no-trafilatura", action="store_true")
     args = ap.parse_args()
-    runs = {"ours (profiles)": evaluate(lambda r, u: run_ours(r, u, True)),
-            "ours (generic only, profiles disabled)": evaluate(lambda r, u: run_ours(r, u, False))}
-    if not args.no_trafilatura:
-        runs["trafilatura (include_comments=False)"] = evaluate(run_trafilatura)
+    runs: dict[str, dict[str, Score]] = {}
+    per_corpus: dict[str, dict[str, dict[str, Score]]] = {}
+    for corpus in CORPORA:
+        these = {f"{corpus}: ours (profiles)": evaluate(lambda r, u: run_ours(r, u, True), corpus),
+                 f"{corpus}: ours (generic only, profiles disabled)":
+                     evaluate(lambda r, u: run_ours(r, u, False), corpus)}
+        if not args.no_trafilatura:
+            these[f"{corpus}: trafilatura (include_comments=False)"] = evaluate(
+                run_trafilatura, corpus)
+        per_corpus[corpus] = {name.split(": ", 1)[1]: res for name, res in these.items()}
+        runs |= these
     runs["corpus/sample: ours (generic; no profiles for these hosts)"] = evaluate_sample(
         lambda r, u: run_ours(r, u, False))
     speed = throughput()
@@ -243,6 +275,8 @@ def main() -> None:
         for page, s in res.items():
             if s.leaks:
                 print(f"   leak {page}: {s.leaks}")
+    for corpus, these in per_corpus.items():
+        print(site_table(corpus, these))
     print(f"\nthroughput over {speed['pages']} shared pages (avg {speed['avg_kb']:.0f} KB), "
           f"{speed['cleans']} cleans in one process: {speed['cpu_pages_per_s']:.1f} pages/s per "
           f"CPU-second, {speed['wall_pages_per_s']:.1f} pages/s wall; worst page "
