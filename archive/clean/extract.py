@@ -28,6 +28,10 @@ _BLOCK_TAGS = {"p", "div", "section", "article", "blockquote", "ul", "ol", "li",
                "tr", "td", "th", "tbody", "thead", "figure", "figcaption", "h1", "h2", "h3",
                "h4", "h5", "h6", "pre", "header", "main", "dl", "dt", "dd", "center", "form",
                "hr", "address", "details", "summary"}
+# Phrasing elements: inside a line of text they are text, whatever their class or id.
+_INLINE_TAGS = {"a", "span", "strong", "em", "b", "i", "mark", "abbr", "small", "sup", "sub",
+                "u", "s", "font", "time", "cite", "q", "code", "kbd", "var", "dfn", "bdi",
+                "bdo", "ins", "del", "big", "tt", "strike", "nobr", "wbr", "data", "samp"}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _LEAFISH = {"p", "h2", "h3", "h4", "h5", "h6", "li", "pre", "dd", "dt", "address"}
 
@@ -115,6 +119,55 @@ def _is_chrome(el: HtmlElement) -> bool:
     return True
 
 
+def _is_blockish(el: HtmlElement) -> bool:
+    """A block-level element, or an inline one wrapping blocks (it then acts as a block)."""
+    tag = el.tag
+    if not isinstance(tag, str):
+        return False
+    if tag in _BLOCK_TAGS:
+        return True
+    return tag in _INLINE_TAGS and any(isinstance(d.tag, str) and d.tag in _BLOCK_TAGS
+                                       for d in el.iterdescendants())
+
+
+def in_text_flow(el: HtmlElement) -> bool:
+    """``el`` is an inline element sharing its line of text with other words: the run of
+    inline content it sits in (up to the nearest block boundary) holds text besides its own.
+    Such an element is part of a sentence, so no class/id rule may remove it."""
+    if el.tag not in _INLINE_TAGS or _is_blockish(el):
+        return False
+    top, parent = el, el.getparent()
+    while parent is not None and parent.tag in _INLINE_TAGS:
+        top, parent = parent, parent.getparent()
+    if top is not el and len((top.text_content() or "").strip()) > \
+            len((el.text_content() or "").strip()):
+        return True
+    if parent is None:
+        return False
+    kids = list(parent)
+    i = kids.index(top)
+    pieces = [top.tail or ""]
+    j = i
+    while True:
+        if j == 0:
+            pieces.append(parent.text or "")
+            break
+        prev = kids[j - 1]
+        pieces.append(prev.tail or "")
+        if _is_blockish(prev):
+            break
+        if isinstance(prev.tag, str):
+            pieces.append(prev.text_content() or "")
+        j -= 1
+    for nxt in kids[i + 1:]:
+        if _is_blockish(nxt):
+            break
+        if isinstance(nxt.tag, str):
+            pieces.append(nxt.text_content() or "")
+        pieces.append(nxt.tail or "")
+    return any(p.strip() for p in pieces)
+
+
 def _is_hidden(el: HtmlElement) -> bool:
     if el.get("hidden") is not None or el.get("aria-hidden") == "true" and el.tag != "figure":
         return True
@@ -130,7 +183,10 @@ def prune(root: HtmlElement, extra_drop: list[HtmlElement] | None = None) -> Non
         if not isinstance(tag, str):
             doomed.append(el)  # comments, processing instructions
             continue
-        if tag in _JUNK_TAGS or _is_hidden(el) or (tag not in ("html", "body") and _is_chrome(el)):
+        if tag in _JUNK_TAGS or _is_hidden(el):
+            doomed.append(el)
+        elif tag not in ("html", "body") and _is_chrome(el) and not in_text_flow(el):
+            # Class/id rules remove blocks only: a keyword link inside a sentence stays.
             doomed.append(el)
     for el in doomed:
         parent = el.getparent()
@@ -310,11 +366,41 @@ def _walk(el: HtmlElement, out: Blocks, is_root: bool = False) -> None:
         ft = _text(first)
         if len(ft) < 40 and _BOILER_EXACT.match(ft.lower()):
             return
-    if el.text and el.text.strip():
-        _emit(out, clean_text(re.sub(r"\s+", " ", el.text)), "p")
+    # Loose text and inline children between blocks form lines, as a browser lays them out
+    # (anonymous block boxes): a sentence with a link in it stays one sentence.
+    run: list[str | HtmlElement] = [el.text or ""]
     for child in el:
-        _walk(child, out)
-        if child.tail and child.tail.strip() and isinstance(child.tag, str):
-            t = clean_text(re.sub(r"\s+", " ", child.tail))
-            if len(t) > 1:
-                _emit(out, t, "p")
+        if isinstance(child.tag, str) and (_is_blockish(child) or _is_caption_box(child)):
+            _flush_run(run, out)
+            _walk(child, out)
+            run = [child.tail or ""]
+        else:
+            run.extend((child, child.tail or ""))
+    _flush_run(run, out)
+
+
+def _flush_run(run: list[str | HtmlElement], out: Blocks) -> None:
+    """Emit a run of loose text and inline elements as lines (split at <br>), unless it is
+    mostly links (a row of related headlines between paragraphs)."""
+    lines: list[str] = []
+    buf: list[str] = []
+    linked = 0
+    for piece in run:
+        if isinstance(piece, str):
+            buf.append(piece)
+        elif piece.tag == "br":
+            lines.append("".join(buf))
+            buf = []
+        elif isinstance(piece.tag, str):
+            text = piece.text_content() or ""
+            buf.append(text)
+            linked += len(text.strip()) if piece.tag == "a" else sum(
+                len((a.text_content() or "").strip()) for a in piece.iter("a"))
+    lines.append("".join(buf))
+    texts = [t for t in (clean_text(re.sub(r"\s+", " ", line)) for line in lines) if t]
+    total = sum(len(t) for t in texts)
+    if not total or linked / total > 0.5:
+        return
+    for text in texts:
+        if len(text) > 1 and not is_boilerplate(text):
+            _emit(out, text, "p")
