@@ -123,7 +123,8 @@ def test_loose_text_with_an_inline_link_between_blocks_is_one_line() -> None:
             "được giao và hỗ trợ hàng nghìn hộ dân có sinh kế ổn định.")
     page = ("<html><head><title>Giảm nghèo ở Mẫu Sơn</title></head><body><div class=\"content\">"
             "<h1>Giảm nghèo ở Mẫu Sơn</h1>Năm nay, vụ <a class=\"cms-relate\" href=\"/k\">tranh "
-            f"chấp</a> đất đai giữa hai xã đã được hòa giải xong.<p>{para}</p><p>{para}</p>"
+            "chấp</a> đất đai giữa hai xã đã được hòa giải xong."
+            + "".join(f"<p>{para} Đoạn {i}.</p>" for i in range(3)) +
             "</div></body></html>")
     a = clean_page(page, "https://bao-mau.vn/b.html")
     assert a.paragraphs[0] == "Năm nay, vụ tranh chấp đất đai giữa hai xã đã được hòa giải xong."
