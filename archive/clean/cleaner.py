@@ -44,7 +44,7 @@ from archive.clean.dates import find_visible_date
 from archive.clean.extract import Blocks, find_root, is_boilerplate, prune, walk
 from archive.clean.fields import (byline_names, find_byline_authors, find_modified, find_published,
                              find_headline, find_sapo, find_section, find_tags, ld_authors)
-from archive.clean.meta import read_meta, split_authors, text_of
+from archive.clean.meta import PageMeta, is_source_credit, read_meta, split_authors, text_of
 from archive.article import Article, site_of
 from archive.urls import canonical_url
 from archive.encoding import decode_html, mojibake_ratio, repair_mojibake
@@ -205,8 +205,9 @@ def _clean(page: bytes | str, url: str | None, content_type: str | None,
     authors = authors or trailing or byline_fallback
     if sum(len(p) for p in paragraphs) < MIN_BODY_CHARS:
         raise NotAnArticle(_no_body_reason(body), "too little article text")
-    if _is_listing(body, root, paragraphs):
-        raise NotAnArticle("not-article:listing", "page is a list of article links")
+    listing = _listing_evidence(body, root, paragraphs, _declares_article(pm, root))
+    if listing:
+        raise NotAnArticle("not-article:listing", f"page is a list of article links: {listing}")
 
     captions = [c for c in dict.fromkeys(clean_text(c) for c in blocks.captions) if c]
     lang = (pm.lang or pm.get("og:locale") or "vi").split("-")[0].split("_")[0].lower() or "vi"
@@ -264,6 +265,9 @@ def _tidy(blocks: Blocks, title: str, sapo: str | None,
         if len(out) < 2:
             break
         names = byline_names(out[-1])
+        if not names and is_source_credit(out[-1]):
+            out.pop()  # "Theo TTXVN": a source credit, neither body text nor an author
+            continue
         if not names:
             break
         authors = names + authors
@@ -279,11 +283,32 @@ def _no_body_reason(doc: HtmlElement) -> str:
     return "not-article:listing" if _headline_links(doc) >= 8 else "not-article:no-body"
 
 
-def _is_listing(body: HtmlElement, root: HtmlElement, paragraphs: list[str]) -> bool:
-    """Either little text among many headline links, or a container of teasers: each
-    "paragraph" sits next to its own headline link."""
-    chars = sum(len(p) for p in paragraphs)
-    if len(paragraphs) <= 2 and chars < 600 and _headline_links(body) >= 8:
+def _declares_article(pm: PageMeta, root: HtmlElement) -> bool:
+    """The page says it is one article: article JSON-LD, or an ``itemprop=articleBody``
+    container around the text (og:type alone does not count: CMSs put "article" on every
+    page, listings included)."""
+    if pm.ld:
         return True
+    el: HtmlElement | None = root
+    while el is not None:
+        if (el.get("itemprop") or "").lower() == "articlebody":
+            return True
+        el = el.getparent()
+    return False
+
+
+def _listing_evidence(body: HtmlElement, root: HtmlElement, paragraphs: list[str],
+                      declared: bool) -> str:
+    """Why the page is a listing, or "" when it is not.  Strong evidence only: the text
+    container is a column of teasers (each "paragraph" next to its own headline link), or
+    there is little text among many headline links on a page that does not declare itself
+    an article (a short article in a page full of sidebar links is still an article)."""
     in_root = _headline_links(root)
-    return in_root >= 6 and in_root >= len(paragraphs) / 2
+    if in_root >= 6 and in_root >= len(paragraphs) / 2:
+        return f"the text container holds {in_root} headline links for {len(paragraphs)} paragraphs"
+    chars = sum(len(p) for p in paragraphs)
+    if not declared and len(paragraphs) <= 2 and chars < 600:
+        links = _headline_links(body)
+        if links >= 8:
+            return f"{chars} characters of text among {links} headline links"
+    return ""

@@ -12,7 +12,7 @@ from lxml.html import HtmlElement
 from archive.article import ARTICLE_TYPES
 from archive.textnorm import clean_text
 
-__all__ = ["PageMeta", "read_meta", "strip_title_suffix", "tidy_author",
+__all__ = ["PageMeta", "read_meta", "strip_title_suffix", "tidy_author", "is_source_credit",
            "text_of", "split_authors"]
 
 # A WebPage node counts too when it carries a headline or a publication date.
@@ -146,9 +146,21 @@ _PAREN = re.compile(r"\s*\((?:tổng hợp|theo [^)]*|lược dịch|biên dịc
                     re.I)
 
 
+# "Theo Ngoisao", "Theo TTXVN", "Nguồn: VnExpress": a credit to another publication (one word
+# after "Theo", or any "Nguồn:" line) names a source, not a person who wrote the article.
+_SOURCE_CREDIT = re.compile(r"^(?:theo\s+[^\s,;/&]+|(?:nguồn|source)\s*:.*)$", re.I)
+
+
+def is_source_credit(text: str) -> bool:
+    """'Theo Ngoisao' yes; 'Theo Hồ Hương' (a person) no."""
+    return _SOURCE_CREDIT.match(clean_text(text).strip(" .,;:-–—()")) is not None
+
+
 def tidy_author(text: str) -> str:
-    """'Theo Hồ Hương' → 'Hồ Hương'; 'Hà Thu (tổng hợp)' → 'Hà Thu'."""
+    """'Theo Hồ Hương' → 'Hồ Hương'; 'Hà Thu (tổng hợp)' → 'Hà Thu'; a source credit → ''."""
     text = clean_text(text).strip(" .,;:-–—")
+    if is_source_credit(text):
+        return ""
     text = _PAREN.sub("", text)
     text = _BYLINE_NOISE.sub("", text)
     return text.strip(" .,;:-–—")

@@ -286,7 +286,8 @@ def test_div_paragraphs_source_line_and_unmarked_comments() -> None:
             "</div><div>Tôi thấy bài này viết rất đúng, mong chính quyền tiếp tục quan tâm đến "
             "bà con vùng sâu vùng xa nhiều hơn nữa.</div></div></div></body></html>")
     a = clean_page(page.encode("utf-8"), "https://bao-mau.vn/2.html")
-    assert list(a.paragraphs) == PARAS and a.authors == ("TTXVN",)
+    # "Theo TTXVN" credits a news agency (a source), not a person: no author, and not body.
+    assert list(a.paragraphs) == PARAS and a.authors == ()
     assert "vùng sâu" not in a.body
 
 

@@ -83,8 +83,9 @@ def wrap_body_words(page: bytes, paragraphs: list[str], seed: int) -> tuple[byte
             if text and len(text.strip()) >= 12 and any(_norm(text) in k for k in keys):
                 slots.append((el, where))
     wrapped = 0
-    for el, where in slots:
-        if rng.random() < 0.7 and _wrap_one(el, where, rng):
+    for i, (el, where) in enumerate(slots):
+        last_chance = i == len(slots) - 1 and not wrapped
+        if (rng.random() < 0.7 or last_chance) and _wrap_one(el, where, rng):
             wrapped += 1
     return lxml.html.tostring(doc, encoding="utf-8"), wrapped
 
