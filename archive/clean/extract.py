@@ -289,6 +289,21 @@ def _is_caption_box(el: HtmlElement) -> bool:
                                  or next(prev.iter("img"), None) is not None)
 
 
+def _is_layout_table(table: HtmlElement) -> bool:
+    """A table that lays text out beside pictures, not a picture with its caption: some row
+    holds an image cell and a text cell side by side, or a cell holds paragraphs.  (A
+    caption sits in its own row under or over the image.)"""
+    for tr in table.iter("tr"):
+        tds = [td for td in tr if isinstance(td.tag, str) and td.tag in ("td", "th")]
+        with_img = [td for td in tds if next(td.iter("img"), None) is not None]
+        text_only = [td for td in tds if td not in with_img and _text(td)]
+        if with_img and text_only:
+            return True
+        if any(len(_text(p)) >= 80 for td in tds for p in td.iter("p")):
+            return True
+    return False
+
+
 def _inline_runs(el: HtmlElement) -> list[str]:
     """Text of ``el`` split at <br> pairs (some CMSs separate paragraphs with <br><br>)."""
     pieces: list[str] = []
@@ -325,7 +340,7 @@ def _walk(el: HtmlElement, out: Blocks, is_root: bool = False) -> None:
     tag = el.tag
     if not isinstance(tag, str):
         return
-    if tag == "figure" or (tag == "table" and el.xpath(".//img")) or \
+    if tag == "figure" or (tag == "table" and el.xpath(".//img") and not _is_layout_table(el)) or \
             (tag in ("div", "p") and el.xpath("./img|./a/img|./picture|./*/picture")
              and len(_text(el)) < 400 and el.xpath(".//figcaption|.//*[contains(@class,'ption')]")):
         cap = _caption_of(el)
@@ -339,7 +354,14 @@ def _walk(el: HtmlElement, out: Blocks, is_root: bool = False) -> None:
         return
     if tag == "table":
         for tr in el.iter("tr"):
-            cells = [_text(td) for td in tr if isinstance(td.tag, str) and td.tag in ("td", "th")]
+            tds = [td for td in tr if isinstance(td.tag, str) and td.tag in ("td", "th")]
+            if any(_has_block_child(td) for td in tds):
+                # A layout row (cells holding paragraphs, a photo beside its step): each cell
+                # is a column of blocks, read in order; its lines never run together.
+                for td in tds:
+                    _walk(td, out)
+                continue
+            cells = [_text(td) for td in tds]
             row = " | ".join(c for c in cells if c)
             if row and link_density(tr, len(row)) < 0.5 and not is_boilerplate(row):
                 _emit(out, row, "p")
@@ -350,7 +372,8 @@ def _walk(el: HtmlElement, out: Blocks, is_root: bool = False) -> None:
                                                    "blockquote", "section") for c in el):
         kind = "h" if tag in _HEADINGS else "q" if tag == "blockquote" else \
             "li" if tag == "li" else "p"
-        runs = [_text(el)] if tag in ("p", "li") or tag in _HEADINGS else _inline_runs(el)
+        # A <br> ends a line: an ingredient list in one <p> is one line per ingredient.
+        runs = [_text(el)] if tag == "li" or tag in _HEADINGS else _inline_runs(el)
         text_len = sum(len(r) for r in runs)
         if not text_len:
             return

@@ -1,0 +1,36 @@
+"""Older layouts (issue 15): tables that lay text beside photos, <br> lines, photo captions."""
+from __future__ import annotations
+
+from archive.clean.cleaner import clean_page
+
+INTRO = ("Bánh mẫu này dành cho các cặp đôi nhân ngày lễ, cách làm đơn giản, ai cũng có thể tự "
+         "làm ở nhà trong một buổi chiều mà không cần dụng cụ gì đặc biệt cả.")
+
+
+def _page(body: str) -> str:
+    return ("<html><head><title>Cách làm bánh mẫu</title></head><body><div class='noidung'>"
+            f"<h1>Cách làm bánh mẫu</h1><p>{INTRO}</p>{body}</div></body></html>")
+
+
+def test_br_lines_in_one_paragraph_and_a_photo_beside_each_step() -> None:
+    step = ("<table><tr><td><p><img src='/s{0}.jpg'></p></td><td><p><strong>Bước {0}:</strong>"
+            "</p><p>Trộn bột và trứng với nhau, thêm chút nước cho dễ nhào nặn, chia làm hai "
+            "phần bằng nhau.</p></td></tr></table>")
+    page = _page("<p>- Bột mỳ<br>- 1 quả trứng gà<br>- Sôcôla trắng</p>"
+                 + "".join(step.format(i) for i in (1, 2))
+                 + "<table><tr><td><img src='/s3.jpg'></td><td>Cho bánh vào tủ lạnh để lớp "
+                   "sôcôla đông lại.</td></tr></table>")
+    a = clean_page(page, "https://bep-mau.vn/banh.html")
+    assert list(a.paragraphs[:4]) == [INTRO, "- Bột mỳ", "- 1 quả trứng gà", "- Sôcôla trắng"]
+    assert list(a.paragraphs[4:6]) == ["Bước 1:", a.paragraphs[5]]
+    assert a.paragraphs[5].startswith("Trộn bột") and a.paragraphs[6] == "Bước 2:"
+    assert a.paragraphs[-1] == "Cho bánh vào tủ lạnh để lớp sôcôla đông lại."
+    assert a.captions == ()
+
+
+def test_an_image_table_with_its_caption_row_is_still_a_figure() -> None:
+    page = _page("<table><tr><td><img src='/a.jpg'></td></tr><tr><td>Bánh sau khi nướng. Ảnh: "
+                 "Mẫu</td></tr></table><p>" + INTRO.replace("Bánh", "Món") + "</p>")
+    a = clean_page(page, "https://bep-mau.vn/banh2.html")
+    assert a.captions == ("Bánh sau khi nướng. Ảnh: Mẫu",)
+    assert "Bánh sau khi nướng. Ảnh: Mẫu" not in a.paragraphs
