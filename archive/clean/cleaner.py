@@ -42,8 +42,9 @@ from lxml.html import HtmlElement
 from archive.clean.css import select
 from archive.clean.dates import find_visible_date
 from archive.clean.extract import Blocks, find_root, is_boilerplate, prune, walk
-from archive.clean.fields import (byline_names, find_byline_authors, find_modified, find_published,
-                             find_headline, find_sapo, find_section, find_tags, ld_authors)
+from archive.clean.fields import (byline_names, find_author_links, find_byline_authors,
+                                  find_headline, find_modified, find_published, find_sapo,
+                                  find_section, find_tags, ld_authors)
 from archive.clean.meta import PageMeta, is_source_credit, read_meta, split_authors, text_of
 from archive.article import Article, site_of
 from archive.urls import canonical_url
@@ -169,7 +170,7 @@ def _clean(page: bytes | str, url: str | None, content_type: str | None,
             if authors:
                 break
     authors = authors or ld_authors(pm, site_names)
-    byline_fallback = find_byline_authors(doc)
+    byline_fallback = find_byline_authors(doc) or find_author_links(doc)
     section = _profile_text(doc, profile.section, last=True) if profile else None
     section = section or find_section(doc, pm)
     tags = _profile_all(doc, profile.tags) if profile and profile.tags else []
@@ -180,6 +181,7 @@ def _clean(page: bytes | str, url: str | None, content_type: str | None,
         if el is not None:
             published = find_visible_date(text_of(el))
     published = published or find_published(doc, pm)
+    modified = find_modified(pm, doc)
 
     body = doc.find("body")
     drops = [e for sel in profile.drop for e in select(body, sel)] if profile else []
@@ -214,7 +216,7 @@ def _clean(page: bytes | str, url: str | None, content_type: str | None,
     return Article(
         url=page_url, title=title, paragraphs=tuple(paragraphs), site=site,
         sapo=sapo or None, captions=tuple(captions), authors=tuple(dict.fromkeys(authors)),
-        published=published, modified=find_modified(pm), fetched=fetched,
+        published=published, modified=modified, fetched=fetched,
         section=section or None, tags=tuple(tags), language=lang, raw_html=raw,
     )
 

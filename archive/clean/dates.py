@@ -8,6 +8,8 @@ Every result is timezone-aware; a time without a zone is Vietnam time (+07:00).
 '2026-03-07T08:05:00+07:00'
 >>> find_visible_date("Nguyên Minh - 07/03/2026 08:47").isoformat()
 '2026-03-07T08:47:00+07:00'
+>>> parse_date("3/24/2024 7:12:35 PM").isoformat()
+'2024-03-24T19:12:35+07:00'
 """
 from __future__ import annotations
 
@@ -25,8 +27,12 @@ _ISO = re.compile(
 # "7/3/2026, 08:05", "07/03/2026 08:47", "08:07 07/03/2026", "7-3-2026 - 08:05"
 _DMY = r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})"
 _HM = r"(\d{1,2})[:hH](\d{2})(?::(\d{2}))?"
-_DATE_THEN_TIME = re.compile(_DMY + r"(?:\s*[,|\-–]?\s*(?:lúc\s*)?" + _HM + r")?")
-_TIME_THEN_DATE = re.compile(_HM + r"\s*(?:ngày\s*)?[,|\-–]?\s*(?:[^\d\s]{0,12}\s*,?\s*)?" + _DMY)
+# A 12-hour clock ("7:12:35 AM", "01:00 PM") is the US locale of ASP.NET, vBulletin and
+# friends, which also write the month first: 3/24/2024, 03-08-2011 (8 March).
+_AMPM = r"(?:\s*([AaPp])\.?[Mm]\b\.?)?"
+_DATE_THEN_TIME = re.compile(_DMY + r"(?:\s*[,|\-–]?\s*(?:lúc\s*)?" + _HM + _AMPM + r")?")
+_TIME_THEN_DATE = re.compile(_HM + _AMPM + r"\s*(?:ngày\s*)?[,|\-–]?\s*(?:[^\d\s]{0,12}\s*,?\s*)?"
+                             + _DMY)
 _GMT = re.compile(r"GMT\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?", re.I)
 
 
@@ -61,6 +67,33 @@ def parse_date(text: str | None) -> datetime | None:
     return find_visible_date(text)
 
 
+def _clock(h: int, ampm: str | None) -> int:
+    if not ampm:
+        return h
+    return h % 12 + (12 if ampm.lower() == "p" else 0)
+
+
+def _day_month(a: int, b: int, us: bool) -> list[tuple[int, int]]:
+    """(day, month) readings of "a/b/year": day first as Vietnamese sites write it, month
+    first on a 12-hour-clock (US-locale) line; the other order only when the first is no
+    date at all (3/24/2024)."""
+    first, other = ((b, a), (a, b)) if us else ((a, b), (b, a))
+    return [first, other]
+
+
+def _dated(y: str, a: str, b: str, h: str | None, mi: str | None, s: str | None,
+           ampm: str | None, zone: timezone) -> datetime | None:
+    hour = _clock(int(h), ampm) if h is not None else 0
+    if hour >= 24:
+        h = mi = s = None
+        hour = 0
+    for d, mo in _day_month(int(a), int(b), ampm is not None):
+        value = _make(int(y), mo, d, hour, int(mi or 0), int(s or 0), zone)
+        if value:
+            return value
+    return None
+
+
 def find_visible_date(text: str) -> datetime | None:
     """First day/month/year date (with its time, if any) in a visible line."""
     zone = VN_TZ
@@ -71,16 +104,14 @@ def find_visible_date(text: str) -> datetime | None:
     best: tuple[int, datetime] | None = None
     m = _TIME_THEN_DATE.search(text)
     if m:
-        h, mi, s, d, mo, y = m.groups()
-        value = _make(int(y), int(mo), int(d), int(h), int(mi), int(s or 0), zone)
-        if value and int(h) < 24:
+        h, mi, s, ampm, d, mo, y = m.groups()
+        value = _dated(y, d, mo, h, mi, s, ampm, zone) if int(h) < 24 else None
+        if value:
             best = (m.start(), value)
     m = _DATE_THEN_TIME.search(text)
     if m and (best is None or m.start() < best[0]):
-        d, mo, y, h, mi, s = m.groups()
-        if h is not None and int(h) >= 24:
-            h = mi = s = None
-        value = _make(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0), zone)
+        d, mo, y, h, mi, s, ampm = m.groups()
+        value = _dated(y, d, mo, h, mi, s, ampm, zone)
         if value:
             best = (m.start(), value)
     return best[1] if best else None

@@ -10,13 +10,14 @@ import threading
 import unicodedata
 from html import unescape
 from datetime import datetime
+from typing import Iterable
 
 from lxml.html import HtmlElement
 
 from archive.clean.dates import find_visible_date, parse_date
 from archive.clean.meta import PageMeta, split_authors, strip_title_suffix, text_of, tidy_author
 
-__all__ = ["find_headline", "find_sapo", "find_byline_authors", "ld_authors", "find_published",
+__all__ = ["find_headline", "find_sapo", "find_byline_authors", "find_author_links", "ld_authors", "find_published",
            "find_modified", "find_section", "find_tags", "looks_like_name", "byline_names"]
 
 _SAPO_HINT = re.compile(r"sapo|summary|lead|description|excerpt|intro|chapeau|tom-?tat|"
@@ -277,6 +278,25 @@ def find_byline_authors(doc: HtmlElement) -> list[str]:
     return best
 
 
+# A byline that links to the author's page ("/tac-gia/do-trung", "/author/…", rel=author).
+_AUTHOR_HREF = re.compile(r"/(?:tac-?gia|author|authors|nguoi-viet|but-danh|phong-vien)"
+                          r"(?:/|[-_]|\.|\?)", re.I)
+
+
+def find_author_links(doc: HtmlElement) -> list[str]:
+    """Names of the links to author pages, in page order (a sidebar of authors would be many
+    different names: more than three is not a byline)."""
+    names: list[str] = []
+    for a in doc.iter("a"):
+        if "author" not in (a.get("rel") or "").lower() and not _AUTHOR_HREF.search(
+                a.get("href") or ""):
+            continue
+        text = tidy_author(text_of(a))
+        if looks_like_name(text) and text not in names:
+            names.append(text)
+    return names if len(names) <= 3 else []
+
+
 def ld_authors(pm: PageMeta, site_names: list[str]) -> list[str]:
     value = pm.ld_value("author")
     items = value if isinstance(value, list) else [value] if value else []
@@ -328,23 +348,72 @@ def find_published(doc: HtmlElement, pm: PageMeta) -> datetime | None:
             if seen:
                 after.add(el)
     candidates = _hinted(body, _DATE_HINT)
-    for el in sorted(candidates, key=lambda e: e not in after) if after else candidates:
+    ordered = sorted(candidates, key=lambda e: e not in after) if after else candidates
+    found = _first_date(ordered, updated=False)
+    if found:
+        return found
+    # No element says "date": a labelled line ("Published on …", "Ngày đăng: …"), else a
+    # short line between the headline and the text ("07:12 ngày 24/03/2024").
+    found = _first_date((el for el in (after or body.iter()) if isinstance(el.tag, str)
+                         and _PUBLISHED_LABEL.search(el.text or "")), updated=False)
+    return found or (_first_date(_dateline_candidates(h1), updated=False) if h1 is not None
+                     else None)
+
+
+def _dateline_candidates(h1: HtmlElement) -> Iterable[HtmlElement]:
+    """Short leaf lines after the headline, until the first long paragraph (the text)."""
+    seen = False
+    for el in h1.getroottree().getroot().iter():
+        if el is h1:
+            seen = True
+            continue
+        if not seen or not isinstance(el.tag, str) or el.tag in ("script", "style"):
+            continue
+        own = (el.text or "").strip()
+        if len(own) > 200:
+            return
+        if own and len(el) == 0 or own and all(c.tag in ("span", "b", "strong", "i", "em",
+                                                           "br", "a", "time") for c in el):
+            yield el
+
+
+# A line that gives the last update, not the publication ("Cập nhật: 08:30 25/03/2024").
+_UPDATED_LABEL = re.compile(r"cập nhật|updated?\b|sửa đổi|chỉnh sửa|modified", re.I)
+_PUBLISHED_LABEL = re.compile(r"published|posted|đăng lúc|đăng ngày|ngày đăng|đăng tải|"
+                              r"xuất bản|thời gian đăng", re.I)
+
+
+def _first_date(elements: Iterable[HtmlElement], updated: bool) -> datetime | None:
+    """The date on the first short line among ``elements``: an update line's ("Cập nhật:
+    …") when ``updated``, else any other line's (a line giving both shows the publication
+    first).  Published and updated are kept apart."""
+    for el in elements:
         text = text_of(el)
-        if len(text) <= 160:
+        if len(text) > 160:
+            continue
+        label = _UPDATED_LABEL.search(text)
+        if updated:
+            found = find_visible_date(text[label.end():]) if label else None
+        elif label and not _PUBLISHED_LABEL.search(text):
+            continue  # only an update time: never the publication date
+        else:
             found = find_visible_date(text)
-            if found:
-                return found
+        if found:
+            return found
     return None
 
 
-def find_modified(pm: PageMeta) -> datetime | None:
+def find_modified(pm: PageMeta, doc: HtmlElement | None = None) -> datetime | None:
+    """Machine modification date, else a visible "Cập nhật: …" line."""
     for value in (pm.ld_value("dateModified"), pm.get("article:modified_time",
                                                       "og:updated_time", "datemodified")):
         if isinstance(value, str):
             found = parse_date(value)
             if found:
                 return found
-    return None
+    if doc is None:
+        return None
+    return _first_date(_hinted(doc, _DATE_HINT), updated=True)
 
 
 def find_section(doc: HtmlElement, pm: PageMeta) -> str | None:
