@@ -43,8 +43,8 @@ from archive.clean.css import select
 from archive.clean.dates import find_visible_date
 from archive.clean.extract import Blocks, find_root, is_boilerplate, prune, walk
 from archive.clean.fields import (byline_names, find_author_links, find_byline_authors,
-                                  find_headline, find_modified, find_published, find_sapo,
-                                  find_section, find_tags, ld_authors)
+                                  find_headline, find_sapo, find_section, find_tags, ld_authors)
+from archive.clean.published import find_modified, find_published
 from archive.clean.meta import PageMeta, is_source_credit, read_meta, split_authors, text_of
 from archive.article import Article, site_of
 from archive.urls import canonical_url

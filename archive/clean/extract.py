@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from lxml.html import HtmlElement
 
+from archive.clean.inline import BLOCK_TAGS, in_text_flow, is_blockish
 from archive.textnorm import clean_text
 
 __all__ = ["Blocks", "prune", "find_root", "walk", "is_boilerplate", "link_density"]
@@ -24,14 +25,6 @@ __all__ = ["Blocks", "prune", "find_root", "walk", "is_boilerplate", "link_densi
 _JUNK_TAGS = {"script", "style", "noscript", "template", "svg", "iframe", "object", "embed",
               "button", "input", "select", "textarea", "link", "meta", "video", "audio",
               "canvas", "map", "nav", "footer", "aside", "head", "label", "dialog"}
-_BLOCK_TAGS = {"p", "div", "section", "article", "blockquote", "ul", "ol", "li", "table",
-               "tr", "td", "th", "tbody", "thead", "figure", "figcaption", "h1", "h2", "h3",
-               "h4", "h5", "h6", "pre", "header", "main", "dl", "dt", "dd", "center", "form",
-               "hr", "address", "details", "summary"}
-# Phrasing elements: inside a line of text they are text, whatever their class or id.
-_INLINE_TAGS = {"a", "span", "strong", "em", "b", "i", "mark", "abbr", "small", "sup", "sub",
-                "u", "s", "font", "time", "cite", "q", "code", "kbd", "var", "dfn", "bdi",
-                "bdo", "ins", "del", "big", "tt", "strike", "nobr", "wbr", "data", "samp"}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _LEAFISH = {"p", "h2", "h3", "h4", "h5", "h6", "li", "pre", "dd", "dt", "address"}
 
@@ -119,55 +112,6 @@ def _is_chrome(el: HtmlElement) -> bool:
     return True
 
 
-def _is_blockish(el: HtmlElement) -> bool:
-    """A block-level element, or an inline one wrapping blocks (it then acts as a block)."""
-    tag = el.tag
-    if not isinstance(tag, str):
-        return False
-    if tag in _BLOCK_TAGS:
-        return True
-    return tag in _INLINE_TAGS and any(isinstance(d.tag, str) and d.tag in _BLOCK_TAGS
-                                       for d in el.iterdescendants())
-
-
-def in_text_flow(el: HtmlElement) -> bool:
-    """``el`` is an inline element sharing its line of text with other words: the run of
-    inline content it sits in (up to the nearest block boundary) holds text besides its own.
-    Such an element is part of a sentence, so no class/id rule may remove it."""
-    if el.tag not in _INLINE_TAGS or _is_blockish(el):
-        return False
-    top, parent = el, el.getparent()
-    while parent is not None and parent.tag in _INLINE_TAGS:
-        top, parent = parent, parent.getparent()
-    if top is not el and len((top.text_content() or "").strip()) > \
-            len((el.text_content() or "").strip()):
-        return True
-    if parent is None:
-        return False
-    kids = list(parent)
-    i = kids.index(top)
-    pieces = [top.tail or ""]
-    j = i
-    while True:
-        if j == 0:
-            pieces.append(parent.text or "")
-            break
-        prev = kids[j - 1]
-        pieces.append(prev.tail or "")
-        if _is_blockish(prev):
-            break
-        if isinstance(prev.tag, str):
-            pieces.append(prev.text_content() or "")
-        j -= 1
-    for nxt in kids[i + 1:]:
-        if _is_blockish(nxt):
-            break
-        if isinstance(nxt.tag, str):
-            pieces.append(nxt.text_content() or "")
-        pieces.append(nxt.tail or "")
-    return any(p.strip() for p in pieces)
-
-
 def _is_hidden(el: HtmlElement) -> bool:
     if el.get("hidden") is not None or el.get("aria-hidden") == "true" and el.tag != "figure":
         return True
@@ -212,7 +156,7 @@ def is_boilerplate(text: str) -> bool:
 
 
 def _has_block_child(el: HtmlElement) -> bool:
-    return any(isinstance(c.tag, str) and c.tag in _BLOCK_TAGS for c in el)
+    return any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in el)
 
 
 def find_root(body: HtmlElement) -> HtmlElement | None:
@@ -393,7 +337,7 @@ def _walk(el: HtmlElement, out: Blocks, is_root: bool = False) -> None:
     # (anonymous block boxes): a sentence with a link in it stays one sentence.
     run: list[str | HtmlElement] = [el.text or ""]
     for child in el:
-        if isinstance(child.tag, str) and (_is_blockish(child) or _is_caption_box(child)):
+        if isinstance(child.tag, str) and (is_blockish(child) or _is_caption_box(child)):
             _flush_run(run, out)
             _walk(child, out)
             run = [child.tail or ""]
