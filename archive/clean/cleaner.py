@@ -39,6 +39,7 @@ import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
 
+from archive.clean.captions import lift_photo_captions
 from archive.clean.css import select
 from archive.clean.dates import find_visible_date
 from archive.clean.extract import Blocks, find_root, is_boilerplate, prune, walk
@@ -197,7 +198,9 @@ def _clean(page: bytes | str, url: str | None, content_type: str | None,
     if sapo_el is not None and sapo_el.getparent() is not None and sapo_el is not root:
         sapo_el.drop_tree()
 
+    lifted = lift_photo_captions(root)
     blocks = walk(root)
+    blocks.captions[:0] = lifted
     if profile and profile.captions:
         for el in (e for sel in profile.captions for e in select(root, sel)):
             cap = text_of(el)

@@ -34,3 +34,25 @@ def test_an_image_table_with_its_caption_row_is_still_a_figure() -> None:
     a = clean_page(page, "https://bep-mau.vn/banh2.html")
     assert a.captions == ("Bánh sau khi nướng. Ảnh: Mẫu",)
     assert "Bánh sau khi nướng. Ảnh: Mẫu" not in a.paragraphs
+
+
+def test_italic_lines_under_pictures_are_captions_not_body() -> None:
+    it = "<span style='font-style: italic'>{}</span>"
+    page = _page(
+        "<p><img src='/1.jpg'></p><p>" + it.format("Váy liền với gam màu tươi tắn...") + "</p>"
+        "<div><span><img src='/2.jpg'><br>" + it.format("Áo khoác lông cho ngày lạnh.") +
+        "</span></div><div>" + it.format("Sự đối lập giữa đen và trắng luôn gây ấn tượng.") +
+        "</div><p><span style='font-style: italic'><img src='/3.jpg'><br>Clutch hoàn thiện trang "
+        "phục<br><br><img src='/4.jpg'><br>Clutch đính đinh tán...</span></p>"
+        "<p>" + INTRO.replace("Bánh", "Món") + "</p>")
+    a = clean_page(page, "https://bep-mau.vn/banh3.html")
+    assert a.captions == ("Váy liền với gam màu tươi tắn...", "Áo khoác lông cho ngày lạnh.",
+                          "Sự đối lập giữa đen và trắng luôn gây ấn tượng.",
+                          "Clutch hoàn thiện trang phục", "Clutch đính đinh tán...")
+    assert list(a.paragraphs) == [INTRO, INTRO.replace("Bánh", "Món")]
+
+
+def test_an_italic_paragraph_away_from_pictures_is_body() -> None:
+    quote = "<p><em>" + INTRO.replace("Bánh", "Chè") + "</em></p>"
+    a = clean_page(_page(quote), "https://bep-mau.vn/banh4.html")
+    assert a.captions == () and a.paragraphs[-1] == INTRO.replace("Bánh", "Chè")
