@@ -18,6 +18,7 @@ from functools import lru_cache
 from lxml.html import HtmlElement
 
 from archive.clean.inline import BLOCK_TAGS, in_text_flow, is_blockish
+from archive.clean.media import PLAYERS, is_media_title, media_box
 from archive.textnorm import clean_text
 
 __all__ = ["Blocks", "prune", "find_root", "walk", "is_boilerplate", "link_density"]
@@ -127,7 +128,9 @@ def prune(root: HtmlElement, extra_drop: list[HtmlElement] | None = None) -> Non
         if not isinstance(tag, str):
             doomed.append(el)  # comments, processing instructions
             continue
-        if tag in _JUNK_TAGS or _is_hidden(el):
+        if tag in PLAYERS:
+            doomed.append(media_box(el, root))
+        elif tag in _JUNK_TAGS or _is_hidden(el):
             doomed.append(el)
         elif tag not in ("html", "body") and _is_chrome(el) and not in_text_flow(el):
             # Class/id rules remove blocks only: a keyword link inside a sentence stays.
@@ -152,7 +155,8 @@ def link_density(el: HtmlElement, text_len: int | None = None) -> float:
 
 def is_boilerplate(text: str) -> bool:
     t = text.strip().lower()
-    return bool(_BOILER_EXACT.match(t) or _BOILER_START.match(t) or _DATE_ONLY.match(t))
+    return bool(_BOILER_EXACT.match(t) or _BOILER_START.match(t) or _DATE_ONLY.match(t)
+                or is_media_title(t))
 
 
 def _has_block_child(el: HtmlElement) -> bool:

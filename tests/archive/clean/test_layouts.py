@@ -56,3 +56,14 @@ def test_an_italic_paragraph_away_from_pictures_is_body() -> None:
     quote = "<p><em>" + INTRO.replace("Bánh", "Chè") + "</em></p>"
     a = clean_page(_page(quote), "https://bep-mau.vn/banh4.html")
     assert a.captions == () and a.paragraphs[-1] == INTRO.replace("Bánh", "Chè")
+
+
+def test_embedded_video_title_and_duration_are_not_body() -> None:
+    player = ("<div class='vcbox' type='VideoStream'><div class='title'>VIDEO: Cận cảnh lò "
+              "nướng bánh</div><video src='/v.mp4'></video><span>02:35</span></div>"
+              "<p>VIDEO: Người dân xếp hàng mua bánh</p><div><iframe src='https://www.youtube."
+              "com/embed/x'></iframe><p>03:10</p></div>")
+    a = clean_page(_page(player + "<p>" + INTRO.replace("Bánh", "Món") + "</p>"),
+                   "https://bep-mau.vn/banh5.html")
+    assert list(a.paragraphs) == [INTRO, INTRO.replace("Bánh", "Món")]
+    assert "VIDEO" not in a.body and "02:35" not in a.body
