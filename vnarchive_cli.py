@@ -339,24 +339,37 @@ def crawl(targets: tuple[str, ...], data_dir: Path, profiles_dir: Path, delay: f
 def reclean(data_dir: Path) -> None:
     """Clean every archived WARC page again (after a cleaner upgrade) and update the index.
 
+    Pages the cleaner refused at ingest (kept in the store) are tried again too.
     Unchanged articles are left as they are; changed ones replace the stored version.
 
     \b
     Example:
       vnarchive reclean --data-dir data
     """
-    from archive.store import StoreError
-    from indexer import IndexBusy, ingest_paths
+    import sqlite3
+    from itertools import chain
 
     from archive.datadir import DataDir
+    from archive.sources import RawItem, iter_raw
+    from archive.store import Store, StoreError
+    from indexer import IndexBusy, ingest_items
 
     layout = DataDir(data_dir)
     warcs = layout.warc_files()
-    if not warcs:
-        raise click.ClickException(f"no WARC files in {layout.warc_dir}: nothing to re-clean")
+    refused: list[RawItem] = []
+    if layout.store.exists():
+        try:
+            with Store(layout.store) as store:  # read-write: adds the kept-page columns
+                refused = [RawItem(source, "html", raw, url=url)
+                           for source, url, raw in store.refused_pages()]
+        except (StoreError, sqlite3.Error) as exc:
+            raise _fail(exc) from None
+    if not warcs and not refused:
+        raise click.ClickException(f"no WARC files in {layout.warc_dir} and no refused pages "
+                                   "kept: nothing to re-clean")
     bar = _bar(None, "reclean")
     try:
-        report = ingest_paths(warcs, data_dir, progress=bar.update)
+        report = ingest_items(chain(iter_raw(warcs), refused), data_dir, progress=bar.update)
     except (IndexBusy, StoreError, OSError) as exc:
         raise _fail(exc) from None
     finally:

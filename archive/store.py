@@ -117,6 +117,7 @@ class Store:
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.execute("PRAGMA synchronous=NORMAL")
                 self.db.executescript(SCHEMA)
+                self._add_failure_page_columns()
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open archive {self.path}: {exc}") from exc
         self.db.execute("PRAGMA busy_timeout=30000")
@@ -216,9 +217,31 @@ class Store:
                     found[other] = distance
         return sorted(found.items(), key=lambda kv: (kv[1], kv[0]))
 
-    def record_failure(self, source: str, reason: str, message: str) -> None:
-        self.db.execute("INSERT INTO failures (source, reason, message, at) VALUES (?,?,?,?)",
-                        (source, reason, message[:1000], now_vn().isoformat()))
+    def _add_failure_page_columns(self) -> None:
+        # Archives made before refused pages were kept lack these two columns.
+        have = {row[1] for row in self.db.execute("PRAGMA table_info(failures)")}
+        for column, kind in (("url", "TEXT"), ("raw_html", "BLOB")):
+            if column not in have:
+                self.db.execute(f"ALTER TABLE failures ADD COLUMN {column} {kind}")
+
+    def record_failure(self, source: str, reason: str, message: str, *,
+                       url: str | None = None, raw_html: bytes | None = None) -> None:
+        """Record why an item was refused; a refused page keeps its bytes (compressed) so
+        that ``refused_pages`` can hand it to a better cleaner later."""
+        raw = zlib.compress(raw_html, 6) if raw_html else None
+        if raw is not None:  # refused again (by `reclean`): one kept page per source
+            self.db.execute("DELETE FROM failures WHERE source=? AND raw_html IS NOT NULL",
+                            (source,))
+        self.db.execute("INSERT INTO failures (source, reason, message, at, url, raw_html) "
+                        "VALUES (?,?,?,?,?,?)",
+                        (source, reason, message[:1000], now_vn().isoformat(), url, raw))
+
+    def refused_pages(self) -> Iterator[tuple[str, str | None, bytes]]:
+        """(source, url, page bytes) of every refused page kept, oldest first."""
+        rows = self.db.execute("SELECT source, url, raw_html FROM failures "
+                               "WHERE raw_html IS NOT NULL ORDER BY id")
+        for source, url, raw in rows:
+            yield source, url, zlib.decompress(raw)
 
     def commit(self) -> None:
         self.db.commit()

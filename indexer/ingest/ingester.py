@@ -135,7 +135,10 @@ def _worker_init(db_path: str) -> None:
         _worker_store = None
 
 
-_Result = tuple[str, Article | None, dict[str, Any] | None, str, str, dict[str, float]]
+# (source, article, analysis, reason, message, seconds per stage, refused page): the last
+# is (url, bytes) of an HTML page the cleaner refused, kept for `reclean`, else None.
+_Result = tuple[str, Article | None, dict[str, Any] | None, str, str, dict[str, float],
+                tuple[str | None, bytes] | None]
 
 
 def _process(item: RawItem) -> _Result:
@@ -145,7 +148,11 @@ def _process(item: RawItem) -> _Result:
     started = time.process_time()
     source, article, analysis, reason, message = _process_timed(item, timings)
     timings["clean"] = time.process_time() - started - sum(timings.values())
-    return source, article, analysis, reason, message, timings
+    refused = None
+    if article is None and reason.startswith("not-article") and item.kind == "html" \
+            and isinstance(item.payload, (bytes, bytearray)):
+        refused = (item.url, bytes(item.payload))
+    return source, article, analysis, reason, message, timings, refused
 
 
 def _process_timed(item: RawItem, timings: dict[str, float]
@@ -192,7 +199,7 @@ def _results(items: Iterable[RawItem | Failure], pool, workers: int) -> Iterator
         for item in only_items():
             while pending_failures:
                 f = pending_failures.pop(0)
-                yield f.source, None, None, f.reason, f.message, {}
+                yield f.source, None, None, f.reason, f.message, {}, None
             yield _process(item)
     else:
         # Chunks are submitted by this loop, never by a generator handed to the pool: the
@@ -211,12 +218,12 @@ def _results(items: Iterable[RawItem | Failure], pool, workers: int) -> Iterator
                     exhausted = True
             while pending_failures:
                 f = pending_failures.pop(0)
-                yield f.source, None, None, f.reason, f.message, {}
+                yield f.source, None, None, f.reason, f.message, {}, None
             if not in_flight:
                 break
             yield from in_flight.popleft().get()
     for f in pending_failures:
-        yield f.source, None, None, f.reason, f.message, {}
+        yield f.source, None, None, f.reason, f.message, {}, None
 
 
 # Items handed to the worker pool and not yet written, per worker, in chunks of CHUNK.
@@ -298,14 +305,16 @@ def _ingest_into(items: Iterable[RawItem | Failure], pool, workers: int, store: 
                  progress: Callable[[int], None] | None) -> None:
     pending = 0
     clock = time.process_time
-    for source, article, analysis, reason, message, timings in _results(items, pool, workers):
+    for source, article, analysis, reason, message, timings, refused in _results(
+            items, pool, workers):
         for stage, seconds in timings.items():
             report.add_time(stage, seconds)
         if progress:
             progress(1)
         if article is None:
             report.fail(reason, message)
-            store.record_failure(source, reason, message)
+            url, raw = refused if refused else (None, None)
+            store.record_failure(source, reason, message, url=url, raw_html=raw)
             continue
         t0 = clock()
         old = store.db.execute("SELECT content_hash FROM articles WHERE url=?",
