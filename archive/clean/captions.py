@@ -62,12 +62,32 @@ def _norm(text: str) -> str:
     return clean_text(re.sub(r"\s+", " ", text or ""))
 
 
+_RIGHT = re.compile(r"text-align\s*:\s*right", re.I)
+
+
+def _under(img: HtmlElement, el: HtmlElement) -> bool:
+    """``el`` sits right under the picture: in the picture's block or the block after it,
+    and not set right (where a signature goes)."""
+    img_block = _block_of(img)
+    block = el if is_blockish(el) else _block_of(el)
+    if block is None or img_block is None:
+        return False
+    if _RIGHT.search(block.get("style") or "") or (block.get("align") or "").lower() == "right":
+        return False
+    nxt = img_block.getnext()
+    while nxt is not None and not isinstance(nxt.tag, str):
+        nxt = nxt.getnext()
+    return block is img_block or block is nxt or img_block in list(block.iterancestors())
+
+
 def _lift_after(img: HtmlElement, root: HtmlElement) -> str | None:
     """Remove and return the italic line that is the first text after ``img``."""
     found = img.xpath("following::text()[normalize-space()][1]")
     if not found or found[0].getparent() is None:
         return None
     text, owner = found[0], found[0].getparent()
+    if not _under(img, owner if not text.is_tail else owner.getparent()):
+        return None
     if text.is_tail:
         # A bare line inside an italic run that also holds the picture ("<img><br>caption").
         nxt = owner.getnext()

@@ -67,3 +67,10 @@ def test_embedded_video_title_and_duration_are_not_body() -> None:
                    "https://bep-mau.vn/banh5.html")
     assert list(a.paragraphs) == [INTRO, INTRO.replace("Bánh", "Món")]
     assert "VIDEO" not in a.body and "02:35" not in a.body
+
+
+def test_an_italic_signature_after_the_last_photo_is_not_a_caption() -> None:
+    page = _page("<p><img src='/z.jpg'></p><p>" + INTRO.replace("Bánh", "Món") + "</p>"
+                 "<p><img src='/y.jpg'></p><p style='text-align: right'><em>Trần Văn Mẫu</em></p>")
+    a = clean_page(page, "https://bep-mau.vn/banh6.html")
+    assert a.captions == () and a.authors == ("Trần Văn Mẫu",)
