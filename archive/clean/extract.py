@@ -51,6 +51,7 @@ _CAPTION_HINT = re.compile(r"caption|chu-?thich|desc|note|expnoedit|image-?title
 # Words that name a caption on their own; "desc"/"note" also name notice boxes, editor's notes
 # and summaries, so outside a figure they count only next to an image.
 _CAPTION_STRONG = re.compile(r"caption|chu-?thich|expnoedit|image-?title|photo-?title", re.I)
+_HIDING_CLASS = re.compile(r"(?:^|\s)(?:hidden|hide|d-none|sr-only|invisible)(?:$|\s)", re.I)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 # Box headings and prompts that are never article text (matched on the whole block, folded).
@@ -132,8 +133,10 @@ def prune(root: HtmlElement, extra_drop: list[HtmlElement] | None = None) -> Non
             doomed.append(media_box(el, root))
         elif tag in _JUNK_TAGS or _is_hidden(el):
             doomed.append(el)
-        elif tag not in ("html", "body") and _is_chrome(el) and not in_text_flow(el):
-            # Class/id rules remove blocks only: a keyword link inside a sentence stays.
+        elif tag not in ("html", "body") and _is_chrome(el) and (
+                not in_text_flow(el) or _HIDING_CLASS.search(el.get("class") or "")):
+            # Class/id rules remove blocks only: a keyword link inside a sentence stays
+            # (words a hiding class keeps off the screen were never published text).
             doomed.append(el)
     for el in doomed:
         parent = el.getparent()

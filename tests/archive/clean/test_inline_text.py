@@ -129,3 +129,13 @@ def test_loose_text_with_an_inline_link_between_blocks_is_one_line() -> None:
             "</div></body></html>")
     a = clean_page(page, "https://bao-mau.vn/b.html")
     assert a.paragraphs[0] == "Năm nay, vụ tranh chấp đất đai giữa hai xã đã được hòa giải xong."
+
+
+def test_words_a_hiding_class_keeps_off_screen_are_not_text() -> None:
+    sentence = ("Tòa án đã thụ lý vụ tranh chấp <span class=\"sr-only\">(liên kết ngoài)</span>"
+                "hợp đồng tín dụng giữa hai bên, với sự tham dự của lãnh đạo các sở ngành.")
+    body = "".join(f"<p>{sentence} Đoạn {i}.</p>" for i in range(4))
+    page = (f"<html><head><title>Tranh chấp tín dụng</title></head><body><article>"
+            f"<h1>Tranh chấp tín dụng</h1>{body}</article></body></html>")
+    a = clean_page(page, "https://bao-mau.vn/h.html")
+    assert a.paragraphs[0].startswith("Tòa án đã thụ lý vụ tranh chấp hợp đồng tín dụng")
