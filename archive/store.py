@@ -87,6 +87,20 @@ def _from_sql(h: int | None) -> int | None:
     return None if h is None else h & ((1 << 64) - 1)
 
 
+def _storable(text: str) -> str:
+    """Text SQLite can hold: a file name that is not UTF-8 (surrogate escapes) is kept
+    readable as ``\\xNN`` escapes instead of failing the insert."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate no file name decodes to
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
@@ -218,7 +232,8 @@ class Store:
 
     def record_failure(self, source: str, reason: str, message: str) -> None:
         self.db.execute("INSERT INTO failures (source, reason, message, at) VALUES (?,?,?,?)",
-                        (source, reason, message[:1000], now_vn().isoformat()))
+                        (_storable(source), reason, _storable(message[:1000]),
+                         now_vn().isoformat()))
 
     def commit(self) -> None:
         self.db.commit()
