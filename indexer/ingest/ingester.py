@@ -17,6 +17,7 @@ import logging
 import multiprocessing
 import os
 import itertools
+import sqlite3
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.article import Article
-from archive.sources import Failure, RawItem, RecordError, iter_raw, to_article
+from archive.sources import Failure, Limits, RawItem, RecordError, iter_raw, to_article
 from archive.dedup import simhash
 from archive.datadir import DataDir
 from archive.store import Store
@@ -58,6 +59,9 @@ class IngestReport:
     # CPU seconds (process time) per stage, summed over processes
     stages: dict[str, float] = field(default_factory=dict)
 
+    # Items stored, but not as they asked (a refused canonical url), by reason.
+    notices: dict[str, int] = field(default_factory=dict)
+
     @property
     def stored(self) -> int:
         return self.added + self.replaced + self.unchanged
@@ -68,9 +72,12 @@ class IngestReport:
         if len(self.first_failures) < 10:
             self.first_failures.append(message)
 
+    def notice(self, reason: str) -> None:
+        self.notices[reason] = self.notices.get(reason, 0) + 1
+
     def to_dict(self) -> dict[str, Any]:
         return {"added": self.added, "replaced": self.replaced, "unchanged": self.unchanged,
-                "failed": self.failed, "reasons": self.reasons,
+                "failed": self.failed, "reasons": self.reasons, "notices": self.notices,
                 "first_failures": self.first_failures, "seconds": round(self.seconds, 2),
                 "stages": {k: round(v, 2) for k, v in self.stages.items()}}
 
@@ -308,9 +315,16 @@ def _ingest_into(items: Iterable[RawItem | Failure], pool, workers: int, store: 
             store.record_failure(source, reason, message)
             continue
         t0 = clock()
-        old = store.db.execute("SELECT content_hash FROM articles WHERE url=?",
-                               (article.url,)).fetchone()
-        article_id = store.save(article, analysis=analysis, simhash=analysis.get("sh"))
+        try:
+            old, article_id = _save(store, article, analysis)
+        except (UnicodeError, ValueError, OverflowError, sqlite3.IntegrityError,
+                sqlite3.InterfaceError) as exc:  # this item's data, not the store: skip it
+            report.fail("store-refused", f"{source}: {type(exc).__name__}: {exc}")
+            store.record_failure(source, "store-refused", f"{source}: {exc}")
+            continue
+        if article.url_note:  # stored under its own url: say which claim was refused
+            report.notice("canonical-refused")
+            store.record_failure(source, "canonical-refused", f"{source}: {article.url_note}")
         # Known urls are indexed again even when unchanged: that is how a rerun after a
         # crash restores documents whose segment was never published.
         publisher.add(article_id, article, analysis, known=old is not None)
@@ -329,5 +343,24 @@ def _ingest_into(items: Iterable[RawItem | Failure], pool, workers: int, store: 
     store.commit()  # failures after the last article
 
 
-def ingest_paths(paths: Iterable[Path | str], data_dir: Path, **kwargs: Any) -> IngestReport:
-    return ingest_items(iter_raw(paths), data_dir, **kwargs)
+def _save(store: Store, article: Article, analysis: dict[str, Any]) -> tuple[Any, int]:
+    """Store one article all or nothing: a savepoint inside the batch's transaction, so
+    an error half-way (after the row, before its bands) leaves no row the index lacks."""
+    if not store.db.in_transaction:
+        store.db.execute("BEGIN")
+    store.db.execute("SAVEPOINT item")
+    try:
+        old = store.db.execute("SELECT content_hash FROM articles WHERE url=?",
+                               (article.url,)).fetchone()
+        article_id = store.save(article, analysis=analysis, simhash=analysis.get("sh"))
+    except BaseException:
+        store.db.execute("ROLLBACK TO item")
+        store.db.execute("RELEASE item")
+        raise
+    store.db.execute("RELEASE item")
+    return old, article_id
+
+
+def ingest_paths(paths: Iterable[Path | str], data_dir: Path, *,
+                 limits: Limits | None = None, **kwargs: Any) -> IngestReport:
+    return ingest_items(iter_raw(paths, limits or Limits()), data_dir, **kwargs)
