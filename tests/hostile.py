@@ -87,3 +87,63 @@ def deep_json(depth: int) -> bytes:
 def good_record(i: int, marker: str = "hostile") -> str:
     return json.dumps({"url": f"https://tin-tot.example/bai-{i}", "title": f"Bài tốt số {i}",
                        "body": "\n".join(BODY) + f"\nMã {marker} {i}."}, ensure_ascii=False)
+
+
+class TrickleServer:
+    """An HTTP server on 127.0.0.1 that answers every request one byte per ``interval``
+    seconds (headers first), for at most ``max_seconds`` per connection."""
+
+    RESPONSE = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Padding: " + b"x" * 400
+                + b"\r\n\r\n<html></html>")
+
+    def __init__(self, interval: float = 0.2, max_seconds: float = 30.0) -> None:
+        import socket
+        import threading
+        self.interval, self.max_seconds = interval, max_seconds
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.stop = threading.Event()
+        self.connections = 0
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+
+    def url(self, path: str = "/") -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def _serve(self) -> None:
+        import threading
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            threading.Thread(target=self._trickle, args=(conn,), daemon=True).start()
+
+    def _trickle(self, conn) -> None:
+        import time
+        started = time.monotonic()
+        try:
+            conn.settimeout(1.0)
+            try:
+                conn.recv(65536)
+            except OSError:
+                pass
+            for byte in self.RESPONSE:
+                if self.stop.is_set() or time.monotonic() - started > self.max_seconds:
+                    break
+                conn.sendall(bytes([byte]))
+                time.sleep(self.interval)
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    def __enter__(self) -> "TrickleServer":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join(timeout=5)
+        self.sock.close()
