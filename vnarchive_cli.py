@@ -57,6 +57,9 @@ def _print_report(report, what: str = "ingest") -> None:
         click.echo(f"failures by reason: {reasons}")
         for line in report.first_failures[:5]:
             click.echo(f"  - {line}")
+    if report.notices:
+        notes = ", ".join(f"{k}: {v}" for k, v in sorted(report.notices.items()))
+        click.echo(f"stored under their own url (see the failures table): {notes}")
 
 
 @cli.command()
@@ -66,7 +69,12 @@ def _print_report(report, what: str = "ingest") -> None:
               help="Worker processes for cleaning and segmentation [default: all cores].")
 @click.option("--batch", type=click.IntRange(1, 100000), default=1000, show_default=True,
               help="Articles per commit (a crash loses at most one batch).")
-def ingest(paths: tuple[Path, ...], data_dir: Path, workers: int | None, batch: int) -> None:
+@click.option("--max-page-mb", type=click.FloatRange(0.01, 1024), default=8, show_default=True,
+              help="Largest HTML page (file or WARC record, inflated) to clean.")
+@click.option("--max-line-mb", type=click.FloatRange(0.01, 1024), default=16,
+              show_default=True, help="Longest JSON Lines record (un-gzipped).")
+def ingest(paths: tuple[Path, ...], data_dir: Path, workers: int | None, batch: int,
+           max_page_mb: float, max_line_mb: float) -> None:
     """Clean, store and index HTML pages, directories, JSON Lines or WARC files.
 
     \b
@@ -74,17 +82,20 @@ def ingest(paths: tuple[Path, ...], data_dir: Path, workers: int | None, batch: 
       vnarchive ingest ../shared/corpus/html/thtg.vn
       vnarchive ingest news.jsonl.gz --data-dir /srv/vnarchive
     """
+    from archive.sources import Limits
     from archive.store import StoreError
-    from indexer import IndexBusy, ingest_paths
+    from indexer import IndexBusy, NoSpace, ingest_paths
 
     for p in paths:
         if not p.exists():
             raise click.ClickException(f"{p}: no such file or directory")
+    limits = Limits(max_page_bytes=int(max_page_mb * 2**20),
+                    max_line_bytes=int(max_line_mb * 2**20))
     bar = _bar(None, "ingest")
     try:
         report = ingest_paths(paths, data_dir, workers=workers, batch=batch,
-                              progress=bar.update)
-    except (IndexBusy, StoreError, OSError) as exc:
+                              progress=bar.update, limits=limits)
+    except (IndexBusy, StoreError, OSError, NoSpace) as exc:
         raise _fail(exc) from None
     finally:
         bar.close()
@@ -105,7 +116,7 @@ def reindex(data_dir: Path) -> None:
       vnarchive reindex --data-dir data
     """
     from archive.store import Store, StoreError
-    from indexer import IndexBusy, reindex as do_reindex
+    from indexer import IndexBusy, NoSpace, reindex as do_reindex
     from archive.datadir import DataDir
 
     if not DataDir(data_dir).store.exists():
@@ -115,7 +126,7 @@ def reindex(data_dir: Path) -> None:
     bar = _bar(total, "reindex")
     try:
         count = do_reindex(data_dir, progress=bar.update)
-    except (IndexBusy, StoreError, OSError) as exc:
+    except (IndexBusy, StoreError, OSError, NoSpace) as exc:
         raise _fail(exc) from None
     finally:
         bar.close()

@@ -8,9 +8,11 @@ reindex leaves the previous generation serving.  Paths come from ``archive.datad
 """
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,8 +23,8 @@ from whoosh.filedb.filestore import FileStorage
 from archive.datadir import DataDir
 from indexer.schema import schema
 
-__all__ = ["IndexBusy", "IndexMissing", "current_path", "open_current", "new_generation",
-           "switch_to", "writer_lock"]
+__all__ = ["IndexBusy", "IndexMissing", "NoSpace", "is_no_space", "current_path",
+           "open_current", "new_generation", "switch_to", "drop_generation", "writer_lock"]
 
 
 class IndexBusy(RuntimeError):
@@ -31,6 +33,31 @@ class IndexBusy(RuntimeError):
 
 class IndexMissing(RuntimeError):
     """No index has been built in this data dir yet."""
+
+
+class NoSpace(RuntimeError):
+    """The disk (or a file-size limit) ran out while writing; what was written is undone."""
+
+
+# ENOSPC: disk full; EDQUOT: quota; EFBIG: a file-size limit (RLIMIT_FSIZE) was reached.
+_NO_SPACE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+# SQLITE_FULL, and SQLITE_IOERR_WRITE: how SQLite reports a write refused by a file-size
+# limit (and a write the disk failed, which needs space or a new disk alike).
+_SQLITE_FULL = {13, 778}
+
+
+def is_no_space(exc: BaseException | None) -> bool:
+    """Whether ``exc`` (or what caused it) says the disk is full."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, OSError) and exc.errno in _NO_SPACE_ERRNOS:
+            return True
+        if isinstance(exc, sqlite3.Error) and getattr(exc, "sqlite_errorcode", 0) in _SQLITE_FULL:
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
 
 
 def current_path(data_dir: Path) -> Path | None:
@@ -83,6 +110,12 @@ def switch_to(data_dir: Path, path: Path) -> None:
     for old in layout.generations():
         if old.name not in keep:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def drop_generation(data_dir: Path, path: Path) -> None:
+    """Remove a generation that never went live (a failed or interrupted reindex)."""
+    if path != current_path(data_dir):
+        shutil.rmtree(path, ignore_errors=True)
 
 
 @contextmanager

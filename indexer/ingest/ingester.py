@@ -33,8 +33,9 @@ from archive.datadir import DataDir
 from archive.store import Store
 from indexer.entities.extract import extract_entities
 from indexer.analysis.analyzer import ANALYSER_VERSION, normalize, segment
-from indexer.generations import current_path, new_generation, open_current, switch_to, writer_lock
-from indexer.ingest.publisher import Publisher
+from indexer.generations import (NoSpace, current_path, is_no_space, new_generation, open_current,
+                                 switch_to, writer_lock)
+from indexer.ingest.publisher import Publisher, drop_unpublished
 from indexer.codec.sidecar_merge import index_segments, merge, merge_due
 
 __all__ = ["IngestReport", "analyse", "ingest_paths", "ingest_items"]
@@ -273,31 +274,60 @@ def ingest_items(items: Iterable[RawItem | Failure], data_dir: Path, *,
                 path, ix = new_generation(data_dir)
                 switch_to(data_dir, path)
             gen_path = current_path(data_dir)
-            with _pool(workers, DataDir(data_dir).store) as pool:
-                def commit_store() -> None:
-                    t0 = time.process_time()
-                    store.commit()
-                    report.add_time("store write", time.process_time() - t0)
-
-                publisher = Publisher(ix, gen_path, pool, commit_store=commit_store,
-                                      timing=lambda s: report.add_time("index write", s))
-                try:
-                    _ingest_into(items, pool, workers, store, publisher, report, batch,
-                                 progress)
-                except BaseException:
-                    store.commit()  # failures recorded so far are worth keeping
-                    publisher.cancel()
-                    raise
+            try:
+                _run(items, data_dir, workers, store, ix, gen_path, report, batch, progress)
+            except BaseException:
+                drop_unpublished(gen_path)
+                raise
             # after the workers have exited: the merge's memory adds to nothing of theirs
             segments = index_segments(open_current(data_dir))
             if merge_due(gen_path, segments):
                 t0 = time.process_time()
-                merge(gen_path, segments)
+                try:
+                    merge(gen_path, segments)
+                except OSError as exc:  # the articles are in; only the speed-up is missing
+                    if not is_no_space(exc):
+                        raise
+                    raise NoSpace(_NO_SPACE % (data_dir, exc)) from exc
                 report.add_time("sidecar merge", time.process_time() - t0)
         finally:
             store.close()
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _run(items: Iterable[RawItem | Failure], data_dir: Path, workers: int, store: Store, ix,
+         gen_path: Path, report: IngestReport, batch: int,
+         progress: Callable[[int], None] | None) -> None:
+    with _pool(workers, DataDir(data_dir).store) as pool:
+        def commit_store() -> None:
+            t0 = time.process_time()
+            store.commit()
+            report.add_time("store write", time.process_time() - t0)
+
+        publisher = Publisher(ix, gen_path, pool, commit_store=commit_store,
+                              timing=lambda s: report.add_time("index write", s))
+        try:
+            _ingest_into(items, pool, workers, store, publisher, report, batch, progress)
+        except BaseException as exc:
+            _keep_what_is_done(store)
+            publisher.cancel()
+            if is_no_space(exc):
+                raise NoSpace(_NO_SPACE % (data_dir, exc)) from exc
+            raise
+
+
+_NO_SPACE = ("disk full while ingesting into %s (%s): the batches committed before are "
+             "stored and searchable; free some space and run the same ingest again")
+
+
+def _keep_what_is_done(store: Store) -> None:
+    """Commit the failures recorded so far; if even that fails (disk full), roll back to
+    the last committed batch rather than leave the transaction hanging."""
+    try:
+        store.commit()
+    except sqlite3.Error:
+        store.db.rollback()
 
 
 def _ingest_into(items: Iterable[RawItem | Failure], pool, workers: int, store: Store,

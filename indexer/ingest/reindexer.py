@@ -12,7 +12,8 @@ from typing import Any
 
 from archive.store import Store
 from indexer.schema import document
-from indexer.generations import new_generation, switch_to, writer_lock
+from indexer.generations import (NoSpace, drop_generation, is_no_space, new_generation,
+                                 switch_to, writer_lock)
 from indexer.codec.segment_writer import MERGE_MAX_DOCS, fast_writer, write_segment
 from indexer.ingest.ingester import ANALYSER_VERSION, ENTITIES_VERSION, analyse, default_workers
 from archive.datadir import DataDir
@@ -40,13 +41,23 @@ def reindex(data_dir: Path, *, progress: Callable[[int], None] | None = None,
         finally:
             store.close()
         path, ix = new_generation(data_dir)
-        if workers <= 1 or len(ids) < PARALLEL_MIN:
-            count = _reindex_serial(data_dir, ix, progress)
-        else:
-            count = _reindex_parallel(data_dir, path, ix, ids, workers, progress)
-        # one merged postings sidecar: a query term is then one lookup, not one per segment
-        merge(path, index_segments(ix))
-        switch_to(data_dir, path)
+        try:
+            if workers <= 1 or len(ids) < PARALLEL_MIN:
+                count = _reindex_serial(data_dir, ix, progress)
+            else:
+                count = _reindex_parallel(data_dir, path, ix, ids, workers, progress)
+            # one merged postings sidecar: a query term is then one lookup, not one per segment
+            merge(path, index_segments(ix))
+            switch_to(data_dir, path)
+        except BaseException as exc:
+            # A half-built generation is never served; left behind it would keep a full
+            # disk full.  The live one is untouched.
+            drop_generation(data_dir, path)
+            if is_no_space(exc):
+                raise NoSpace(f"disk full while reindexing {data_dir} ({exc}): the previous index "
+                              "is still serving; free some space and run `vnarchive "
+                              "reindex` again") from exc
+            raise
         return count
 
 

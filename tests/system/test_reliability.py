@@ -367,3 +367,103 @@ def test_two_real_writers_one_fails_cleanly(work_dir: Path, tmp_path: Path) -> N
     finally:
         kill_group(first)
     assert_healthy(work_dir, base)
+
+
+# -- disk full (issue 20, point 4) -------------------------------------------------------
+# As root (CI) a real small tmpfs is mounted; otherwise the same fault is injected with a
+# file-size limit (RLIMIT_FSIZE: writes past it fail with EFBIG, as a full disk fails
+# with ENOSPC), which the commands must treat alike.
+
+class SmallDisk:
+    def __init__(self, tmp_path: Path, mb: float) -> None:
+        self.root = tmp_path / "disk"
+        self.root.mkdir()
+        self.limit: int | None = None
+        # VNARCHIVE_TEST_NO_MOUNT=1 tries the file-size-limit fallback as root too.
+        self.mounted = os.geteuid() == 0 and not os.environ.get("VNARCHIVE_TEST_NO_MOUNT") \
+            and subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={int(mb * 1024)}k", "tmpfs",
+                                str(self.root)], capture_output=True).returncode == 0
+        if not self.mounted:
+            self.limit = int(mb * 1024 * 1024)
+
+    def fill(self, leave_kb: int) -> None:
+        """Take all but ``leave_kb`` of the free space (or lower the file-size limit)."""
+        if self.mounted:
+            free = shutil.disk_usage(self.root).free
+            with open(self.root / "filler", "wb") as fh:
+                fh.truncate(0)
+                block = b"\0" * (1 << 16)
+                for _ in range(max(0, free - leave_kb * 1024) // len(block)):
+                    fh.write(block)
+        else:
+            self.limit = leave_kb * 1024
+
+    def free(self) -> None:
+        if self.mounted:
+            (self.root / "filler").unlink(missing_ok=True)
+            subprocess.run(["mount", "-o", "remount,size=256m", str(self.root)], check=True)
+        self.limit = None
+
+    def run(self, *args: str) -> subprocess.CompletedProcess:
+        limit = self.limit
+
+        def preexec() -> None:
+            if limit is not None:
+                import resource
+                signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+                resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+        return subprocess.run([*CLI, *args], cwd=ROOT, capture_output=True, text=True,
+                              timeout=300, preexec_fn=preexec)
+
+    def close(self) -> None:
+        if self.mounted:
+            subprocess.run(["umount", "-l", str(self.root)], capture_output=True)
+
+
+@pytest.fixture()
+def small_disk(tmp_path: Path):
+    disk = SmallDisk(tmp_path, 3)
+    yield disk
+    disk.close()
+
+
+def test_ingest_on_a_full_disk_fails_clearly_and_a_rerun_completes(small_disk: SmallDisk,
+                                                                   tmp_path: Path) -> None:
+    n = 1500
+    src = write_jsonl(tmp_path / "many.jsonl", make_records(n, start=50_000, marker="dfx"))
+    data = small_disk.root / "data"
+    if not small_disk.mounted:
+        small_disk.limit = 1 << 20
+    done = small_disk.run("ingest", str(src), "--data-dir", str(data), "--workers", "1",
+                          "--batch", "100")
+    assert done.returncode == 1, (done.stdout, done.stderr[-2000:])
+    assert "disk full while ingesting" in done.stderr and "Traceback" not in done.stderr
+    stored, indexed = store_ids(data), set(index_ids(data))
+    assert indexed <= stored and len(stored) < n
+    small_disk.free()
+    again = small_disk.run("ingest", str(src), "--data-dir", str(data), "--workers", "1",
+                           "--batch", "100")
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert len(assert_healthy(data)) == n
+
+
+def test_reindex_on_a_full_disk_keeps_the_live_generation(small_disk: SmallDisk,
+                                                          base_dir: Path) -> None:
+    from web import create_app
+    data = small_disk.root / "data"
+    shutil.copytree(base_dir, data, ignore=shutil.ignore_patterns("write.lock"))
+    expected = assert_healthy(data)
+    gens = _gens(data)
+    small_disk.fill(leave_kb=150)
+    done = small_disk.run("reindex", "--data-dir", str(data))
+    assert done.returncode == 1, (done.stdout, done.stderr[-2000:])
+    assert "disk full while reindexing" in done.stderr and "Traceback" not in done.stderr
+    assert _gens(data) == gens, "the partial generation was left behind"
+    assert_healthy(data, expected)
+    client = create_app({"DATA_DIR": str(data), "TESTING": True}).test_client()
+    for path in ("/api/search?q=giam+ngheo", "/api/stats", "/", "/?q=giảm+nghèo"):
+        assert client.get(path).status_code == 200, path
+    small_disk.free()
+    again = small_disk.run("reindex", "--data-dir", str(data))
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert_healthy(data, expected)
