@@ -38,8 +38,11 @@ class Limits:
 
 # Longest accepted value per text field, in characters: a headline of megabytes is not a
 # headline, and one such value would bloat every result page that shows it.
+# "text" is the body and captions together: 500k characters is some 80,000 words, dozens
+# of times the longest news article, and bounds segmentation's time and memory (a 7.7 MB
+# paragraph took 78 s and 730 MB; see bench/hostile.py).
 FIELD_LIMITS = {"url": 4096, "title": 2000, "site": 253, "sapo": 20_000, "section": 500,
-                "author": 300}
+                "author": 300, "text": 500_000}
 MAX_AUTHORS = 50
 
 
@@ -301,9 +304,11 @@ def check_sizes(article: Article, source: str) -> None:
     values = [("url", article.url), ("title", article.title), ("site", article.site),
               ("sapo", article.sapo or ""), ("section", article.section or "")]
     values += [("author", a) for a in article.authors]
-    for key, value in values:
-        if len(value) > FIELD_LIMITS[key]:
-            raise RecordError("field-too-long", f"{source}: {key} is {len(value):,} characters "
+    sizes = [(key, len(value)) for key, value in values]
+    sizes.append(("text", sum(map(len, article.paragraphs)) + sum(map(len, article.captions))))
+    for key, size in sizes:
+        if size > FIELD_LIMITS[key]:
+            raise RecordError("field-too-long", f"{source}: {key} is {size:,} characters "
                               f"(at most {FIELD_LIMITS[key]:,})")
     if len(article.authors) > MAX_AUTHORS:
         raise RecordError("field-too-long", f"{source}: {len(article.authors)} authors "

@@ -130,3 +130,11 @@ def test_implausible_dates_are_refused(published):
     rec = {"url": "https://a.example/1", "body": "Một hai", "published": published}
     with pytest.raises(RecordError, match="plausible"):
         article_from_record(rec, "f:1")
+
+
+def test_article_text_over_the_cap_is_refused_before_segmentation():
+    rec = {"url": "https://a.example/1", "title": "Dài",
+           "body": ("Một câu rất dài. " * 1000 + "\n") * (FIELD_LIMITS["text"] // 17000 + 1)}
+    with pytest.raises(RecordError, match="text is") as err:
+        to_article(RawItem("f:1", "json", rec))
+    assert err.value.reason == "field-too-long"
