@@ -84,7 +84,7 @@ def ingest(paths: tuple[Path, ...], data_dir: Path, workers: int | None, batch: 
     """
     from archive.sources import Limits
     from archive.store import StoreError
-    from indexer import IndexBusy, NoSpace, ingest_paths
+    from indexer import IndexBusy, IndexMissing, NoSpace, ingest_paths
 
     for p in paths:
         if not p.exists():
@@ -95,7 +95,7 @@ def ingest(paths: tuple[Path, ...], data_dir: Path, workers: int | None, batch: 
     try:
         report = ingest_paths(paths, data_dir, workers=workers, batch=batch,
                               progress=bar.update, limits=limits)
-    except (IndexBusy, StoreError, OSError, NoSpace) as exc:
+    except (IndexBusy, StoreError, OSError, NoSpace, IndexMissing) as exc:
         raise _fail(exc) from None
     finally:
         bar.close()
@@ -121,8 +121,11 @@ def reindex(data_dir: Path) -> None:
 
     if not DataDir(data_dir).store.exists():
         raise click.ClickException(f"no archive in {data_dir}: run `vnarchive ingest` first")
-    with Store(DataDir(data_dir).store, readonly=True) as store:
-        total = store.count()
+    try:
+        with Store(DataDir(data_dir).store, readonly=True) as store:
+            total = store.count()
+    except StoreError as exc:
+        raise _fail(exc) from None
     bar = _bar(total, "reindex")
     try:
         count = do_reindex(data_dir, progress=bar.update)
@@ -131,6 +134,33 @@ def reindex(data_dir: Path) -> None:
     finally:
         bar.close()
     click.echo(f"reindexed {count} articles")
+
+
+@cli.command()
+@_data_dir_option
+def check(data_dir: Path) -> None:
+    """Verify the store and the index, and that they hold the same articles.
+
+    Exit status 0 when consistent, 1 when a problem was found (each printed with its
+    repair).  Read-only: safe while `serve` runs.
+
+    \b
+    Example:
+      vnarchive check --data-dir data
+    """
+    from indexer.check import check as do_check
+
+    report = do_check(data_dir)
+    click.echo(f"store: {report.articles if report.articles is not None else '?'} articles; "
+               f"index: {report.indexed if report.indexed is not None else '?'} articles")
+    for note in report.notes:
+        click.echo(f"note: {note}")
+    if report.ok:
+        click.echo("ok: store and index agree")
+        return
+    for problem in report.problems:
+        click.echo(f"problem: {problem}", err=True)
+    sys.exit(1)
 
 
 def _date(value: str | None, name: str) -> date | None:
@@ -176,10 +206,12 @@ def search(query: str, data_dir: Path, province, province_2025, official, progra
                                          ("site", site), ("year", year)) if v}
     req = SearchRequest(q=query, filters=filters, date_from=_date(date_from, "--from"),
                         date_to=_date(date_to, "--to"), sort=sort, page=page, per_page=per_page)
+    from archive.store import StoreError
+
     searcher = ArchiveSearcher(data_dir)
     try:
         res = searcher.search(req)
-    except (SearchError, IndexMissing) as exc:
+    except (SearchError, IndexMissing, StoreError) as exc:
         raise _fail(exc) from None
     finally:
         searcher.close()

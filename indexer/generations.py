@@ -11,8 +11,11 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import pickle
 import shutil
 import sqlite3
+import struct
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,7 +26,7 @@ from whoosh.filedb.filestore import FileStorage
 from archive.datadir import DataDir
 from indexer.schema import schema
 
-__all__ = ["IndexBusy", "IndexMissing", "NoSpace", "is_no_space", "current_path",
+__all__ = ["IndexBusy", "IndexMissing", "IndexDamaged", "DAMAGE_ERRORS", "NoSpace", "is_no_space", "current_path",
            "open_current", "new_generation", "switch_to", "drop_generation", "writer_lock"]
 
 
@@ -33,6 +36,23 @@ class IndexBusy(RuntimeError):
 
 class IndexMissing(RuntimeError):
     """No index has been built in this data dir yet."""
+
+
+class IndexDamaged(IndexMissing):
+    """The live generation exists but cannot be read (a truncated segment or table of
+    contents); ``vnarchive reindex`` rebuilds it from the store."""
+
+    def __init__(self, data_dir: Path, exc: BaseException) -> None:
+        super().__init__(f"the search index in {data_dir} is damaged ({type(exc).__name__}: "
+                         f"{str(exc)[:160]}); rebuild it from the archive with `vnarchive "
+                         "reindex` (`vnarchive check` says what is wrong)")
+
+
+# What reading a truncated or overwritten index file raises (Whoosh unpickles the table of
+# contents and unpacks fixed-size records): damage, not a bug of ours.
+DAMAGE_ERRORS: tuple[type[BaseException], ...] = (
+    EOFError, OSError, struct.error, zlib.error, pickle.UnpicklingError, ValueError,
+    KeyError, IndexError, AttributeError, TypeError, whoosh_index.IndexError)
 
 
 class NoSpace(RuntimeError):
@@ -70,13 +90,22 @@ def current_path(data_dir: Path) -> Path | None:
     return path if path.is_dir() else None
 
 
-def open_current(data_dir: Path) -> whoosh_index.Index:
+def open_current(data_dir: Path, *, whole: bool = False) -> whoosh_index.Index:
+    """The live generation; ``whole``: also open every segment once, so that a truncated
+    one is found now (a writer must not add to a damaged index)."""
     path = current_path(data_dir)
     if path is None:
         raise IndexMissing(f"no index in {data_dir}: run `vnarchive ingest` or `vnarchive reindex`")
     # Plain reads instead of mmap: mapped index pages would count in the server's RSS (the
     # kernel caches the file either way), which grows with every term ever read.
-    return FileStorage(str(path), supports_mmap=False).open_index()
+    try:
+        ix = FileStorage(str(path), supports_mmap=False).open_index()
+        if whole:
+            with ix.reader() as reader:
+                reader.doc_count()
+        return ix
+    except DAMAGE_ERRORS as exc:
+        raise IndexDamaged(data_dir, exc) from exc
 
 
 def new_generation(data_dir: Path) -> tuple[Path, whoosh_index.Index]:

@@ -33,8 +33,9 @@ from archive.datadir import DataDir
 from archive.store import Store
 from indexer.entities.extract import extract_entities
 from indexer.analysis.analyzer import ANALYSER_VERSION, normalize, segment
-from indexer.generations import (NoSpace, current_path, is_no_space, new_generation, open_current,
-                                 switch_to, writer_lock)
+from indexer.generations import (IndexDamaged, IndexMissing, NoSpace, current_path,
+                                 is_no_space, new_generation, open_current, switch_to,
+                                 writer_lock)
 from indexer.ingest.publisher import Publisher, drop_unpublished
 from indexer.codec.sidecar_merge import index_segments, merge, merge_due
 
@@ -269,8 +270,10 @@ def ingest_items(items: Iterable[RawItem | Failure], data_dir: Path, *,
         store = Store(DataDir(data_dir).store)
         try:
             try:
-                ix = open_current(data_dir)
-            except Exception:
+                ix = open_current(data_dir, whole=True)
+            except IndexDamaged:
+                raise  # adding to it would hide the damage: reindex first
+            except IndexMissing:
                 path, ix = new_generation(data_dir)
                 switch_to(data_dir, path)
             gen_path = current_path(data_dir)

@@ -467,3 +467,104 @@ def test_reindex_on_a_full_disk_keeps_the_live_generation(small_disk: SmallDisk,
     again = small_disk.run("reindex", "--data-dir", str(data))
     assert again.returncode == 0, again.stderr[-2000:]
     assert_healthy(data, expected)
+
+
+# -- damaged index or store (issue 20, point 6) ------------------------------------------
+
+def _damage(data: Path, kind: str) -> None:
+    gen = current_path(data)
+    if kind == "segment":
+        for seg in gen.glob("*.seg"):
+            os.truncate(seg, 1000)
+    elif kind == "toc":
+        for toc in gen.glob("_MAIN_*.toc"):
+            os.truncate(toc, 100)
+    else:
+        db = sqlite3.connect(DataDir(data).store)
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.close()
+        store = DataDir(data).store
+        if kind == "store-truncated":
+            os.truncate(store, 5000)
+        else:
+            store.write_bytes(random.Random(7).randbytes(100_000))
+
+
+ROUTES = ("/api/search?q=giam+ngheo", "/api/stats", "/api/articles/5", "/", "/?q=giảm+nghèo",
+          "/articles/5", "/api/suggest?q=giam", "/api/export.csv?q=giam")
+
+
+@pytest.mark.parametrize("kind", ["segment", "toc"])
+def test_damaged_index_is_reported_and_articles_keep_serving(work_dir: Path, tmp_path: Path,
+                                                             kind: str) -> None:
+    from web import create_app
+    _damage(work_dir, kind)
+    found = run_cli("search", "giảm nghèo", "--data-dir", str(work_dir))
+    assert found.returncode == 1 and "damaged" in found.stderr and "vnarchive reindex" in found.stderr
+    assert "Aborted" not in found.stderr and "Traceback" not in found.stderr
+    checked = run_cli("check", "--data-dir", str(work_dir))
+    assert checked.returncode == 1 and "index is damaged" in checked.stderr + checked.stdout \
+        or "damaged" in checked.stderr, checked
+    client = create_app({"DATA_DIR": str(work_dir), "TESTING": True}).test_client()
+    status = {path: client.get(path).status_code for path in ROUTES}
+    assert 500 not in status.values(), status
+    assert status["/api/articles/5"] == 200 and status["/articles/5"] == 200
+    assert status["/api/stats"] == 200
+    assert status["/api/search?q=giam+ngheo"] == 503 and status["/"] == 503
+    body = client.get("/api/search?q=x").get_json()
+    assert body["error"]["code"] == "index_damaged" and "reindex" in body["error"]["message"]
+    src = write_jsonl(tmp_path / "one.jsonl", make_records(1, start=60_000))
+    added = run_cli("ingest", str(src), "--data-dir", str(work_dir), "--workers", "1")
+    assert added.returncode == 1 and "damaged" in added.stderr, added
+    assert "Traceback" not in added.stderr
+    assert run_cli("reindex", "--data-dir", str(work_dir)).returncode == 0
+    assert run_cli("check", "--data-dir", str(work_dir)).returncode == 0
+    assert_healthy(work_dir)
+
+
+@pytest.mark.parametrize("kind", ["store-truncated", "store-garbage"])
+def test_damaged_store_is_reported_never_a_500(work_dir: Path, kind: str) -> None:
+    from web import create_app
+    _damage(work_dir, kind)
+    for args in (("search", "giảm nghèo"), ("check",), ("reindex",)):
+        done = run_cli(*args, "--data-dir", str(work_dir))
+        assert done.returncode == 1, (args, done.stdout, done.stderr)
+        assert "Traceback" not in done.stderr and "Aborted" not in done.stderr
+        assert "damaged" in done.stderr or "not a database" in done.stderr, (args, done.stderr)
+    client = create_app({"DATA_DIR": str(work_dir), "TESTING": True}).test_client()
+    status = {path: client.get(path).status_code for path in ROUTES}
+    assert set(status.values()) <= {503}, status
+    assert "error" in client.get("/api/stats").get_json()
+
+
+def test_read_only_data_dir_without_shm_still_serves(work_dir: Path, tmp_path: Path) -> None:
+    from web import create_app
+    db = sqlite3.connect(DataDir(work_dir).store)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    for leftover in work_dir.glob("archive.sqlite3-*"):
+        leftover.unlink()
+    view = tmp_path / "ro"
+    view.mkdir()
+    if os.geteuid() == 0:  # root writes through any mode bits: a read-only bind mount
+        subprocess.run(["mount", "--bind", str(work_dir), str(view)], check=True)
+        subprocess.run(["mount", "-o", "remount,ro,bind", str(view)], check=True)
+    else:
+        view.rmdir()
+        view = work_dir
+        for p in [view, *view.rglob("*")]:
+            p.chmod(p.stat().st_mode & ~0o222)
+    try:
+        client = create_app({"DATA_DIR": str(view), "TESTING": True}).test_client()
+        status = {path: client.get(path).status_code for path in ROUTES}
+        assert set(status.values()) == {200}, status
+        assert run_cli("check", "--data-dir", str(view)).returncode == 0
+        added = run_cli("ingest", str(write_jsonl(tmp_path / "x.jsonl", make_records(1))),
+                        "--data-dir", str(view), "--workers", "1")
+        assert added.returncode == 1 and "Traceback" not in added.stderr, added
+    finally:
+        if os.geteuid() == 0:
+            subprocess.run(["umount", "-l", str(view)])
+        else:
+            for p in [view, *view.rglob("*")]:
+                p.chmod(p.stat().st_mode | 0o200)
