@@ -256,7 +256,13 @@ def _print_results(res: dict) -> None:
                    "you mean to publish it.")
 @click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
 @click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True)
-def serve(data_dir: Path, host: str, port: int, threads: int) -> None:
+@click.option("--connection-limit", type=click.IntRange(10, 10000), default=1000,
+              show_default=True,
+              help="Open connections accepted at once (slow or idle clients hold one each).")
+@click.option("--channel-timeout", type=click.IntRange(1, 3600), default=30,
+              show_default=True, help="Seconds of silence after which a connection is closed.")
+def serve(data_dir: Path, host: str, port: int, threads: int, connection_limit: int,
+          channel_timeout: int) -> None:
     """Serve the search page and JSON API with waitress.
 
     \b
@@ -286,11 +292,26 @@ def serve(data_dir: Path, host: str, port: int, threads: int) -> None:
     except Exception as exc:  # an empty or missing index is reported by the page itself
         click.echo(f"warning: {exc}", err=True)
     click.echo(f"vnarchive serving {data_dir} on http://{host}:{port}/")
+    _raise_open_files(connection_limit + 64)
     try:
-        waitress_serve(app, host=host, port=port, threads=threads, ident="vnarchive")
+        # waitress's defaults (100 connections, 120 s of silence) let 100 clients that send
+        # a header line every few seconds lock everyone out; poll() instead of select()
+        # because select() cannot watch descriptors above 1024.
+        waitress_serve(app, host=host, port=port, threads=threads, ident="vnarchive",
+                       connection_limit=connection_limit, channel_timeout=channel_timeout,
+                       cleanup_interval=min(10, channel_timeout), asyncore_use_poll=True)
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") \
             from None
+
+
+def _raise_open_files(wanted: int) -> None:
+    """Let the server hold ``wanted`` descriptors (soft limit up to the hard one)."""
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
 
 
 @cli.command()

@@ -125,7 +125,10 @@ class ArchiveSearcher(SearcherViews):
         """The store, for reads that need no index (an article page while the index is
         damaged or missing)."""
         if self._store is None:
-            self._store = Store(DataDir(self.data_dir).store, readonly=True)
+            path = DataDir(self.data_dir).store
+            if not path.exists():  # nothing ingested yet: the same answer as no index
+                raise IndexMissing(f"no archive in {self.data_dir}: run `vnarchive ingest` first")
+            self._store = Store(path, readonly=True)
         return self._store
 
     def close(self) -> None:

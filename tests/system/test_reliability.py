@@ -568,3 +568,51 @@ def test_read_only_data_dir_without_shm_still_serves(work_dir: Path, tmp_path: P
         else:
             for p in [view, *view.rglob("*")]:
                 p.chmod(p.stat().st_mode | 0o200)
+
+
+# -- slow clients (issue 20, point 7) ----------------------------------------------------
+
+def _free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_150_slow_connections_do_not_stop_a_normal_client(work_dir: Path) -> None:
+    import socket
+    import urllib.request
+    port = _free_port()
+    server = subprocess.Popen([*CLI, "serve", "--data-dir", str(work_dir), "--port", str(port)],
+                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, start_new_session=True)
+    slow: list[socket.socket] = []
+    try:
+        deadline = time.monotonic() + 60
+        while True:  # wait until it listens
+            assert server.poll() is None, server.communicate()
+            assert time.monotonic() < deadline, "server did not start"
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        for _ in range(150):  # each sends a request line and then one header line at a time
+            s = socket.create_connection(("127.0.0.1", port), timeout=5)
+            s.sendall(b"GET /api/stats HTTP/1.1\r\nHost: x\r\n")
+            slow.append(s)
+        took = []
+        for round_ in range(3):
+            for n, s in enumerate(slow):
+                s.sendall(f"X-Slow-{round_}: {n}\r\n".encode())
+            started = time.monotonic()
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/stats", timeout=10) as r:
+                assert r.status == 200
+            took.append(time.monotonic() - started)
+            time.sleep(1)
+        assert max(took) < 5, f"normal client waited {took}"
+    finally:
+        for s in slow:
+            s.close()
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=30)
