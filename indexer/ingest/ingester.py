@@ -13,10 +13,10 @@ key).
 """
 from __future__ import annotations
 
+import itertools
 import logging
 import multiprocessing
 import os
-import itertools
 import sqlite3
 import time
 from collections import deque
@@ -36,6 +36,7 @@ from indexer.analysis.analyzer import ANALYSER_VERSION, normalize, segment
 from indexer.generations import (IndexDamaged, IndexMissing, NoSpace, current_path,
                                  is_no_space, new_generation, open_current, switch_to,
                                  writer_lock)
+from indexer.ingest.orphans import die_with_parent
 from indexer.ingest.publisher import Publisher, drop_unpublished
 from indexer.codec.sidecar_merge import index_segments, merge, merge_due
 
@@ -43,7 +44,6 @@ __all__ = ["IngestReport", "analyse", "ingest_paths", "ingest_items"]
 
 log = logging.getLogger(__name__)
 ENTITIES_VERSION = 1  # bump when entity extraction changes: reindex then redoes it
-
 
 # Syndicated copies are detected on bodies of at least this many characters.
 MIN_SIMHASH_CHARS = 300
@@ -136,8 +136,10 @@ def analyse(article: Article, cached: dict[str, Any] | None = None,
 _worker_store: Store | None = None
 
 
-def _worker_init(db_path: str) -> None:
+def _worker_init(db_path: str, parent: int | None = None) -> None:
     global _worker_store
+    if parent is not None:
+        die_with_parent(parent)
     try:
         _worker_store = Store(db_path, readonly=True) if Path(db_path).exists() else None
     except Exception:  # the cache is an optimisation: work without it
@@ -250,7 +252,7 @@ def _pool(workers: int, db_path: Path) -> Iterator[Any]:
         return
     segment("Khởi động")  # load the segmenter's model once, before forking, for all workers
     ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(workers, initializer=_worker_init, initargs=(str(db_path),)) as pool:
+    with ctx.Pool(workers, initializer=_worker_init, initargs=(str(db_path), os.getpid())) as pool:
         yield pool
 
 
@@ -325,8 +327,7 @@ _NO_SPACE = ("disk full while ingesting into %s (%s): the batches committed befo
 
 
 def _keep_what_is_done(store: Store) -> None:
-    """Commit the failures recorded so far; if even that fails (disk full), roll back to
-    the last committed batch rather than leave the transaction hanging."""
+    """Commit the failures so far; if that fails too (disk full), back to the last batch."""
     try:
         store.commit()
     except sqlite3.Error:
@@ -394,6 +395,6 @@ def _save(store: Store, article: Article, analysis: dict[str, Any]) -> tuple[Any
     return old, article_id
 
 
-def ingest_paths(paths: Iterable[Path | str], data_dir: Path, *,
-                 limits: Limits | None = None, **kwargs: Any) -> IngestReport:
+def ingest_paths(paths: Iterable[Path | str], data_dir: Path, *, limits: Limits | None = None,
+                 **kwargs: Any) -> IngestReport:
     return ingest_items(iter_raw(paths, limits or Limits()), data_dir, **kwargs)

@@ -6,6 +6,7 @@ reindex only re-analyses articles whose cache is stale (another analyser version
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from indexer.schema import document
 from indexer.generations import (NoSpace, drop_generation, is_no_space, new_generation,
                                  switch_to, writer_lock)
 from indexer.codec.segment_writer import MERGE_MAX_DOCS, fast_writer, write_segment
+from indexer.ingest.orphans import die_with_parent
 from indexer.ingest.ingester import ANALYSER_VERSION, ENTITIES_VERSION, analyse, default_workers
 from archive.datadir import DataDir
 from indexer.codec.sidecar_merge import index_segments, merge
@@ -142,7 +144,7 @@ def _reindex_parallel(data_dir: Path, path: Path, ix, ids: list[int], workers: i
             for i in range(workers) if bounds[i + 1] > bounds[i]]
     writer = fast_writer(ix)  # holds the index lock and publishes the workers' segments
     try:
-        with ctx.Pool(len(jobs)) as pool:
+        with ctx.Pool(len(jobs), initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
             pending = pool.map_async(_write_range, jobs)
             reported = 0
             while not pending.ready():

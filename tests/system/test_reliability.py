@@ -616,3 +616,34 @@ def test_150_slow_connections_do_not_stop_a_normal_client(work_dir: Path) -> Non
             s.close()
         os.killpg(server.pid, signal.SIGKILL)
         server.wait(timeout=30)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
+def test_workers_die_with_a_killed_ingest(work_dir: Path, tmp_path: Path) -> None:
+    src = write_jsonl(tmp_path / "more.jsonl", make_records(1200, start=70_000))
+    proc = start_cli("ingest", str(src), "--data-dir", str(work_dir), "--workers", "2",
+                     "--batch", "10")
+    try:
+        deadline = time.monotonic() + 60
+        children: list[int] = []
+        while len(children) < 2:
+            assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
+            path = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+            children = [int(c) for c in path.read_text().split()] if path.exists() else []
+            time.sleep(0.05)
+        os.kill(proc.pid, signal.SIGKILL)  # the parent alone, as an OOM killer would
+        proc.wait(timeout=30)
+        deadline = time.monotonic() + 3
+        while any(_alive(c) for c in children) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(_alive(c) for c in children), "workers outlived their parent"
+    finally:
+        kill_group(proc)
