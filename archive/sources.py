@@ -158,8 +158,6 @@ def _jsonl(path: Path, limits: Limits) -> Iterator[RawItem | Failure]:
 
 
 def _warc(path: Path, limits: Limits) -> Iterator[RawItem | Failure]:
-    from warcio.exceptions import ArchiveLoadFailed
-
     from archive.crawl.warc import BadRecord, iter_warc_records
     name, seen = _shown(path), 0
     try:
@@ -172,8 +170,9 @@ def _warc(path: Path, limits: Limits) -> Iterator[RawItem | Failure]:
             yield RawItem(f"{name}#{seen}", "html", page.body,
                           page.final_url or page.url, page.headers.get("content-type"),
                           page.fetched)
-    except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError) as exc:
-        # a corrupt WARC must not stop the other inputs; what came before it is kept
+    except Exception as exc:  # noqa: BLE001 - warcio fails on cut headers in many ways
+        # (ArchiveLoadFailed, zlib.error, AttributeError, ...): a corrupt WARC must not stop
+        # the other inputs; what came before it is kept
         yield Failure(name, "unreadable", f"{name}: cannot read WARC after {seen} "
                       f"records ({type(exc).__name__}: {str(exc)[:200]})")
 

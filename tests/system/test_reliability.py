@@ -627,10 +627,13 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
-def test_workers_die_with_a_killed_ingest(work_dir: Path, tmp_path: Path) -> None:
-    src = write_jsonl(tmp_path / "more.jsonl", make_records(1200, start=70_000))
-    proc = start_cli("ingest", str(src), "--data-dir", str(work_dir), "--workers", "2",
-                     "--batch", "10")
+def test_workers_die_with_a_killed_reindex(work_dir: Path) -> None:
+    """A parallel reindex (forced on this small archive) killed by -9 on its parent alone,
+    as an OOM killer would: its workers must not go on writing segments."""
+    code = ("import sys; from indexer.ingest import reindexer as r; r.PARALLEL_MIN = 0; "
+            "r.reindex(sys.argv[1], workers=2)")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(work_dir)], cwd=ROOT,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         deadline = time.monotonic() + 60
         children: list[int] = []
@@ -638,12 +641,11 @@ def test_workers_die_with_a_killed_ingest(work_dir: Path, tmp_path: Path) -> Non
             assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
             path = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
             children = [int(c) for c in path.read_text().split()] if path.exists() else []
-            time.sleep(0.05)
-        os.kill(proc.pid, signal.SIGKILL)  # the parent alone, as an OOM killer would
+            time.sleep(0.01)
+        time.sleep(0.2)  # let them start writing
+        os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
-        deadline = time.monotonic() + 3
-        while any(_alive(c) for c in children) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        time.sleep(0.3)
         assert not any(_alive(c) for c in children), "workers outlived their parent"
     finally:
         kill_group(proc)
