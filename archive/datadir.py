@@ -18,6 +18,16 @@ from pathlib import Path
 __all__ = ["DataDir"]
 
 
+class _Under:
+    """A path below the data dir's root, read as an attribute (the layout as a table)."""
+
+    def __init__(self, *parts: str) -> None:
+        self.parts = parts
+
+    def __get__(self, obj: "DataDir", owner: type | None = None) -> Path:
+        return obj.root.joinpath(*self.parts)
+
+
 @dataclass(frozen=True)
 class DataDir:
     """Paths under one data directory.
@@ -28,32 +38,15 @@ class DataDir:
     """
     root: Path
 
+    store = _Under("archive.sqlite3")
+    frontier = _Under("crawl.sqlite3")
+    warc_dir = _Under("warc")
+    write_lock = _Under("write.lock")
+    index_root = _Under("index")
+    current_pointer = _Under("index", "CURRENT")
+
     def __init__(self, root: Path | str) -> None:
         object.__setattr__(self, "root", Path(root))
-
-    @property
-    def store(self) -> Path:
-        return self.root / "archive.sqlite3"
-
-    @property
-    def frontier(self) -> Path:
-        return self.root / "crawl.sqlite3"
-
-    @property
-    def warc_dir(self) -> Path:
-        return self.root / "warc"
-
-    @property
-    def write_lock(self) -> Path:
-        return self.root / "write.lock"
-
-    @property
-    def index_root(self) -> Path:
-        return self.root / "index"
-
-    @property
-    def current_pointer(self) -> Path:
-        return self.index_root / "CURRENT"
 
     def generation(self, number: int) -> Path:
         return self.index_root / f"gen-{number:06d}"

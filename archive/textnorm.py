@@ -21,7 +21,7 @@ _CONTROL = dict.fromkeys([c for c in range(32) if c not in (9, 10, 13)] + list(r
 _WS = re.compile(r"[ ]{2,}")
 # One table for all three (where they overlap, \f and \v become spaces), applied only when
 # the text holds one of its characters: str.translate with a dict walks a non-ASCII text a
-# character at a time, ~15 µs per paragraph, and almost no paragraph needs it.
+# character at a time, and almost no paragraph needs it.
 _ODD_CHARS = {**_CONTROL, **_SPACES, **_INVISIBLE}
 _HAS_ODD = re.compile("[" + re.escape("".join(map(chr, _ODD_CHARS))) + "]")
 

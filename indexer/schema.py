@@ -31,8 +31,7 @@ FACET_FIELDS = ("province", "province_2025", "official", "program", "site", "yea
 
 # Adjacent pairs of folded syllables: a two-syllable word or phrase is then one term lookup
 # instead of a position check over every document holding both syllables.  Only folded
-# pairs are indexed (each pair field costs ~5 ms of index write per article and doubles the
-# index); the exact views meet them through their syllables' postings (``indexer.search.evaluate``).
+# pairs are indexed (each pair field adds index write time and doubles the index); the exact views meet them through their syllables' postings (``indexer.search.evaluate``).
 PAIR_FIELDS = {"syl": "fpair", "fold": "fpair", "t_syl": "t_fpair", "t_fold": "t_fpair"}
 PAIR_JOIN = "_"  # syllables never contain "_" (analysis.syllables splits on it)
 
@@ -50,7 +49,7 @@ class Tokens(TEXT):
     """A text field whose values are already analysed: a token list or space-separated text.
 
     Whoosh's own path builds a Token object per token and pickles positions term by term
-    through generic generators (~7 ms per article over our six text fields); this produces
+    through generic generators; this produces
     the identical postings (same bytes for frequencies and positions) straight from
     ``str.split`` and a dict.
     """

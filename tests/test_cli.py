@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from vnarchive_cli import cli
 
-from conftest import ROOT, SEED_PAGE, SEED_URL, shared_path
+from tests.conftest import ROOT, SEED_PAGE, SEED_URL, shared_path
 
 
 def run(*args, env=None):

@@ -6,8 +6,8 @@ from indexer import ArchiveSearcher, SearchRequest
 from archive.datadir import DataDir
 from vnarchive_cli import cli
 
-from conftest import SEED_URL
-from crawlsite import CrawlSite, Site
+from tests.conftest import SEED_URL
+from tests.crawlsite import CrawlSite, Site
 
 
 def articles(data_dir):

@@ -1,14 +1,14 @@
 """Any Vietnamese news page (bytes) → a faithful ``Article``, or a ``CleanError`` saying why not.
 
-Parsing uses ``lxml.html`` directly: on the shared pages (avg 217 KB) it parses in ~2.6 ms
-against ~34 ms for ``BeautifulSoup(..., "lxml")``, which alone would cap us below 30 pages/s.
+Parsing uses ``lxml.html`` directly: it parses the shared pages more than ten times faster
+than ``BeautifulSoup(..., "lxml")``, which alone would cap ingest (figures: bench/PERF.md).
 Text keeps the publisher's tone placement (NFC); the indexer canonicalises for matching.
 
 Where BeautifulSoup was weighed and left out (measured, not assumed):
 - charsets: ``bs4.dammit.UnicodeDammit`` (with charset-normalizer) read 7 of 11 shared articles
   re-encoded as undeclared windows-1258 as windows-1250; ``archive.encoding`` got all 34 test
   cases right (23 pages with the charset declaration removed + 11 undeclared cp1258) at the
-  same cost (~8 ms/page), and UnicodeDammit repairs no mojibake.  ``UnicodeDammit.detwingle``
+  same cost, and UnicodeDammit repairs no mojibake.  ``UnicodeDammit.detwingle``
   only mends stray 0x80-0x9F bytes (a stray "é" still breaks the UTF-8 decode), so
   ``archive.encoding`` reads stray bytes in a mostly-UTF-8 page as windows-1252 itself.
 - fallback parser: the only silent lxml failure found is libxml2's nesting limit (content

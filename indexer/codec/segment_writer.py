@@ -35,8 +35,8 @@ __all__ = ["FastWriter", "fast_writer", "write_segment", "MERGE_MAX_DOCS", "no_g
 class _Lengths:
     """Field lengths of the documents added by this writer, from memory.
 
-    At commit Whoosh asks the on-disk length column once per posting (~10 µs each, a third
-    of the commit); everything else is delegated to the real per-document reader."""
+    At commit Whoosh asks the on-disk length column once per posting (a third of the
+    commit); everything else is delegated to the real per-document reader."""
 
     def __init__(self, reader, lengths: dict[tuple[int, str], int]) -> None:
         self._reader = reader
@@ -164,7 +164,7 @@ class FastWriter(SegmentWriter):
     def _add_postings(self, schema, lengths, items) -> None:
         """Whoosh's ``FieldWriter.add_postings`` + ``W3PostingsWriter.add_posting`` in one
         loop without their per-posting type asserts and method calls: the same blocks and
-        term infos, ~1 µs less per posting."""
+        term infos."""
         fw = self.fieldwriter
         dfl = lengths.doc_field_length if lengths else (lambda docnum, fieldname, d=0: 0)
         ours = self._doc_lengths

@@ -1,8 +1,8 @@
 """Postings sidecars: each term's docnums, frequencies and positions as flat arrays.
 
-Whoosh stores a term's postings as zlib-compressed pickles with the positions inside (about
-1 µs a posting to decode) and finds a term through an on-disk hash table per segment (about
-25 µs through its file layers, for every segment).  The writer, which has each term's
+Whoosh stores a term's postings as zlib-compressed pickles with the positions inside (slow
+to decode, posting by posting) and finds a term through an on-disk hash table per segment
+(through its file layers, for every segment).  The writer, which has each term's
 postings in hand, also writes ``<segment id>.vnp`` beside the segment: every
 ``STRIDE``-th key (held in memory by readers), the terms' 64-bit keys sorted, and per term
 its docnums (int32), its frequencies (float32) and, for the positional fields, every
@@ -219,8 +219,7 @@ class Sidecar:
 
     def prefetch(self) -> None:
         """Ask the kernel to read the file into its page cache in the background: a server's
-        first queries then find their terms in memory instead of on disk (~90 µs a read
-        cold, ~3 µs warm, measured here)."""
+        first queries then find their terms in memory instead of on disk."""
         if hasattr(os, "posix_fadvise"):
             os.posix_fadvise(self.fd, 0, 0, os.POSIX_FADV_WILLNEED)
 

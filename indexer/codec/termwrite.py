@@ -25,7 +25,7 @@ from whoosh.util.numeric import length_to_byte
 from indexer.codec.sidecar import FIELDS as SIDECAR_FIELDS
 from indexer.codec.sidecar import SidecarBuilder
 
-__all__ = ["MIN_COMPRESS", "TERMINFO", "write_block", "write_field", "TermSink", "term_blocks",
+__all__ = ["MIN_COMPRESS", "TERMINFO", "encode_block", "write_block", "write_field", "TermSink", "term_blocks",
            "term_adder"]
 
 # Whoosh compresses every posting block, even a one-posting pickle of ~30 bytes that zlib
@@ -34,21 +34,32 @@ __all__ = ["MIN_COMPRESS", "TERMINFO", "write_block", "write_field", "TermSink",
 MIN_COMPRESS = 96
 
 
+def encode_block(deltas: Any, mini_weights: Any, values: Any, count: int, last_id: int,
+                 maxweight: float, minlen: int, maxlen: int, complevel: int, first: bool,
+                 last: bool) -> bytes:
+    """One posting block in Whoosh's W3 layout: the term's header magic before its first
+    block, the signed block length (negative on its last), the pickled block info and the
+    pickled (maybe compressed) ids, weights and values.  ``minlen``/``maxlen`` are length
+    bytes (``length_to_byte``).  The one encoder of this structure for all three writers."""
+    databytes = dumps((deltas, mini_weights, values), 2)
+    comp = complevel if len(databytes) >= MIN_COMPRESS else 0
+    if comp:
+        databytes = zlib.compress(databytes, comp)
+    infobytes = dumps((count, last_id, maxweight, comp, minlen, maxlen), 2)
+    size = len(infobytes) + len(databytes)
+    return ((WHOOSH3_HEADER_MAGIC if first else b"") + pack_int(-size if last else size)
+            + infobytes + databytes)
+
+
 def write_block(self, last: bool = False) -> None:
     """``W3PostingsWriter._write_block`` with one write per block and no compression of
     small blocks: the same block layout, one write call per term instead of four."""
-    head = b"" if self._blockcount else WHOOSH3_HEADER_MAGIC
     self._terminfo.add_block(self)
-    databytes = dumps((self._mini_ids(), self._mini_weights(), self._mini_values()), 2)
-    comp = self._compression if len(databytes) >= MIN_COMPRESS else 0
-    if comp:
-        databytes = zlib.compress(databytes, comp)
     ids = self._ids
-    infobytes = dumps((len(ids), ids[-1], self._maxweight, comp,
-                       length_to_byte(self._minlength), length_to_byte(self._maxlength)), 2)
-    blocklength = len(infobytes) + len(databytes)
-    self._postfile.write(head + pack_int(-blocklength if last else blocklength)
-                         + infobytes + databytes)
+    self._postfile.write(encode_block(
+        self._mini_ids(), self._mini_weights(), self._mini_values(), len(ids), ids[-1],
+        self._maxweight, length_to_byte(self._minlength), length_to_byte(self._maxlength),
+        self._compression, not self._blockcount, last))
     self._blockcount += 1
     self._new_block()
 
@@ -160,16 +171,9 @@ def term_blocks(group: list[tuple], limit: int, complevel: int, fixed: int | Non
         else:
             mini_weights = tuple(weights)
         deltas = tuple(map(sub, ids, [0, *ids]))
-        databytes = dumps((deltas, mini_weights, values), 2)
-        comp = complevel if len(databytes) >= MIN_COMPRESS else 0
-        if comp:
-            databytes = zlib.compress(databytes, comp)
-        infobytes = dumps((len(ids), ids[-1], bmaxw, comp, length_to_byte(bmin),
-                           length_to_byte(bmax)), 2)
-        size = len(infobytes) + len(databytes)
-        chunks.append((WHOOSH3_HEADER_MAGIC if first == 0 else b"")
-                      + pack_int(-size if first + limit > last else size)
-                      + infobytes + databytes)
+        chunks.append(encode_block(deltas, mini_weights, values, len(ids), ids[-1], bmaxw,
+                                   length_to_byte(bmin), length_to_byte(bmax), complevel,
+                                   first == 0, first + limit > last))
         # the term info's running statistics, as W3TermInfo.add_block keeps them
         t_weight += sum(weights)
         t_min = bmin if t_min is None else min(t_min, bmin)

@@ -13,7 +13,6 @@ Whoosh's own writer): ``tests/indexer/codec/test_tokenfields.py`` compares them.
 """
 from __future__ import annotations
 
-import zlib
 from array import array
 from collections.abc import Iterator
 from itertools import count
@@ -21,13 +20,12 @@ from pickle import dumps
 from typing import Any
 
 import numpy as np
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
-from whoosh.system import pack_int, pack_uint
+from whoosh.system import pack_uint
 from whoosh.util.numeric import length_to_byte
 
 from indexer.codec.sidecar import FIELDS as SIDECAR_FIELDS
 from indexer.codec.sidecar import SidecarBuilder
-from indexer.codec.termwrite import MIN_COMPRESS, TERMINFO, TermSink
+from indexer.codec.termwrite import TERMINFO, TermSink, encode_block
 
 __all__ = ["supported", "TokenColumn", "write_token_field"]
 
@@ -190,16 +188,10 @@ def _write(fw, name: str, ps: _Postings, lengths: dict[int, int],
                 values: Any = tuple(values_l[first:last])
             else:
                 values = fbytes[4 * first:4 * last]
-            databytes = dumps((tuple(deltas_l[first:last]), mini_weights, values), 2)
-            comp = complevel if len(databytes) >= MIN_COMPRESS else 0
-            if comp:
-                databytes = zlib.compress(databytes, comp)
             bmaxw = float(maxf)
-            infobytes = dumps((last - first, docs_l[last - 1], bmaxw, comp, b_minlen[blk],
-                               b_maxlen[blk]), 2)
-            size = len(infobytes) + len(databytes)
-            chunks.append((WHOOSH3_HEADER_MAGIC if first == a else b"")
-                          + pack_int(-size if last == b else size) + infobytes + databytes)
+            chunks.append(encode_block(tuple(deltas_l[first:last]), mini_weights, values,
+                                       last - first, docs_l[last - 1], bmaxw, b_minlen[blk],
+                                       b_maxlen[blk], complevel, first == a, last == b))
             t_min = b_minlen[blk] if t_min is None else min(t_min, b_minlen[blk])
             t_max = b_maxlen[blk] if t_max is None else max(t_max, b_maxlen[blk])
             t_maxw = max(t_maxw, bmaxw)

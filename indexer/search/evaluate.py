@@ -1,8 +1,8 @@
 """Evaluate a query tree over cached postings: the full match set and BM25F scores at once.
 
 Whoosh walks every matching document through a tree of Python matchers, and our query trees
-are wide (each word is an OR of exact, compound and folded views, phrases included): a
-common word cost ~1 ms per matching document.  Here each term's postings come as arrays
+are wide (each word is an OR of exact, compound and folded views, phrases included), so a
+common word cost a lot per matching document.  Here each term's postings come as arrays
 (``indexer.search.postings_cache``), a term's scores are computed in one vectorised step, and the tree is
 combined as dense score arrays over the docnums (0: no match).  Scores are Whoosh's own
 BM25F (B=0.75, K1=1.2, global idf and average length, quantised field lengths, phrase score

@@ -73,8 +73,8 @@ class Columns:
 
     def _leaves(self) -> list[tuple[Any, int]]:
         """(segment reader, first docnum) per segment.  Reading segment by segment: asking
-        the multi-segment reader for a term asks every segment whether it has it (~40 µs
-        each), which made opening a 100k-article index take seconds."""
+        the multi-segment reader for a term asks every segment whether it has it, which
+        made opening a 100k-article index take seconds."""
         reader = self.reader
         return reader.leaf_readers() if hasattr(reader, "leaf_readers") else [(reader, 0)]
 

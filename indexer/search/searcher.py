@@ -149,6 +149,19 @@ class ArchiveSearcher(SearcherViews):
             self._ensure()
             return self._store  # type: ignore[return-value]
 
+    def snapshot(self) -> tuple[Any, Columns]:
+        """The live Whoosh searcher and facet columns, for tools and tests that read the
+        index directly; valid until a later call follows a newer generation or commit."""
+        with self._lock:
+            return self._ensure()
+
+    @property
+    def evaluator(self) -> Evaluator:
+        """The evaluator over the live index (its ``terms`` say where postings come from)."""
+        with self._lock:
+            self._ensure()
+            return self._eval  # type: ignore[return-value]
+
     # -- search -------------------------------------------------------------------------
     def search(self, req: SearchRequest) -> dict[str, Any]:
         req.validate()

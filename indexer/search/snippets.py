@@ -1,7 +1,7 @@
 """Highlighted snippets without re-running the segmenter.
 
-Whoosh's highlighter re-analyses stored text with the field analyser (underthesea: ~10 ms
-a document).  Matching is done on syllables instead, the way the query views rank: an
+Whoosh's highlighter re-analyses stored text with the field analyser (with underthesea,
+slower than the whole query).  Matching is done on syllables instead, the way the query views rank: an
 unaccented query word marks every spelling ("giam ngheo" marks "giảm nghèo"), an accented one
 marks its own spelling only ("giảm" does not mark "Giám đốc").
 """

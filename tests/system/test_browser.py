@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEED_URL
+from tests.conftest import SEED_URL
 
 pytestmark = pytest.mark.browser
 

@@ -5,7 +5,7 @@ import json
 import pytest
 from jsonschema import Draft202012Validator
 
-from conftest import SEED_URL
+from tests.conftest import SEED_URL
 
 
 @pytest.fixture(scope="module")

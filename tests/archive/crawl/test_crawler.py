@@ -15,15 +15,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
 SHARED = ROOT.parent / "shared"
-sys.path.insert(0, str(ROOT / "tests"))
 
-from crawlsite import BIG, DISALLOWED, HTML, WIN1258, CrawlSite, Site, fast_settings, profile_for  # noqa: E402
+from tests.crawlsite import BIG, DISALLOWED, HTML, WIN1258, CrawlSite, Site, fast_settings, profile_for  # noqa: E402
 
 from archive.crawl.crawler import crawl  # noqa: E402
 from archive.sites import load_crawl_profiles  # noqa: E402
 from archive.encoding import decode_html  # noqa: E402
 from archive.urls import canonical_url  # noqa: E402
-from archive.crawl.robots import Robots  # noqa: E402
 from archive.crawl.warc import iter_warc_pages  # noqa: E402
 
 DELAY = 0.05
@@ -248,7 +246,7 @@ import sys
 sys.path[:0] = [{root!r}, {tests!r}]
 from pathlib import Path
 from archive.crawl.crawler import crawl, CrawlProfile
-from crawlsite import fast_settings
+from tests.crawlsite import fast_settings
 prof = CrawlProfile("lan", start_urls=({base!r} + "/",), rss=({base!r} + "/rss/tin-moi.rss",),
                    article_pattern=r"/bai-viet/.+\\.html", listing_pattern=r"/chuyen-muc/")
 seen = 0
@@ -307,66 +305,12 @@ def test_plain_url_without_profile_uses_article_heuristic(tmp_path):
         assert report.articles == len(got)
 
 
-def test_robots_rules():
-    text = ("User-agent: *\nDisallow: /\n\nUser-agent: Googlebot\nUser-agent: vnarchive\n"
-            "Disallow: /*.pdf$\nDisallow: /tim-kiem\nAllow: /tim-kiem/huong-dan\nCrawl-delay: 2\n"
-            "Sitemap: https://bao.example/sitemap.xml\n")
-    r = Robots.parse(text, "vnarchive/0.1 (+https://example.org)")
-    assert r.allowed("https://bao.example/tin-tuc/a.html")
-    assert not r.allowed("https://bao.example/tai-lieu/a.pdf") and r.allowed("/tai-lieu/a.pdf?x=1")
-    assert not r.allowed("/tim-kiem?q=lu") and r.allowed("/tim-kiem/huong-dan")
-    assert r.crawl_delay == 2 and r.sitemaps == ["https://bao.example/sitemap.xml"]
-    assert not Robots.parse(text, "otherbot/1.0").allowed("/tin-tuc/a.html")
-    assert Robots.parse("", "vnarchive").allowed("/any")
-
-
-def test_canonical_url():
-    assert canonical_url("HTTP://Bao.VN:80/a/../tin.htm?utm_medium=x&b=1&a=2#top") == "http://bao.vn/tin.htm?a=2&b=1"
-    assert canonical_url("/thời-sự", "https://bao.vn/x/") == "https://bao.vn/th%E1%BB%9Di-s%E1%BB%B1"
-    assert canonical_url("/th%e1%bb%9di-s%E1%BB%B1", "https://bao.vn/") == canonical_url("/thời-sự", "https://bao.vn/")
-    assert canonical_url("javascript:void(0)") is None and canonical_url("mailto:a@b.vn") is None
-
-
-def test_load_crawl_profiles(tmp_path):
-    (tmp_path / "baomau.toml").write_text(
-        '[extract]\nbody = "div.noi-dung"\n\n[crawl]\nstart_urls = ["https://baomau.vn/thoi-su.htm"]\n'
-        'rss = ["https://baomau.vn/rss/thoi-su.rss"]\narticle_pattern = "-\\\\d{6,}\\\\.htm$"\n', encoding="utf-8")
-    (tmp_path / "khongcrawl.toml").write_text('[extract]\nbody = "article"\n', encoding="utf-8")
-    profiles = load_crawl_profiles(tmp_path)
-    assert list(profiles) == ["baomau"]
-    p = profiles["baomau"]
-    assert p.allowed_hosts == ("baomau.vn",) and p.rss == ("https://baomau.vn/rss/thoi-su.rss",)
-    assert p.article_pattern == r"-\d{6,}\.htm$"
-
-
 def test_unavailable_robots_txt_means_hands_off(tmp_path):
     with CrawlSite(Site(robots_status=503)) as site:
         report = crawl(["lan"], tmp_path, fast_settings(delay=0.01), profiles={"lan": profile_for(site)})
         assert [e.path for e in site.site.log] == ["/robots.txt"]
         assert report.errors == [(site.url("/robots.txt"), "robots_unavailable:http_503")]
         assert report.queued_left == 2  # start page and feed wait for a later run
-
-
-def test_discovery_parsers():
-    from archive.crawl.links import parse_feed, parse_html, parse_sitemap
-    xhtml = ('<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml"><head>'
-             '<link rel="canonical" href="/tin/a.htm"/></head><body><a href="b.htm">Bão số 3</a>'
-             '<a href="/anh.jpg">ảnh</a><a rel="nofollow" href="/dang-nhap">x</a></body></html>').encode()
-    page = parse_html(xhtml, "application/xhtml+xml", "https://bao.vn/tin/")
-    assert page.links == ["https://bao.vn/tin/b.htm"] and page.canonical == "https://bao.vn/tin/a.htm"
-    atom = (b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><link rel="alternate" '
-            b'href="https://bao.vn/a.htm"/></entry><entry><link href="https://bao.vn/b.htm"/></entry></feed>')
-    assert parse_feed(atom) == ["https://bao.vn/a.htm", "https://bao.vn/b.htm"]
-    import gzip
-    index = gzip.compress(b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap>'
-                          b'<loc> https://bao.vn/sm-2026-03.xml </loc></sitemap></sitemapindex>')
-    assert parse_sitemap(index) == ([], ["https://bao.vn/sm-2026-03.xml"])
-
-
-def test_robots_group_token_is_exact():
-    text = "User-agent: vn\nDisallow: /\n\nUser-agent: *\nDisallow: /rieng/\n"
-    r = Robots.parse(text, "vnarchive/0.1")
-    assert r.allowed("/tin/a.htm") and not r.allowed("/rieng/x")
 
 
 def test_site_profiles_classify_the_corpus_urls():

@@ -10,9 +10,8 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 
 ROOT = Path(__file__).resolve().parents[3]
-sys.path.insert(0, str(ROOT / "tests"))
 
-from crawlsite import HTML, WIN1258, CrawlSite  # noqa: E402
+from tests.crawlsite import HTML, WIN1258, CrawlSite  # noqa: E402
 
 from archive.crawl.fetch import fetch  # noqa: E402
 from archive.crawl.warc import WarcStore, iter_warc_pages, trim_warc  # noqa: E402

@@ -10,7 +10,7 @@ import pytest
 from underthesea import word_tokenize as underthesea_word_tokenize
 from underthesea.pipeline.word_tokenize.regex_tokenize import tokenize
 
-from conftest import shared_path
+from tests.conftest import shared_path
 from indexer.analysis import crfseg
 from indexer.analysis.analyzer import normalize, segment, sentences
 

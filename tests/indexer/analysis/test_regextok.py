@@ -9,7 +9,7 @@ from underthesea.pipeline.word_tokenize import regex_tokenize
 from underthesea.pipeline.word_tokenize.regex_tokenize import tokenize as underthesea_tokenize
 
 from indexer.analysis import regextok
-from test_crfseg import OWN, vietnews_sentences
+from tests.indexer.analysis.test_crfseg import OWN, vietnews_sentences
 
 
 def theirs(text: str) -> list[str]:

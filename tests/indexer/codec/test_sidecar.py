@@ -71,7 +71,7 @@ def _check_sidecars(data: Path) -> tuple[int, int]:
     s = ArchiveSearcher(data)
     checked = positions = 0
     try:
-        whoosh_searcher, _ = s._ensure()
+        whoosh_searcher, _ = s.snapshot()
         sources = Evaluator(whoosh_searcher).terms.sources
         assert all(src.sidecar is not None for src in sources)
         for src in sources:
@@ -118,7 +118,7 @@ def _answers(data: Path) -> list:
             r = s.search(SearchRequest(q=q, per_page=50))
             out.append((q, r["total"], [(h["id"], h["score"]) for h in r["results"]],
                         r["facets"]))
-        return out, s._eval.terms.sidecars
+        return out, s.evaluator.terms.sidecars
     finally:
         s.close()
 
@@ -157,8 +157,8 @@ def test_reindex_merges_the_sidecars_and_ingest_keeps_them_current(copy_of_archi
     assert _answers(copy_of_archive)[0] == expected
     _check_sidecars(copy_of_archive)
     s = ArchiveSearcher(copy_of_archive, refresh_interval=0)
-    s._ensure()
-    first_eval = s._eval
+    s.snapshot()
+    first_eval = s.evaluator
     # small ingests: new segments keep their own sidecars until the tail is long enough
     for i in range(MERGE_TAIL_SEGMENTS):
         src = tmp_path / f"more{i}.jsonl"
@@ -172,8 +172,8 @@ def test_reindex_merges_the_sidecars_and_ingest_keeps_them_current(copy_of_archi
         assert len(own) == (i + 1) % MERGE_TAIL_SEGMENTS
         checked, _ = _check_sidecars(copy_of_archive)
         assert checked > 1000
-        s._ensure()
-        assert s._eval is not first_eval and s._eval.terms.sidecars == len(s._eval.terms.leaves)
+        s.snapshot()
+        assert s.evaluator is not first_eval and s.evaluator.terms.sidecars == len(s.evaluator.terms.leaves)
     got = s.search(SearchRequest(q="giảm nghèo bền vững số", per_page=50))
     assert {h["url"] for h in got["results"]} >= {f"https://example.vn/bai-{i}"
                                                   for i in range(MERGE_TAIL_SEGMENTS)}
@@ -186,7 +186,7 @@ def test_reindex_merges_the_sidecars_and_ingest_keeps_them_current(copy_of_archi
 
 
 def test_evaluator_reads_sidecars_and_whoosh_alike(searcher):
-    whoosh_searcher, _ = searcher._ensure()
+    whoosh_searcher, _ = searcher.snapshot()
     fast, slow = Evaluator(whoosh_searcher), Evaluator(whoosh_searcher, sidecars=False)
     assert fast.terms.sidecars >= 1 and slow.terms.sidecars == 0
     from indexer.search.query import build, parse

@@ -73,7 +73,7 @@ def test_spilled_pool_gives_the_same_postings(archive_docs, tmp_path, token_path
     """A pool past its memory limit spills sorted runs (Whoosh's generic path): the token
     fields then become posting tuples, and the postings are the same.  (The postings
     still in memory at the end were once dropped on this path.)"""
-    from test_segment_writer import postings_dump
+    from tests.indexer.codec.test_segment_writer import postings_dump
     dumps = []
     for name, limitmb in (("small", 1), ("big", 512)):
         path = tmp_path / name

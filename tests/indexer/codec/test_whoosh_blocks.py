@@ -21,7 +21,7 @@ def _terms(reader, field, limit=40):
 
 @pytest.mark.parametrize("field", ["syl", "fold", "words", "t_syl", "province"])
 def test_blocks_equal_whoosh_matcher(searcher, field):
-    whoosh_searcher, _ = searcher._ensure()
+    whoosh_searcher, _ = searcher.snapshot()
     leaves = [(s.reader(), off) for s, off in whoosh_searcher.leaf_searchers()]
     checked = 0
     for btext in _terms(whoosh_searcher.reader(), field):
@@ -45,7 +45,7 @@ def test_blocks_equal_whoosh_matcher(searcher, field):
 
 
 def test_idf_and_packed_equal_whoosh(searcher):
-    whoosh_searcher, _ = searcher._ensure()
+    whoosh_searcher, _ = searcher.snapshot()
     ev = Evaluator(whoosh_searcher)
     for btext in _terms(whoosh_searcher.reader(), "fold", 30):
         text = btext.decode()
@@ -57,7 +57,7 @@ def test_idf_and_packed_equal_whoosh(searcher):
 
 
 def test_only_skips_blocks_without_candidates(searcher):
-    whoosh_searcher, _ = searcher._ensure()
+    whoosh_searcher, _ = searcher.snapshot()
     reader = whoosh_searcher.reader()
     field, btext = max(((field, t) for field in ("fold",) for t, _ in reader.iter_field(field)),
                        key=lambda ft: reader.doc_frequency(*ft))
@@ -74,7 +74,7 @@ def test_only_skips_blocks_without_candidates(searcher):
 def test_term_lookup_equals_whoosh_for_every_key(searcher):
     """Present and absent keys, in every segment (small hash tables wrap around)."""
     from indexer.codec.whoosh_blocks import _lookup
-    whoosh_searcher, _ = searcher._ensure()
+    whoosh_searcher, _ = searcher.snapshot()
     checked = 0
     for leaf, _ in whoosh_searcher.leaf_searchers():
         table = leaf.reader()._terms._tindex

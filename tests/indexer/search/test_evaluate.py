@@ -39,7 +39,7 @@ def _matches(dense) -> dict[int, float]:
 
 @pytest.mark.parametrize("q", QUERIES)
 def test_scores_equal_whoosh(searcher, q):
-    whoosh_searcher, cols = searcher._ensure()
+    whoosh_searcher, cols = searcher.snapshot()
     wq = _exact(build(parse(q), whoosh_searcher.reader()))
     expected = {h.docnum: h.score for h in whoosh_searcher.search(wq, limit=None)}
     got = _matches(Evaluator(whoosh_searcher).scores(wq))
@@ -71,7 +71,7 @@ def test_parallel_reindex_finds_the_same(copy_of_archive, monkeypatch):
     count = reindex_mod.reindex(copy_of_archive, workers=2, progress=ticks.append)
     after = ArchiveSearcher(copy_of_archive)
     assert sum(ticks) == count == after.stats()["indexed"]
-    assert len(after._ensure()[0].reader().leaf_readers()) > 2
+    assert len(after.snapshot()[0].reader().leaf_readers()) > 2
     got = {q: after.search(SearchRequest(q=q, per_page=100))["total"] for q in QUERIES}
     after.close()
     assert got == expected and any(got.values())
@@ -95,7 +95,7 @@ def test_pair_lookups_equal_position_checks(searcher, field):
     give the same documents."""
     from whoosh import query as Q
     from indexer.search.nodes import Adjacent
-    whoosh_searcher, _ = searcher._ensure()
+    whoosh_searcher, _ = searcher.snapshot()
     reader = whoosh_searcher.reader()
     by_pairs, by_positions = Evaluator(whoosh_searcher), Evaluator(whoosh_searcher)
     # pairs, then positions from Whoosh's blocks

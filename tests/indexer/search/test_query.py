@@ -1,4 +1,5 @@
 import pytest
+from whoosh import query as Q
 
 from indexer.search.query import MAX_QUERY_CHARS, QueryError, build, parse
 
@@ -21,9 +22,14 @@ def test_phrase_negation_or_field_prefix():
 
 @pytest.mark.parametrize("text", ['"unbalanced', "***", "-", "OR", "title:", "a:b:c",
                                   "((()))", '"" "', "\x00\x01", "* * *", "AND OR -"])
-def test_malformed_input_never_raises(text):
+def test_malformed_input_parses_to_words_or_to_nothing(text):
     parsed = parse(text)
-    build(parsed)  # no reader: prefixes are skipped, everything else builds
+    clauses = [c for g in parsed.groups for c in g] + list(parsed.negated)
+    assert all(c.kind in ("text", "phrase", "prefix") and c.text.strip() for c in clauses)
+    assert not any(c.text in ("OR", "AND", "-", "*", '"') for c in clauses)
+    q = build(parsed)  # no reader: prefixes are skipped, everything else builds
+    assert (q is None) == (not parsed.groups)
+    assert q is None or isinstance(q, Q.Query)
 
 
 def test_unknown_field_is_searched_as_text():

@@ -8,7 +8,7 @@ def test_term_counts_read_from_the_term_index_equal_whooshs(searcher, monkeypatc
     from collections import Counter
 
     from indexer.search import suggest
-    reader = searcher._ensure()[0].reader()
+    reader = searcher.snapshot()[0].reader()
     for field in ("syl", "words", "t_words", "province"):
         fast = dict(suggest._terms(reader, field))
         expected: Counter = Counter()

@@ -10,7 +10,7 @@ from indexer import ArchiveSearcher, IndexBusy, SearchRequest, ingest_paths, rei
 from indexer.generations import current_path, writer_lock
 from archive.datadir import DataDir
 
-from conftest import SEED_PAGE, SEED_URL, shared_path
+from tests.conftest import SEED_PAGE, SEED_URL, shared_path
 
 
 def records(n, start=0):

@@ -1,0 +1,58 @@
+"""Reindex: a new generation from the store, serial or in workers, the same answers."""
+from __future__ import annotations
+
+import shutil
+
+import indexer.ingest.reindexer as reindexer
+from archive.datadir import DataDir
+from archive.store import Store
+from indexer import reindex
+from indexer.generations import current_path
+from indexer.search import ArchiveSearcher, SearchRequest
+
+QUERIES = ("giảm nghèo", "nông thôn mới", "Long An", "giam ngheo ben vung", '"bảo hiểm y tế"')
+
+
+def _answers(data_dir) -> list:
+    s = ArchiveSearcher(data_dir)
+    try:
+        out = []
+        for q in QUERIES:
+            got = s.search(SearchRequest(q=q, per_page=50))
+            out.append((q, got["total"], sorted(h["url"] for h in got["results"]),
+                        got["facets"]["province"]))
+        return out
+    finally:
+        s.close()
+
+
+def test_parallel_and_serial_reindex_give_the_ingested_answers(archive_dir, tmp_path, monkeypatch):
+    expected = _answers(archive_dir)
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    for target in (serial, parallel):
+        shutil.copytree(archive_dir, target, ignore=shutil.ignore_patterns("write.lock"))
+    n = reindex(serial, workers=1)
+    monkeypatch.setattr(reindexer, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(reindexer, "SEGMENT_DOCS", 5)
+    assert reindex(parallel, workers=2) == n
+    assert len(list(current_path(parallel).glob("*.seg"))) > 1
+    assert _answers(serial) == expected == _answers(parallel)
+
+
+def test_a_stale_analysis_cache_is_redone_and_kept(archive_dir, tmp_path):
+    data = tmp_path / "copy"
+    shutil.copytree(archive_dir, data, ignore=shutil.ignore_patterns("write.lock"))
+    store = Store(DataDir(data).store)
+    row = next(store.iter_all())
+    stale = dict(row.analysis, v=-1)
+    store.update_analysis(row.id, stale, stale.get("sh"))
+    store.commit()
+    store.close()
+    reindex(data, workers=1)
+    store = Store(DataDir(data).store, readonly=True)
+    try:
+        again = store.get(row.id).analysis
+    finally:
+        store.close()
+    assert again["v"] == row.analysis["v"] and again["seg"] == row.analysis["seg"]
+    assert _answers(data) == _answers(archive_dir)
