@@ -4,6 +4,7 @@ Library errors become one-line ``click.ClickException`` messages at this edge.
 """
 from __future__ import annotations
 
+import html
 import json
 import os
 import sys
@@ -57,9 +58,9 @@ def _print_report(report, what: str = "ingest") -> None:
         click.echo(f"failures by reason: {reasons}")
         for line in report.first_failures[:5]:
             click.echo(f"  - {line}")
-    if report.notices:
-        notes = ", ".join(f"{k}: {v}" for k, v in sorted(report.notices.items()))
-        click.echo(f"stored under their own url (see the failures table): {notes}")
+    if report.notices:  # stored, but not as asked
+        click.echo("stored under their own url (see the failures table): " + ", ".join(
+            f"{k}: {v}" for k, v in sorted(report.notices.items())))
 
 
 @cli.command()
@@ -121,28 +122,22 @@ def reindex(data_dir: Path) -> None:
 
     if not DataDir(data_dir).store.exists():
         raise click.ClickException(f"no archive in {data_dir}: run `vnarchive ingest` first")
+    bar = None
     try:
         with Store(DataDir(data_dir).store, readonly=True) as store:
-            total = store.count()
-    except StoreError as exc:
-        raise _fail(exc) from None
-    bar = _bar(total, "reindex")
-    try:
+            bar = _bar(store.count(), "reindex")
         count = do_reindex(data_dir, progress=bar.update)
     except (IndexBusy, StoreError, OSError, NoSpace) as exc:
         raise _fail(exc) from None
     finally:
-        bar.close()
+        bar is not None and bar.close()
     click.echo(f"reindexed {count} articles")
 
 
 @cli.command()
 @_data_dir_option
 def check(data_dir: Path) -> None:
-    """Verify the store and the index, and that they hold the same articles.
-
-    Exit status 0 when consistent, 1 when a problem was found (each printed with its
-    repair).  Read-only: safe while `serve` runs.
+    """Verify store and index and that they agree: exit 0 if so, 1 with each problem.
 
     \b
     Example:
@@ -151,16 +146,11 @@ def check(data_dir: Path) -> None:
     from indexer.check import check as do_check
 
     report = do_check(data_dir)
-    click.echo(f"store: {report.articles if report.articles is not None else '?'} articles; "
-               f"index: {report.indexed if report.indexed is not None else '?'} articles")
-    for note in report.notes:
-        click.echo(f"note: {note}")
-    if report.ok:
-        click.echo("ok: store and index agree")
-        return
+    click.echo(report.summary())
     for problem in report.problems:
         click.echo(f"problem: {problem}", err=True)
-    sys.exit(1)
+    if not report.ok:
+        sys.exit(1)
 
 
 def _date(value: str | None, name: str) -> date | None:
@@ -221,11 +211,6 @@ def search(query: str, data_dir: Path, province, province_2025, official, progra
     _print_results(res)
 
 
-def _strip_marks(html: str) -> str:
-    import html as html_mod
-    return html_mod.unescape(html.replace("<mark>", "[").replace("</mark>", "]"))
-
-
 def _print_results(res: dict) -> None:
     click.echo(f"{res['total']} kết quả ({res['took_ms']:.0f} ms)"
                + (" — không có bài chứa mọi từ, hiển thị bài chứa một số từ" if res["fallback"]
@@ -238,7 +223,8 @@ def _print_results(res: dict) -> None:
         click.secho(f"{i:>3}. {hit['title']}", bold=True)
         click.echo(f"     {hit['site']} · {day} · id {hit['id']} · {hit['url']}")
         if hit["snippet"]:
-            click.echo(f"     {_strip_marks(hit['snippet'])}")
+            marked = hit["snippet"].replace("<mark>", "[").replace("</mark>", "]")
+            click.echo(f"     {html.unescape(marked)}")
     for name, label in (("province", "Tỉnh/thành"), ("province_2025", "Tỉnh (từ 1/7/2025)"),
                         ("official", "Quan chức"), ("program", "Chương trình"),
                         ("site", "Trang"), ("year", "Năm")):
@@ -257,10 +243,9 @@ def _print_results(res: dict) -> None:
 @click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
 @click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True)
 @click.option("--connection-limit", type=click.IntRange(10, 10000), default=1000,
-              show_default=True,
-              help="Open connections accepted at once (slow or idle clients hold one each).")
+              show_default=True, help="Open connections accepted at once.")
 @click.option("--channel-timeout", type=click.IntRange(1, 3600), default=30,
-              show_default=True, help="Seconds of silence after which a connection is closed.")
+              show_default=True, help="Seconds of silence before a connection is closed.")
 def serve(data_dir: Path, host: str, port: int, threads: int, connection_limit: int,
           channel_timeout: int) -> None:
     """Serve the search page and JSON API with waitress.
@@ -269,20 +254,14 @@ def serve(data_dir: Path, host: str, port: int, threads: int, connection_limit: 
     Example:
       vnarchive serve --port 8080
     """
-    from waitress import serve as waitress_serve
-
-    from indexer import SearchRequest
-    from web import create_app
-
     from archive.datadir import DataDir
+    from indexer import SearchRequest
+    from indexer.analysis import crfseg
+    from web import create_app
+    from web.serving import serve as serve_app
 
     if not DataDir(data_dir).store.exists():
         raise click.ClickException(f"no archive in {data_dir}: run `vnarchive ingest` first")
-    import logging
-    # waitress logs one "task queue depth" warning per queued request under load; a
-    # supervisor that does not drain stderr would then stall the server on a full pipe.
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    from indexer.analysis import crfseg
     crfseg.use_model(False)  # queries are a few words: underthesea's own model, less memory
     app = create_app({"DATA_DIR": str(data_dir)})
     try:  # warm up (segmenter model, columns, field lengths, did-you-mean vocabulary) so
@@ -292,26 +271,12 @@ def serve(data_dir: Path, host: str, port: int, threads: int, connection_limit: 
     except Exception as exc:  # an empty or missing index is reported by the page itself
         click.echo(f"warning: {exc}", err=True)
     click.echo(f"vnarchive serving {data_dir} on http://{host}:{port}/")
-    _raise_open_files(connection_limit + 64)
     try:
-        # waitress's defaults (100 connections, 120 s of silence) let 100 clients that send
-        # a header line every few seconds lock everyone out; poll() instead of select()
-        # because select() cannot watch descriptors above 1024.
-        waitress_serve(app, host=host, port=port, threads=threads, ident="vnarchive",
-                       connection_limit=connection_limit, channel_timeout=channel_timeout,
-                       cleanup_interval=min(10, channel_timeout), asyncore_use_poll=True)
+        serve_app(app, host, port, threads=threads, connection_limit=connection_limit,
+                  channel_timeout=channel_timeout)
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") \
             from None
-
-
-def _raise_open_files(wanted: int) -> None:
-    """Let the server hold ``wanted`` descriptors (soft limit up to the hard one)."""
-    import resource
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
-    if soft != resource.RLIM_INFINITY and soft < target:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
 
 
 @cli.command()
@@ -345,7 +310,7 @@ def crawl(targets: tuple[str, ...], data_dir: Path, profiles_dir: Path, delay: f
     """
     from archive.crawl.crawler import CrawlSettings, crawl as do_crawl
     from archive.sources import RawItem
-    from indexer import IndexBusy, ingest_items
+    from indexer import IndexBusy, IndexMissing, NoSpace, ingest_items
 
     settings = CrawlSettings(delay=delay, max_pages=max_pages, profiles_dir=profiles_dir,
                              max_bytes=int(max_mb * 1024 * 1024) if max_mb else None)
@@ -383,7 +348,7 @@ def crawl(targets: tuple[str, ...], data_dir: Path, profiles_dir: Path, delay: f
         report = do_crawl(list(targets), data_dir, settings, on_article=on_article,
                           progress=progress)
         flush()
-    except (IndexBusy, OSError) as exc:
+    except (IndexBusy, OSError, NoSpace, IndexMissing) as exc:
         raise _fail(exc) from None
     finally:
         bar.close()
@@ -409,10 +374,9 @@ def reclean(data_dir: Path) -> None:
     Example:
       vnarchive reclean --data-dir data
     """
-    from archive.store import StoreError
-    from indexer import IndexBusy, ingest_paths
-
     from archive.datadir import DataDir
+    from archive.store import StoreError
+    from indexer import IndexBusy, IndexMissing, NoSpace, ingest_paths
 
     layout = DataDir(data_dir)
     warcs = layout.warc_files()
@@ -421,7 +385,7 @@ def reclean(data_dir: Path) -> None:
     bar = _bar(None, "reclean")
     try:
         report = ingest_paths(warcs, data_dir, progress=bar.update)
-    except (IndexBusy, StoreError, OSError) as exc:
+    except (IndexBusy, StoreError, OSError, NoSpace, IndexMissing) as exc:
         raise _fail(exc) from None
     finally:
         bar.close()

@@ -22,9 +22,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT)]
 
-from hostile import (BODY, article_html, deep_json, good_record, gzip_bomb,  # noqa: E402
+from tests.hostile import (BODY, article_html, deep_json, good_record, gzip_bomb,  # noqa: E402
                      write_gzip_zeros, write_warc)
 
 CLI = [sys.executable, str(ROOT / "vnarchive_cli.py")]

@@ -26,6 +26,15 @@ class CheckReport:
     def ok(self) -> bool:
         return not self.problems
 
+    def summary(self) -> str:
+        def shown(n: int | None) -> str:
+            return "?" if n is None else str(n)
+        lines = [f"store: {shown(self.articles)} articles; index: {shown(self.indexed)} articles"]
+        lines += [f"note: {note}" for note in self.notes]
+        if self.ok:
+            lines.append("ok: store and index agree")
+        return "\n".join(lines)
+
 
 def _store_ids(data_dir: Path, report: CheckReport) -> set[int] | None:
     path = DataDir(data_dir).store

@@ -11,7 +11,7 @@ import pytest
 
 from archive.sources import (FIELD_LIMITS, Failure, Limits, RawItem, RecordError,
                              article_from_record, iter_raw, to_article)
-from hostile import (article_html, deep_json, good_record, gzip_bomb, write_gzip_zeros,
+from tests.hostile import (article_html, deep_json, good_record, gzip_bomb, write_gzip_zeros,
                      write_warc)
 
 

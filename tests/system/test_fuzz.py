@@ -350,7 +350,7 @@ def test_jsonl_of_any_shape_is_items_or_failures(tmp_path_factory, pieces, depth
 @fuzz(60)
 @given(st.integers(0, 2000), st.booleans())
 def test_warc_cut_anywhere_gives_whole_pages_or_failures(tmp_path_factory, cut, canonical) -> None:
-    from hostile import article_html, write_warc
+    from tests.hostile import article_html, write_warc
     pages = [(f"https://thtg.vn/bai-{i}",
               article_html(f"Bài {i}", canonical="https://other.example/x" if canonical else None))
              for i in range(3)]

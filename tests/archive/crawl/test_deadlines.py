@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
-sys.path.insert(0, str(ROOT / "tests"))
+from tests.hostile import TrickleServer
 
-from hostile import TrickleServer  # noqa: E402
+ROOT = Path(__file__).resolve().parents[3]
 
 from archive.crawl.fetch import FetchError, fetch  # noqa: E402
 

@@ -10,7 +10,7 @@ from archive.datadir import DataDir
 from archive.store import Store
 from indexer import ArchiveSearcher, SearchRequest, ingest_paths
 from indexer.generations import open_current
-from hostile import article_html, deep_json, good_record, write_warc
+from tests.hostile import article_html, deep_json, good_record, write_warc
 
 GENUINE = "https://thtg.vn/giam-ngheo-ben-vung/"
 
