@@ -224,6 +224,7 @@ def test_reindex_survives_sigkill_at_random_moments(work_dir: Path) -> None:
     assert_healthy(work_dir, expected)
     # Half-built generations from the killed runs are cleaned up by the next switch.
     assert len(_gens(work_dir)) <= 2
+    assert run_cli("check", "--data-dir", str(work_dir)).returncode == 0
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -275,6 +276,7 @@ def test_ingest_killed_mid_run_loses_at_most_one_batch_and_rerun_restores(
         assert s.search(SearchRequest(q="kx"))["total"] == extra
     finally:
         s.close()
+    assert run_cli("check", "--data-dir", str(work_dir)).returncode == 0
 
 
 def test_searches_keep_working_during_ingest_and_reindex(work_dir: Path,
@@ -445,6 +447,7 @@ def test_ingest_on_a_full_disk_fails_clearly_and_a_rerun_completes(small_disk: S
                            "--batch", "100")
     assert again.returncode == 0, again.stderr[-2000:]
     assert len(assert_healthy(data)) == n
+    assert run_cli("check", "--data-dir", str(data)).returncode == 0
 
 
 def test_reindex_on_a_full_disk_keeps_the_live_generation(small_disk: SmallDisk,
