@@ -4,6 +4,7 @@ Library errors become one-line ``click.ClickException`` messages at this edge.
 """
 from __future__ import annotations
 
+import html
 import json
 import os
 import sys
@@ -57,6 +58,9 @@ def _print_report(report, what: str = "ingest") -> None:
         click.echo(f"failures by reason: {reasons}")
         for line in report.first_failures[:5]:
             click.echo(f"  - {line}")
+    if report.notices:  # stored, but not as asked
+        click.echo("stored under their own url (see the failures table): " + ", ".join(
+            f"{k}: {v}" for k, v in sorted(report.notices.items())))
 
 
 @cli.command()
@@ -66,7 +70,12 @@ def _print_report(report, what: str = "ingest") -> None:
               help="Worker processes for cleaning and segmentation [default: all cores].")
 @click.option("--batch", type=click.IntRange(1, 100000), default=1000, show_default=True,
               help="Articles per commit (a crash loses at most one batch).")
-def ingest(paths: tuple[Path, ...], data_dir: Path, workers: int | None, batch: int) -> None:
+@click.option("--max-page-mb", type=click.FloatRange(0.01, 1024), default=8, show_default=True,
+              help="Largest HTML page (file or WARC record, inflated) to clean.")
+@click.option("--max-line-mb", type=click.FloatRange(0.01, 1024), default=16,
+              show_default=True, help="Longest JSON Lines record (un-gzipped).")
+def ingest(paths: tuple[Path, ...], data_dir: Path, workers: int | None, batch: int,
+           max_page_mb: float, max_line_mb: float) -> None:
     """Clean, store and index HTML pages, directories, JSON Lines or WARC files.
 
     \b
@@ -74,17 +83,20 @@ def ingest(paths: tuple[Path, ...], data_dir: Path, workers: int | None, batch: 
       vnarchive ingest ../shared/corpus/html/thtg.vn
       vnarchive ingest news.jsonl.gz --data-dir /srv/vnarchive
     """
+    from archive.sources import Limits
     from archive.store import StoreError
-    from indexer import IndexBusy, ingest_paths
+    from indexer import IndexBusy, IndexMissing, NoSpace, ingest_paths
 
     for p in paths:
         if not p.exists():
             raise click.ClickException(f"{p}: no such file or directory")
+    limits = Limits(max_page_bytes=int(max_page_mb * 2**20),
+                    max_line_bytes=int(max_line_mb * 2**20))
     bar = _bar(None, "ingest")
     try:
         report = ingest_paths(paths, data_dir, workers=workers, batch=batch,
-                              progress=bar.update)
-    except (IndexBusy, StoreError, OSError) as exc:
+                              progress=bar.update, limits=limits)
+    except (IndexBusy, StoreError, OSError, NoSpace, IndexMissing) as exc:
         raise _fail(exc) from None
     finally:
         bar.close()
@@ -105,21 +117,40 @@ def reindex(data_dir: Path) -> None:
       vnarchive reindex --data-dir data
     """
     from archive.store import Store, StoreError
-    from indexer import IndexBusy, reindex as do_reindex
+    from indexer import IndexBusy, NoSpace, reindex as do_reindex
     from archive.datadir import DataDir
 
     if not DataDir(data_dir).store.exists():
         raise click.ClickException(f"no archive in {data_dir}: run `vnarchive ingest` first")
-    with Store(DataDir(data_dir).store, readonly=True) as store:
-        total = store.count()
-    bar = _bar(total, "reindex")
+    bar = None
     try:
+        with Store(DataDir(data_dir).store, readonly=True) as store:
+            bar = _bar(store.count(), "reindex")
         count = do_reindex(data_dir, progress=bar.update)
-    except (IndexBusy, StoreError, OSError) as exc:
+    except (IndexBusy, StoreError, OSError, NoSpace) as exc:
         raise _fail(exc) from None
     finally:
-        bar.close()
+        bar is not None and bar.close()
     click.echo(f"reindexed {count} articles")
+
+
+@cli.command()
+@_data_dir_option
+def check(data_dir: Path) -> None:
+    """Verify store and index and that they agree: exit 0 if so, 1 with each problem.
+
+    \b
+    Example:
+      vnarchive check --data-dir data
+    """
+    from indexer.check import check as do_check
+
+    report = do_check(data_dir)
+    click.echo(report.summary())
+    for problem in report.problems:
+        click.echo(f"problem: {problem}", err=True)
+    if not report.ok:
+        sys.exit(1)
 
 
 def _date(value: str | None, name: str) -> date | None:
@@ -165,10 +196,12 @@ def search(query: str, data_dir: Path, province, province_2025, official, progra
                                          ("site", site), ("year", year)) if v}
     req = SearchRequest(q=query, filters=filters, date_from=_date(date_from, "--from"),
                         date_to=_date(date_to, "--to"), sort=sort, page=page, per_page=per_page)
+    from archive.store import StoreError
+
     searcher = ArchiveSearcher(data_dir)
     try:
         res = searcher.search(req)
-    except (SearchError, IndexMissing) as exc:
+    except (SearchError, IndexMissing, StoreError) as exc:
         raise _fail(exc) from None
     finally:
         searcher.close()
@@ -176,11 +209,6 @@ def search(query: str, data_dir: Path, province, province_2025, official, progra
         click.echo(json.dumps(res, ensure_ascii=False, indent=2))
         return
     _print_results(res)
-
-
-def _strip_marks(html: str) -> str:
-    import html as html_mod
-    return html_mod.unescape(html.replace("<mark>", "[").replace("</mark>", "]"))
 
 
 def _print_results(res: dict) -> None:
@@ -195,7 +223,8 @@ def _print_results(res: dict) -> None:
         click.secho(f"{i:>3}. {hit['title']}", bold=True)
         click.echo(f"     {hit['site']} · {day} · id {hit['id']} · {hit['url']}")
         if hit["snippet"]:
-            click.echo(f"     {_strip_marks(hit['snippet'])}")
+            marked = hit["snippet"].replace("<mark>", "[").replace("</mark>", "]")
+            click.echo(f"     {html.unescape(marked)}")
     for name, label in (("province", "Tỉnh/thành"), ("province_2025", "Tỉnh (từ 1/7/2025)"),
                         ("official", "Quan chức"), ("program", "Chương trình"),
                         ("site", "Trang"), ("year", "Năm")):
@@ -213,27 +242,26 @@ def _print_results(res: dict) -> None:
                    "you mean to publish it.")
 @click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
 @click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True)
-def serve(data_dir: Path, host: str, port: int, threads: int) -> None:
+@click.option("--connection-limit", type=click.IntRange(10, 10000), default=1000,
+              show_default=True, help="Open connections accepted at once.")
+@click.option("--channel-timeout", type=click.IntRange(1, 3600), default=30,
+              show_default=True, help="Seconds of silence before a connection is closed.")
+def serve(data_dir: Path, host: str, port: int, threads: int, connection_limit: int,
+          channel_timeout: int) -> None:
     """Serve the search page and JSON API with waitress.
 
     \b
     Example:
       vnarchive serve --port 8080
     """
-    from waitress import serve as waitress_serve
-
-    from indexer import SearchRequest
-    from web import create_app
-
     from archive.datadir import DataDir
+    from indexer import SearchRequest
+    from indexer.analysis import crfseg
+    from web import create_app
+    from web.serving import serve as serve_app
 
     if not DataDir(data_dir).store.exists():
         raise click.ClickException(f"no archive in {data_dir}: run `vnarchive ingest` first")
-    import logging
-    # waitress logs one "task queue depth" warning per queued request under load; a
-    # supervisor that does not drain stderr would then stall the server on a full pipe.
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    from indexer.analysis import crfseg
     crfseg.use_model(False)  # queries are a few words: underthesea's own model, less memory
     app = create_app({"DATA_DIR": str(data_dir)})
     try:  # warm up (segmenter model, columns, field lengths, did-you-mean vocabulary) so
@@ -244,7 +272,8 @@ def serve(data_dir: Path, host: str, port: int, threads: int) -> None:
         click.echo(f"warning: {exc}", err=True)
     click.echo(f"vnarchive serving {data_dir} on http://{host}:{port}/")
     try:
-        waitress_serve(app, host=host, port=port, threads=threads, ident="vnarchive")
+        serve_app(app, host, port, threads=threads, connection_limit=connection_limit,
+                  channel_timeout=channel_timeout)
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") \
             from None
@@ -281,7 +310,7 @@ def crawl(targets: tuple[str, ...], data_dir: Path, profiles_dir: Path, delay: f
     """
     from archive.crawl.crawler import CrawlSettings, crawl as do_crawl
     from archive.sources import RawItem
-    from indexer import IndexBusy, ingest_items
+    from indexer import IndexBusy, IndexMissing, NoSpace, ingest_items
 
     settings = CrawlSettings(delay=delay, max_pages=max_pages, profiles_dir=profiles_dir,
                              max_bytes=int(max_mb * 1024 * 1024) if max_mb else None)
@@ -319,7 +348,7 @@ def crawl(targets: tuple[str, ...], data_dir: Path, profiles_dir: Path, delay: f
         report = do_crawl(list(targets), data_dir, settings, on_article=on_article,
                           progress=progress)
         flush()
-    except (IndexBusy, OSError) as exc:
+    except (IndexBusy, OSError, NoSpace, IndexMissing) as exc:
         raise _fail(exc) from None
     finally:
         bar.close()
@@ -352,7 +381,7 @@ def reclean(data_dir: Path) -> None:
     from archive.datadir import DataDir
     from archive.sources import RawItem, iter_raw
     from archive.store import Store, StoreError
-    from indexer import IndexBusy, ingest_items
+    from indexer import IndexBusy, IndexMissing, NoSpace, ingest_items
 
     layout = DataDir(data_dir)
     warcs = layout.warc_files()
@@ -370,7 +399,7 @@ def reclean(data_dir: Path) -> None:
     bar = _bar(None, "reclean")
     try:
         report = ingest_items(chain(iter_raw(warcs), refused), data_dir, progress=bar.update)
-    except (IndexBusy, StoreError, OSError) as exc:
+    except (IndexBusy, StoreError, OSError, NoSpace, IndexMissing) as exc:
         raise _fail(exc) from None
     finally:
         bar.close()

@@ -58,6 +58,9 @@ class Article:
     # Raw page bytes when the source was a page; kept out of equality so that a page and
     # its re-encoded copy (e.g. windows-1258) compare equal when their content does.
     raw_html: bytes | None = field(default=None, repr=False, compare=False)
+    # Why the page's declared canonical/og:url was not taken as its url (another site, not
+    # http(s)); "" when none was refused.  Reported by ingest, not stored with the article.
+    url_note: str = field(default="", repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.site and self.url:
@@ -91,7 +94,7 @@ class Article:
         """JSON-ready view (dates as ISO 8601, no raw HTML)."""
         out: dict[str, Any] = {}
         for f in dataclasses.fields(self):
-            if f.name == "raw_html":
+            if f.name in ("raw_html", "url_note"):
                 continue
             value = getattr(self, f.name)
             if isinstance(value, datetime):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator
@@ -87,6 +88,31 @@ def _from_sql(h: int | None) -> int | None:
     return None if h is None else h & ((1 << 64) - 1)
 
 
+def _advice(exc: sqlite3.Error) -> str:
+    text = str(exc)
+    if "not a database" in text or "malformed" in text:
+        return ("; the file is damaged: restore it from a backup (the index cannot "
+                "rebuild it); `vnarchive check` reports what is readable")
+    if "readonly" in text or "unable to open" in text:
+        return ("; the data dir must be writable by this user (SQLite keeps its WAL "
+                "index, archive.sqlite3-shm, beside the file)")
+    return ""
+
+
+def _storable(text: str) -> str:
+    """Text SQLite can hold: a file name that is not UTF-8 (surrogate escapes) is kept
+    readable as ``\\xNN`` escapes instead of failing the insert."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate no file name decodes to
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
@@ -109,8 +135,7 @@ class Store:
         self.path = Path(path)
         try:
             if readonly:
-                uri = f"file:{self.path}?mode=ro"
-                self.db = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=30)
+                self.db = self._open_readonly()
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self.db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
@@ -119,8 +144,29 @@ class Store:
                 self.db.executescript(SCHEMA)
                 self._add_failure_page_columns()
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot open archive {self.path}: {exc}") from exc
+            raise StoreError(f"cannot open archive {self.path}: {exc}{_advice(exc)}") from exc
         self.db.execute("PRAGMA busy_timeout=30000")
+
+    def _open_readonly(self) -> sqlite3.Connection:
+        """Read-only, and readable even from a read-only folder: there SQLite cannot make
+        the WAL's ``-shm`` index, so when no WAL content is waiting the file is opened as
+        immutable.  With WAL content waiting that would hide articles: refused instead."""
+        if not self.path.exists():
+            raise sqlite3.OperationalError("unable to open database file (no such file)")
+        db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False,
+                             timeout=30)
+        try:
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return db
+        except sqlite3.OperationalError:
+            db.close()
+            wal = self.path.with_name(self.path.name + "-wal")
+            if os.access(self.path.parent, os.W_OK) or (wal.exists() and wal.stat().st_size):
+                raise
+        db = sqlite3.connect(f"file:{self.path}?immutable=1", uri=True,
+                             check_same_thread=False)
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return db
 
     def close(self) -> None:
         self.db.close()
@@ -231,10 +277,11 @@ class Store:
         raw = zlib.compress(raw_html, 6) if raw_html else None
         if raw is not None:  # refused again (by `reclean`): one kept page per source
             self.db.execute("DELETE FROM failures WHERE source=? AND raw_html IS NOT NULL",
-                            (source,))
+                            (_storable(source),))
         self.db.execute("INSERT INTO failures (source, reason, message, at, url, raw_html) "
                         "VALUES (?,?,?,?,?,?)",
-                        (source, reason, message[:1000], now_vn().isoformat(), url, raw))
+                        (_storable(source), reason, _storable(message[:1000]),
+                         now_vn().isoformat(), url, raw))
 
     def refused_pages(self) -> Iterator[tuple[str, str | None, bytes]]:
         """(source, url, page bytes) of every refused page kept, oldest first."""

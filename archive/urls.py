@@ -4,10 +4,13 @@ so that both name the same page the same way.
 """
 from __future__ import annotations
 
+import ipaddress
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
-__all__ = ["canonical_url", "origin_of", "TRACKING_PARAMS"]
+__all__ = ["canonical_url", "origin_of", "TRACKING_PARAMS", "registrable_domain",
+           "accept_declared_url"]
 
 # Query parameters that only say where a reader came from; the page is the same without them.
 TRACKING_PARAMS = re.compile(
@@ -62,3 +65,56 @@ def _dot_segments(path: str) -> str:
 def origin_of(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
+
+
+@lru_cache(maxsize=1)
+def _suffixes():
+    # The Public Suffix List as shipped inside the package (no network at run time): one
+    # general rule for every TLD (.com.vn, .gov.vn, the provincial .vn names, .co.uk, …)
+    # instead of a hand-kept list that would fit only the sites we have seen.
+    from publicsuffixlist import PublicSuffixList
+    return PublicSuffixList(only_icann=True)
+
+
+def registrable_domain(url_or_host: str) -> str | None:
+    """The domain a registrant controls ("eTLD+1"): every host under it is one owner's.
+
+    >>> registrable_domain("https://www.thtg.vn/a.html"), registrable_domain("x.y.com.vn")
+    ('thtg.vn', 'y.com.vn')
+    >>> registrable_domain("http://127.0.0.1:8000/"), registrable_domain("com.vn") is None
+    ('127.0.0.1', True)
+    """
+    host = urlsplit(url_or_host).hostname if "://" in url_or_host else url_or_host
+    host = (host or "").lower().rstrip(".")
+    if not host:
+        return None
+    try:
+        ipaddress.ip_address(host)
+        return host  # an address is its own owner
+    except ValueError:
+        pass
+    if "." not in host:
+        return host  # "localhost" and other single-label names
+    return _suffixes().privatesuffix(host)
+
+
+def accept_declared_url(declared: str | None, came_from: str | None) -> tuple[str | None, str]:
+    """(the declared canonical/og:url to key the page by, or None; why it was refused, or "").
+
+    A page may name its own canonical address, but only one its own registrant controls:
+    a page fetched from ``came_from`` may not claim an address on another registrable
+    domain (it would replace that site's article), and only http(s) addresses are keys.
+    Without ``came_from`` (a local file) the declared url is all there is, and is taken.
+    """
+    if not declared:
+        return None, ""
+    url = canonical_url(declared, base=came_from if came_from and
+                        came_from.startswith(("http://", "https://")) else None)
+    if url is None:
+        return None, f"declared url {declared[:120]!r} is not http(s)"
+    if not came_from or not came_from.startswith(("http://", "https://")):
+        return url, ""
+    own, claimed = registrable_domain(came_from), registrable_domain(url)
+    if own is None or own != claimed:
+        return None, f"declared url {url[:120]!r} is on another site than {came_from[:120]!r}"
+    return url, ""

@@ -7,10 +7,10 @@ publish, reindex), ``search`` (query, evaluation, facets, snippets, suggestions)
 Top-level modules: ``schema`` (fields of an indexed article) and ``generations`` (index
 generations and the write lock).  See ARCHITECTURE.md.
 """
-from indexer.generations import IndexBusy, IndexMissing
+from indexer.generations import IndexBusy, IndexDamaged, IndexMissing, NoSpace
 from indexer.ingest.ingester import IngestReport, ingest_items, ingest_paths
 from indexer.ingest.reindexer import reindex
 from indexer.search import ArchiveSearcher, SearchError, SearchRequest
 
 __all__ = ["ArchiveSearcher", "SearchRequest", "SearchError", "IngestReport", "IndexBusy",
-           "IndexMissing", "ingest_items", "ingest_paths", "reindex"]
+           "IndexMissing", "IndexDamaged", "NoSpace", "ingest_items", "ingest_paths", "reindex"]

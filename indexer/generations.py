@@ -8,9 +8,14 @@ reindex leaves the previous generation serving.  Paths come from ``archive.datad
 """
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
+import pickle
 import shutil
+import sqlite3
+import struct
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,8 +26,8 @@ from whoosh.filedb.filestore import FileStorage
 from archive.datadir import DataDir
 from indexer.schema import schema
 
-__all__ = ["IndexBusy", "IndexMissing", "current_path", "open_current", "new_generation",
-           "switch_to", "writer_lock"]
+__all__ = ["IndexBusy", "IndexMissing", "IndexDamaged", "DAMAGE_ERRORS", "NoSpace", "is_no_space", "current_path",
+           "open_current", "new_generation", "switch_to", "drop_generation", "writer_lock"]
 
 
 class IndexBusy(RuntimeError):
@@ -31,6 +36,48 @@ class IndexBusy(RuntimeError):
 
 class IndexMissing(RuntimeError):
     """No index has been built in this data dir yet."""
+
+
+class IndexDamaged(IndexMissing):
+    """The live generation exists but cannot be read (a truncated segment or table of
+    contents); ``vnarchive reindex`` rebuilds it from the store."""
+
+    def __init__(self, data_dir: Path, exc: BaseException) -> None:
+        super().__init__(f"the search index in {data_dir} is damaged ({type(exc).__name__}: "
+                         f"{str(exc)[:160]}); rebuild it from the archive with `vnarchive "
+                         "reindex` (`vnarchive check` says what is wrong)")
+
+
+# What reading a truncated or overwritten index file raises (Whoosh unpickles the table of
+# contents and unpacks fixed-size records): damage, not a bug of ours.
+DAMAGE_ERRORS: tuple[type[BaseException], ...] = (
+    EOFError, OSError, struct.error, zlib.error, pickle.UnpicklingError, ValueError,
+    KeyError, IndexError, AttributeError, TypeError, whoosh_index.IndexError)
+
+
+class NoSpace(RuntimeError):
+    """The disk (or a file-size limit) ran out while writing; what was written is undone."""
+
+
+# ENOSPC: disk full; EDQUOT: quota; EFBIG: a file-size limit (RLIMIT_FSIZE) was reached.
+_NO_SPACE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+# SQLITE_FULL, and SQLITE_IOERR_WRITE: how SQLite reports a write refused by a file-size
+# limit (and a write the disk failed, which needs space or a new disk alike).
+_SQLITE_FULL = {13, 778}
+
+
+def is_no_space(exc: BaseException | None) -> bool:
+    """Whether ``exc`` (or what caused it) says the disk is full."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, OSError) and exc.errno in _NO_SPACE_ERRNOS:
+            return True
+        if isinstance(exc, sqlite3.Error) and getattr(exc, "sqlite_errorcode", 0) in _SQLITE_FULL:
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
 
 
 def current_path(data_dir: Path) -> Path | None:
@@ -43,13 +90,22 @@ def current_path(data_dir: Path) -> Path | None:
     return path if path.is_dir() else None
 
 
-def open_current(data_dir: Path) -> whoosh_index.Index:
+def open_current(data_dir: Path, *, whole: bool = False) -> whoosh_index.Index:
+    """The live generation; ``whole``: also open every segment once, so that a truncated
+    one is found now (a writer must not add to a damaged index)."""
     path = current_path(data_dir)
     if path is None:
         raise IndexMissing(f"no index in {data_dir}: run `vnarchive ingest` or `vnarchive reindex`")
     # Plain reads instead of mmap: mapped index pages would count in the server's RSS (the
     # kernel caches the file either way), which grows with every term ever read.
-    return FileStorage(str(path), supports_mmap=False).open_index()
+    try:
+        ix = FileStorage(str(path), supports_mmap=False).open_index()
+        if whole:
+            with ix.reader() as reader:
+                reader.doc_count()
+        return ix
+    except DAMAGE_ERRORS as exc:
+        raise IndexDamaged(data_dir, exc) from exc
 
 
 def new_generation(data_dir: Path) -> tuple[Path, whoosh_index.Index]:
@@ -83,6 +139,12 @@ def switch_to(data_dir: Path, path: Path) -> None:
     for old in layout.generations():
         if old.name not in keep:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def drop_generation(data_dir: Path, path: Path) -> None:
+    """Remove a generation that never went live (a failed or interrupted reindex)."""
+    if path != current_path(data_dir):
+        shutil.rmtree(path, ignore_errors=True)
 
 
 @contextmanager

@@ -24,10 +24,14 @@ def test_crawl_then_search_reclean_and_reingest_from_warc(tmp_path):
     assert r.exit_code == 0, r.output
     assert "crawl:" in r.output and "archived to WARC" in r.output
     crawled = articles(data)
-    assert SEED_URL in crawled and len(crawled) >= 8
+    # The seed page declares its thtg.vn canonical, but it was served by 127.0.0.1: a page
+    # may not claim another site's address, so it keeps the url it was crawled from.
+    assert SEED_URL not in crawled and len(crawled) >= 8
+    seed = [u for u, a in crawled.items() if "Tân Trụ" in a.title]
+    assert len(seed) == 1 and seed[0].startswith(site.url("/"))
 
     s = ArchiveSearcher(data)
-    assert any(h["url"] == SEED_URL for h in s.search(SearchRequest(q="giam ngheo"))["results"])
+    assert any(h["url"] == seed[0] for h in s.search(SearchRequest(q="giam ngheo"))["results"])
     s.close()
 
     r = CliRunner().invoke(cli, ["reclean", "--data-dir", str(data)])

@@ -38,6 +38,8 @@ def _install_errors(app: Flask) -> None:
     from flask import render_template, request
     from werkzeug.exceptions import HTTPException
 
+    from archive.store import StoreError
+    from indexer import IndexMissing
     from web.api import error, handle_http_error
 
     @app.errorhandler(HTTPException)
@@ -54,6 +56,11 @@ def _install_errors(app: Flask) -> None:
     def _unexpected(exc: Exception):
         if isinstance(exc, HTTPException):
             return _http(exc)
+        if isinstance(exc, (StoreError, IndexMissing)):  # damaged files: say so, 503
+            app.logger.error("%s: %s", request.path, exc)
+            if request.path.startswith("/api/"):
+                return error(503, "unavailable", str(exc))
+            return render_template("error.html", code=503, message=str(exc)), 503
         app.logger.exception("unhandled error on %s", request.path)
         if request.path.startswith("/api/"):
             return error(500, "internal_error", "internal error; it has been logged")

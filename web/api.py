@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from indexer import ArchiveSearcher, IndexMissing, SearchError
+from archive.store import StoreError
+from indexer import ArchiveSearcher, IndexDamaged, IndexMissing, SearchError
 from web import export as _export
 from web.openapi import spec
 from web.params import request_from_args
@@ -30,7 +31,12 @@ def _bad_request(exc: SearchError):
 
 @bp.errorhandler(IndexMissing)
 def _no_index(exc: IndexMissing):
-    return error(503, "no_index", str(exc))
+    return error(503, "index_damaged" if isinstance(exc, IndexDamaged) else "no_index", str(exc))
+
+
+@bp.errorhandler(StoreError)
+def _no_store(exc: StoreError):
+    return error(503, "store_unavailable", str(exc))
 
 
 @bp.get("/search")

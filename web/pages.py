@@ -10,7 +10,8 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from indexer import ArchiveSearcher, IndexMissing, SearchError
+from archive.store import StoreError
+from indexer import ArchiveSearcher, IndexDamaged, IndexMissing, SearchError
 from indexer.search import FACETS
 from web.params import request_from_args
 from web.security import RAW_CSP
@@ -121,9 +122,14 @@ def search_page():
         res = searcher().search(req)
     except SearchError as exc:
         return _error_page(args, str(exc), 400)
+    except IndexDamaged:
+        return _error_page(args, "Chỉ mục tìm kiếm bị hỏng; các bài viết vẫn xem được. "
+                                 "Hãy chạy `vnarchive reindex` để dựng lại.", 503)
     except IndexMissing:
         return _error_page(args, "Kho lưu trữ chưa có chỉ mục. Hãy chạy "
                                  "`vnarchive ingest` trước.", 503)
+    except StoreError:
+        return _error_page(args, "Không đọc được kho lưu trữ; hãy chạy `vnarchive check`.", 503)
     pages = (res["total"] + req.per_page - 1) // req.per_page
     timeline = timeline_svg(res.get("months", []),
                             lambda a, b: url_with(args, from_=a, to=b),

@@ -48,7 +48,7 @@ from archive.clean.fields import (byline_names, find_author_links, find_byline_a
 from archive.clean.published import find_modified, find_published
 from archive.clean.meta import PageMeta, is_source_credit, read_meta, split_authors, text_of
 from archive.article import Article, site_of
-from archive.urls import canonical_url
+from archive.urls import accept_declared_url, canonical_url
 from archive.encoding import decode_html, mojibake_ratio, repair_mojibake
 from archive.sites import ExtractProfile, profile_for
 from archive.textnorm import clean_text
@@ -144,10 +144,7 @@ def _clean(page: bytes | str, url: str | None, content_type: str | None,
 
     doc = _parse(text)
     pm = read_meta(doc, url)
-    page_url = pm.canonical or pm.get("og:url") or url
-    if not page_url:
-        raise CleanError("no-url", "no url given and the page declares none")
-    page_url = canonical_url(page_url) or page_url.strip()
+    page_url, url_note = _page_url(pm.canonical, pm.get("og:url"), url)
     site = site_of(page_url) or (site_of(url) if url else "")
     profile: ExtractProfile | None = profile_for(site) if use_profiles and site else None
     site_names = [site, site.split(".")[0], pm.get("og:site_name") or ""]
@@ -221,7 +218,22 @@ def _clean(page: bytes | str, url: str | None, content_type: str | None,
         sapo=sapo or None, captions=tuple(captions), authors=tuple(dict.fromkeys(authors)),
         published=published, modified=modified, fetched=fetched,
         section=section or None, tags=tuple(tags), language=lang, raw_html=raw,
+        url_note=url_note,
     )
+
+
+def _page_url(canonical: str | None, og_url: str | None, url: str | None) -> tuple[str, str]:
+    """The page's key, and why a declared url was not taken ("" when none was refused)."""
+    note = ""
+    for declared in (canonical, og_url):
+        accepted, refused = accept_declared_url(declared, url)
+        if accepted:
+            return accepted, note
+        note = note or refused
+    if not url:
+        raise CleanError("no-url", "no url given and the page declares none" +
+                         (f" usable ({note})" if note else ""))
+    return canonical_url(url) or url.strip(), note
 
 
 def _profile_text(doc: HtmlElement, selectors: tuple[str, ...], last: bool = False) -> str | None:

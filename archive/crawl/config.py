@@ -30,7 +30,8 @@ class CrawlSettings:
     delay: float = 1.0                   # seconds between requests to one host
     concurrency_per_host: int = 1
     workers: int = 4                     # hosts fetched in parallel
-    timeout: float = 20.0
+    timeout: float = 20.0                # one socket operation (connect, one read)
+    request_deadline: float = 60.0       # one whole request: connect + headers + body
     max_pages: int | None = None         # per run
     max_bytes: int | None = None         # per run, bodies as received
     max_page_bytes: int = 10 * 1024 * 1024

@@ -25,7 +25,7 @@ from archive.datadir import DataDir
 
 from .config import (CONTACT_URL, XML_TYPES, _REDIRECT_STATUS, _REVISIT_KINDS,
                         CrawlReport, CrawlSettings, _Host, _Scope)
-from .fetch import FetchedPage, FetchError, Response, fetch
+from .fetch import FetchedPage, FetchError, Response, abort_requests, fetch
 from archive.sites import CrawlProfile, crawl_profiles
 from archive.urls import canonical_url, origin_of
 
@@ -188,7 +188,8 @@ class _Crawler(ResponseHandling):
                 self.frontier.mark_inflight(row["id"])
                 # Sitemaps may be 50 MB by their protocol; pages are held to the page limit.
                 limit = max(self.s.max_page_bytes, 50 << 20) if row["kind"] == "sitemap" else self.s.max_page_bytes
-                fut = pool.submit(_fetch_task, row["url"], self.agent, self.s.timeout, limit, extra, accept)
+                fut = pool.submit(_fetch_task, row["url"], self.agent, self.s.timeout, limit, extra, accept,
+                                  self.s.request_deadline)
                 self.futures[fut] = ("page", dict(row))
                 h.inflight += 1
                 h.next_allowed = now + h.delay
@@ -204,7 +205,8 @@ class _Crawler(ResponseHandling):
             self.set_robots(origin, cached["status"], cached["body"], fresh=False)
             return True
         self.robots_pending.add(origin)
-        fut = pool.submit(_robots_task, origin, self.agent, self.s.timeout)
+        fut = pool.submit(_robots_task, origin, self.agent, self.s.timeout,
+                          self.s.request_deadline)
         self.futures[fut] = ("robots", origin)
         h.inflight += 1
         h.next_allowed = now + h.delay
@@ -255,9 +257,11 @@ class _Crawler(ResponseHandling):
                         self.handle(fut)
             except KeyboardInterrupt:
                 # In-flight rows stay 'inflight' and are fetched again by the next run.
+                # Their sockets are shut down, so the pool's threads end now, not when
+                # a slow server is done with them.
                 self.report.interrupted = True
-                for fut in self.futures:
-                    fut.cancel()
+                pool.shutdown(wait=False, cancel_futures=True)
+                abort_requests()
         self.finish()
         return self.report
 
@@ -270,11 +274,12 @@ class _Crawler(ResponseHandling):
         self.frontier.close()
 
 
-def _robots_task(origin: str, agent: str, timeout: float) -> Response | FetchError:
+def _robots_task(origin: str, agent: str, timeout: float,
+                 deadline: float | None = None) -> Response | FetchError:
     """robots.txt, following up to five redirects as RFC 9309 asks (http→https is common)."""
     url = origin + "/robots.txt"
     for _ in range(6):
-        result = _fetch_task(url, agent, timeout, 512 * 1024, {}, None)
+        result = _fetch_task(url, agent, timeout, 512 * 1024, {}, None, deadline)
         if not (isinstance(result, Response) and result.status in _REDIRECT_STATUS
                 and result.headers.get("location")):
             return result
@@ -283,10 +288,11 @@ def _robots_task(origin: str, agent: str, timeout: float) -> Response | FetchErr
 
 
 def _fetch_task(url: str, agent: str, timeout: float, max_bytes: int, extra: dict,
-                accept: tuple[str, ...] | None) -> Response | FetchError:
+                accept: tuple[str, ...] | None, deadline: float | None = None
+                ) -> Response | FetchError:
     try:
         return fetch(url, user_agent=agent, timeout=timeout, max_bytes=max_bytes,
-                     extra_headers=extra, accept=accept)
+                     extra_headers=extra, accept=accept, deadline=deadline)
     except FetchError as exc:
         return exc
     except Exception as exc:  # a worker must hand back something, whatever happened

@@ -11,15 +11,60 @@ from __future__ import annotations
 import http.client
 import socket
 import ssl
+import threading
 import time
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
-__all__ = ["FetchedPage", "Response", "FetchError", "fetch", "media_type"]
+__all__ = ["FetchedPage", "Response", "FetchError", "fetch", "media_type", "abort_requests"]
 
 _CHUNK = 64 * 1024
+
+
+class _Watch:
+    """One request's deadline: when it passes (or on ``abort``), the socket is shut down
+    under whatever read or write is blocked on it, which then fails at once.  Socket
+    timeouts alone cannot do this: a server sending one byte a second resets them forever."""
+
+    def __init__(self, conn: http.client.HTTPConnection, seconds: float) -> None:
+        self.conn, self.why = conn, ""
+        self.timer = threading.Timer(seconds, self.abort, args=("timeout",))
+        self.timer.daemon = True
+
+    def __enter__(self) -> "_Watch":
+        with _ACTIVE_LOCK:
+            _ACTIVE.add(self)
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.timer.cancel()
+        with _ACTIVE_LOCK:
+            _ACTIVE.discard(self)
+
+    def abort(self, why: str) -> None:
+        self.why = self.why or why
+        sock = self.conn.sock
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+_ACTIVE: set[_Watch] = set()
+_ACTIVE_LOCK = threading.Lock()
+
+
+def abort_requests() -> int:
+    """End every request in flight in this process now (Ctrl-C); returns how many."""
+    with _ACTIVE_LOCK:
+        watches = list(_ACTIVE)
+    for w in watches:
+        w.abort("interrupted")
+    return len(watches)
 
 
 @dataclass(frozen=True)
@@ -100,20 +145,42 @@ def _decode_content(raw: bytes, encoding: str, limit: int) -> bytes:
 
 def fetch(url: str, *, user_agent: str, timeout: float, max_bytes: int,
           extra_headers: dict[str, str] | None = None,
-          accept: tuple[str, ...] | None = None) -> Response:
+          accept: tuple[str, ...] | None = None, deadline: float | None = None) -> Response:
     """GET ``url`` once.  ``accept`` lists media types whose bodies are worth reading.
 
     Network failures raise :class:`FetchError`; HTTP errors are responses like any other.
-    ``timeout`` bounds each socket operation and the whole body read.
+    ``timeout`` bounds each socket operation; ``deadline`` (default ``3 * timeout``) the
+    whole exchange: connect, headers and body.
     """
+    limit = deadline if deadline is not None else 3 * timeout
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError("bad_url", transient=False)
     conn_cls = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-    kwargs: dict = {"timeout": timeout}
+    kwargs: dict = {"timeout": min(timeout, limit)}
     if parts.scheme == "https":
         kwargs["context"] = ssl.create_default_context()
     conn = conn_cls(parts.hostname, parts.port, **kwargs)
+    watch = _Watch(conn, limit)
+    try:
+        with watch:
+            resp = _exchange(conn, url, parts, user_agent, timeout, max_bytes,
+                             extra_headers, accept, limit)
+        if watch.why:  # a shut-down socket reads as the end of the body: never keep it
+            raise FetchError(watch.why)
+        return resp
+    except FetchError as exc:
+        if watch.why and exc.reason != watch.why:
+            raise FetchError(watch.why) from exc
+        raise
+    finally:
+        # Closing without reading the rest is how an oversized body is left unread.
+        conn.close()
+
+
+def _exchange(conn: http.client.HTTPConnection, url: str, parts, user_agent: str,
+              timeout: float, max_bytes: int, extra_headers: dict[str, str] | None,
+              accept: tuple[str, ...] | None, limit: float) -> Response:
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
@@ -143,7 +210,7 @@ def fetch(url: str, *, user_agent: str, timeout: float, max_bytes: int,
             chunks: list[bytes] = []
             total = 0
             while True:
-                if time.monotonic() - t0 > timeout * 3:
+                if time.monotonic() - t0 > limit:
                     raise FetchError("timeout")  # a trickling server must not hold us forever
                 chunk = resp.read1(_CHUNK) if hasattr(resp, "read1") else resp.read(_CHUNK)
                 if not chunk:
@@ -170,6 +237,3 @@ def fetch(url: str, *, user_agent: str, timeout: float, max_bytes: int,
         raise FetchError("tls_error", transient=False) from exc
     except (http.client.HTTPException, OSError) as exc:
         raise FetchError(f"connection:{type(exc).__name__}") from exc
-    finally:
-        # Closing without reading the rest is how an oversized body is left unread.
-        conn.close()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import os
 import socket
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
@@ -22,7 +23,7 @@ from warcio.warcwriter import WARCWriter
 
 from .fetch import FetchedPage, Response, media_type
 
-__all__ = ["WarcStore", "iter_warc_pages", "trim_warc", "page_headers", "HTML_TYPES"]
+__all__ = ["WarcStore", "iter_warc_pages", "iter_warc_records", "BadRecord", "trim_warc", "page_headers", "HTML_TYPES"]
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 REQUESTED_URI = "WARC-Vnarchive-Requested-URI"
@@ -127,17 +128,43 @@ def trim_warc(path: Path, size: int) -> None:
             fh.truncate(size)
 
 
+@dataclass(frozen=True)
+class BadRecord:
+    """A WARC record that cannot be read whole: ``number`` counts response records from 1."""
+
+    number: int
+    reason: str      # "truncated", "too-large", "unreadable"
+    message: str
+
+
 def iter_warc_pages(path: Path, *, html_only: bool = True, ok_only: bool = True,
                     skip_listings: bool = False) -> Iterator[FetchedPage]:
     """The 200 HTML responses in a ``.warc`` / ``.warc.gz`` file (ours or anyone's), bodies
     decoded from any Content-Encoding, as :class:`FetchedPage` — what the cleaner needs to
     re-clean.  Redirect and error records are left out unless ``ok_only`` is False;
     ``skip_listings`` also leaves out pages our crawler recorded as not being articles
-    (records from other tools carry no such mark and are kept)."""
+    (records from other tools carry no such mark and are kept).  Records that cannot be
+    read whole are left out too (:func:`iter_warc_records` reports them)."""
+    for entry in iter_warc_records(path, html_only=html_only, ok_only=ok_only,
+                                   skip_listings=skip_listings):
+        if isinstance(entry, FetchedPage):
+            yield entry
+
+
+def iter_warc_records(path: Path, *, html_only: bool = True, ok_only: bool = True,
+                      skip_listings: bool = False, max_bytes: int = 1 << 62
+                      ) -> Iterator[FetchedPage | BadRecord]:
+    """Like :func:`iter_warc_pages`, but a record whose payload is cut short, or inflates
+    past ``max_bytes``, comes back as a :class:`BadRecord` instead of a partial page.
+
+    A file that is not WARC at all raises ``warcio.exceptions.ArchiveLoadFailed`` (or
+    ``OSError`` for a broken gzip stream)."""
+    number = 0
     with open(path, "rb") as fh:
         for record in ArchiveIterator(fh):
             if record.rec_type != "response" or record.http_headers is None:
                 continue
+            number += 1
             headers = page_headers(record.http_headers.headers)
             if html_only and media_type(headers.get("content-type", "")) not in HTML_TYPES:
                 continue
@@ -149,7 +176,17 @@ def iter_warc_pages(path: Path, *, html_only: bool = True, ok_only: bool = True,
                 continue
             final = record.rec_headers.get_header("WARC-Target-URI")
             requested = record.rec_headers.get_header(REQUESTED_URI) or final
-            body = record.content_stream().read()
+            body = record.content_stream().read(max_bytes + 1)
+            if len(body) > max_bytes:
+                yield BadRecord(number, "too-large",
+                                f"record {number} ({final}) is over {max_bytes:,} bytes")
+                continue
+            if getattr(record.raw_stream, "limit", 0) > 0:
+                # the record's Content-Length promised more than the file holds
+                yield BadRecord(number, "truncated",
+                                f"record {number} ({final}) is cut short: "
+                                f"{record.raw_stream.limit:,} bytes missing")
+                continue
             yield FetchedPage(url=requested, final_url=final, status=status, headers=headers,
                               body=body, fetched=_parse_date(record.rec_headers.get_header("WARC-Date")))
 

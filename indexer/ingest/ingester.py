@@ -13,10 +13,11 @@ key).
 """
 from __future__ import annotations
 
+import itertools
 import logging
 import multiprocessing
 import os
-import itertools
+import sqlite3
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -26,21 +27,23 @@ from pathlib import Path
 from typing import Any
 
 from archive.article import Article
-from archive.sources import Failure, RawItem, RecordError, iter_raw, to_article
+from archive.sources import Failure, Limits, RawItem, RecordError, iter_raw, to_article
 from archive.dedup import simhash
 from archive.datadir import DataDir
 from archive.store import Store
 from indexer.entities.extract import extract_entities
 from indexer.analysis.analyzer import ANALYSER_VERSION, normalize, segment
-from indexer.generations import current_path, new_generation, open_current, switch_to, writer_lock
-from indexer.ingest.publisher import Publisher
+from indexer.generations import (IndexDamaged, IndexMissing, NoSpace, current_path,
+                                 is_no_space, new_generation, open_current, switch_to,
+                                 writer_lock)
+from indexer.ingest.orphans import die_with_parent
+from indexer.ingest.publisher import Publisher, drop_unpublished
 from indexer.codec.sidecar_merge import index_segments, merge, merge_due
 
 __all__ = ["IngestReport", "analyse", "ingest_paths", "ingest_items"]
 
 log = logging.getLogger(__name__)
 ENTITIES_VERSION = 1  # bump when entity extraction changes: reindex then redoes it
-
 
 # Syndicated copies are detected on bodies of at least this many characters.
 MIN_SIMHASH_CHARS = 300
@@ -58,6 +61,9 @@ class IngestReport:
     # CPU seconds (process time) per stage, summed over processes
     stages: dict[str, float] = field(default_factory=dict)
 
+    # Items stored, but not as they asked (a refused canonical url), by reason.
+    notices: dict[str, int] = field(default_factory=dict)
+
     @property
     def stored(self) -> int:
         return self.added + self.replaced + self.unchanged
@@ -68,9 +74,12 @@ class IngestReport:
         if len(self.first_failures) < 10:
             self.first_failures.append(message)
 
+    def notice(self, reason: str) -> None:
+        self.notices[reason] = self.notices.get(reason, 0) + 1
+
     def to_dict(self) -> dict[str, Any]:
         return {"added": self.added, "replaced": self.replaced, "unchanged": self.unchanged,
-                "failed": self.failed, "reasons": self.reasons,
+                "failed": self.failed, "reasons": self.reasons, "notices": self.notices,
                 "first_failures": self.first_failures, "seconds": round(self.seconds, 2),
                 "stages": {k: round(v, 2) for k, v in self.stages.items()}}
 
@@ -127,8 +136,10 @@ def analyse(article: Article, cached: dict[str, Any] | None = None,
 _worker_store: Store | None = None
 
 
-def _worker_init(db_path: str) -> None:
+def _worker_init(db_path: str, parent: int | None = None) -> None:
     global _worker_store
+    if parent is not None:
+        die_with_parent(parent)
     try:
         _worker_store = Store(db_path, readonly=True) if Path(db_path).exists() else None
     except Exception:  # the cache is an optimisation: work without it
@@ -248,7 +259,7 @@ def _pool(workers: int, db_path: Path) -> Iterator[Any]:
         return
     segment("Khởi động")  # load the segmenter's model once, before forking, for all workers
     ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(workers, initializer=_worker_init, initargs=(str(db_path),)) as pool:
+    with ctx.Pool(workers, initializer=_worker_init, initargs=(str(db_path), os.getpid())) as pool:
         yield pool
 
 
@@ -268,36 +279,66 @@ def ingest_items(items: Iterable[RawItem | Failure], data_dir: Path, *,
         store = Store(DataDir(data_dir).store)
         try:
             try:
-                ix = open_current(data_dir)
-            except Exception:
+                ix = open_current(data_dir, whole=True)
+            except IndexDamaged:
+                raise  # adding to it would hide the damage: reindex first
+            except IndexMissing:
                 path, ix = new_generation(data_dir)
                 switch_to(data_dir, path)
             gen_path = current_path(data_dir)
-            with _pool(workers, DataDir(data_dir).store) as pool:
-                def commit_store() -> None:
-                    t0 = time.process_time()
-                    store.commit()
-                    report.add_time("store write", time.process_time() - t0)
-
-                publisher = Publisher(ix, gen_path, pool, commit_store=commit_store,
-                                      timing=lambda s: report.add_time("index write", s))
-                try:
-                    _ingest_into(items, pool, workers, store, publisher, report, batch,
-                                 progress)
-                except BaseException:
-                    store.commit()  # failures recorded so far are worth keeping
-                    publisher.cancel()
-                    raise
+            try:
+                _run(items, data_dir, workers, store, ix, gen_path, report, batch, progress)
+            except BaseException:
+                drop_unpublished(gen_path)
+                raise
             # after the workers have exited: the merge's memory adds to nothing of theirs
             segments = index_segments(open_current(data_dir))
             if merge_due(gen_path, segments):
                 t0 = time.process_time()
-                merge(gen_path, segments)
+                try:
+                    merge(gen_path, segments)
+                except OSError as exc:  # the articles are in; only the speed-up is missing
+                    if not is_no_space(exc):
+                        raise
+                    raise NoSpace(_NO_SPACE % (data_dir, exc)) from exc
                 report.add_time("sidecar merge", time.process_time() - t0)
         finally:
             store.close()
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _run(items: Iterable[RawItem | Failure], data_dir: Path, workers: int, store: Store, ix,
+         gen_path: Path, report: IngestReport, batch: int,
+         progress: Callable[[int], None] | None) -> None:
+    with _pool(workers, DataDir(data_dir).store) as pool:
+        def commit_store() -> None:
+            t0 = time.process_time()
+            store.commit()
+            report.add_time("store write", time.process_time() - t0)
+
+        publisher = Publisher(ix, gen_path, pool, commit_store=commit_store,
+                              timing=lambda s: report.add_time("index write", s))
+        try:
+            _ingest_into(items, pool, workers, store, publisher, report, batch, progress)
+        except BaseException as exc:
+            _keep_what_is_done(store)
+            publisher.cancel()
+            if is_no_space(exc):
+                raise NoSpace(_NO_SPACE % (data_dir, exc)) from exc
+            raise
+
+
+_NO_SPACE = ("disk full while ingesting into %s (%s): the batches committed before are "
+             "stored and searchable; free some space and run the same ingest again")
+
+
+def _keep_what_is_done(store: Store) -> None:
+    """Commit the failures so far; if that fails too (disk full), back to the last batch."""
+    try:
+        store.commit()
+    except sqlite3.Error:
+        store.db.rollback()
 
 
 def _ingest_into(items: Iterable[RawItem | Failure], pool, workers: int, store: Store,
@@ -317,9 +358,16 @@ def _ingest_into(items: Iterable[RawItem | Failure], pool, workers: int, store: 
             store.record_failure(source, reason, message, url=url, raw_html=raw)
             continue
         t0 = clock()
-        old = store.db.execute("SELECT content_hash FROM articles WHERE url=?",
-                               (article.url,)).fetchone()
-        article_id = store.save(article, analysis=analysis, simhash=analysis.get("sh"))
+        try:
+            old, article_id = _save(store, article, analysis)
+        except (UnicodeError, ValueError, OverflowError, sqlite3.IntegrityError,
+                sqlite3.InterfaceError) as exc:  # this item's data, not the store: skip it
+            report.fail("store-refused", f"{source}: {type(exc).__name__}: {exc}")
+            store.record_failure(source, "store-refused", f"{source}: {exc}")
+            continue
+        if article.url_note:  # stored under its own url: say which claim was refused
+            report.notice("canonical-refused")
+            store.record_failure(source, "canonical-refused", f"{source}: {article.url_note}")
         # Known urls are indexed again even when unchanged: that is how a rerun after a
         # crash restores documents whose segment was never published.
         publisher.add(article_id, article, analysis, known=old is not None)
@@ -338,5 +386,24 @@ def _ingest_into(items: Iterable[RawItem | Failure], pool, workers: int, store: 
     store.commit()  # failures after the last article
 
 
-def ingest_paths(paths: Iterable[Path | str], data_dir: Path, **kwargs: Any) -> IngestReport:
-    return ingest_items(iter_raw(paths), data_dir, **kwargs)
+def _save(store: Store, article: Article, analysis: dict[str, Any]) -> tuple[Any, int]:
+    """Store one article all or nothing: a savepoint inside the batch's transaction, so
+    an error half-way (after the row, before its bands) leaves no row the index lacks."""
+    if not store.db.in_transaction:
+        store.db.execute("BEGIN")
+    store.db.execute("SAVEPOINT item")
+    try:
+        old = store.db.execute("SELECT content_hash FROM articles WHERE url=?",
+                               (article.url,)).fetchone()
+        article_id = store.save(article, analysis=analysis, simhash=analysis.get("sh"))
+    except BaseException:
+        store.db.execute("ROLLBACK TO item")
+        store.db.execute("RELEASE item")
+        raise
+    store.db.execute("RELEASE item")
+    return old, article_id
+
+
+def ingest_paths(paths: Iterable[Path | str], data_dir: Path, *, limits: Limits | None = None,
+                 **kwargs: Any) -> IngestReport:
+    return ingest_items(iter_raw(paths, limits or Limits()), data_dir, **kwargs)

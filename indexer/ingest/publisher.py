@@ -27,7 +27,7 @@ from whoosh.index import TOC, clean_files
 from indexer.schema import document_fields
 from indexer.codec.segment_writer import fast_writer, write_segment
 
-__all__ = ["Doc", "write_job", "Publisher", "MAX_UNPUBLISHED"]
+__all__ = ["Doc", "write_job", "Publisher", "MAX_UNPUBLISHED", "drop_unpublished"]
 
 # (article id, published timestamp or None, site, cached analysis): what a document needs.
 Doc = tuple[int, Any, str, dict[str, Any]]
@@ -160,3 +160,13 @@ class Publisher:
         """Forget unpublished work: the store keeps it and a rerun indexes it again."""
         self.jobs.clear()
         self.docs, self.replaced, self.buffered = [], [], {}
+
+
+def drop_unpublished(gen_path: Path) -> None:
+    """Delete segment files no table of contents lists (jobs of a failed ingest), once no
+    worker writes any more: on a full disk they are the space a rerun needs."""
+    try:
+        ix = FileStorage(str(gen_path), supports_mmap=False).open_index()
+        clean_files(ix.storage, ix.indexname, ix.latest_generation(), ix._segments())
+    except Exception:  # best effort: the next complete ingest cleans up as well
+        pass

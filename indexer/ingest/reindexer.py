@@ -6,14 +6,17 @@ reindex only re-analyses articles whose cache is stale (another analyser version
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from archive.store import Store
 from indexer.schema import document
-from indexer.generations import new_generation, switch_to, writer_lock
+from indexer.generations import (NoSpace, drop_generation, is_no_space, new_generation,
+                                 switch_to, writer_lock)
 from indexer.codec.segment_writer import MERGE_MAX_DOCS, fast_writer, write_segment
+from indexer.ingest.orphans import die_with_parent
 from indexer.ingest.ingester import ANALYSER_VERSION, ENTITIES_VERSION, analyse, default_workers
 from archive.datadir import DataDir
 from indexer.codec.sidecar_merge import index_segments, merge
@@ -40,13 +43,23 @@ def reindex(data_dir: Path, *, progress: Callable[[int], None] | None = None,
         finally:
             store.close()
         path, ix = new_generation(data_dir)
-        if workers <= 1 or len(ids) < PARALLEL_MIN:
-            count = _reindex_serial(data_dir, ix, progress)
-        else:
-            count = _reindex_parallel(data_dir, path, ix, ids, workers, progress)
-        # one merged postings sidecar: a query term is then one lookup, not one per segment
-        merge(path, index_segments(ix))
-        switch_to(data_dir, path)
+        try:
+            if workers <= 1 or len(ids) < PARALLEL_MIN:
+                count = _reindex_serial(data_dir, ix, progress)
+            else:
+                count = _reindex_parallel(data_dir, path, ix, ids, workers, progress)
+            # one merged postings sidecar: a query term is then one lookup, not one per segment
+            merge(path, index_segments(ix))
+            switch_to(data_dir, path)
+        except BaseException as exc:
+            # A half-built generation is never served; left behind it would keep a full
+            # disk full.  The live one is untouched.
+            drop_generation(data_dir, path)
+            if is_no_space(exc):
+                raise NoSpace(f"disk full while reindexing {data_dir} ({exc}): the previous index "
+                              "is still serving; free some space and run `vnarchive "
+                              "reindex` again") from exc
+            raise
         return count
 
 
@@ -131,7 +144,7 @@ def _reindex_parallel(data_dir: Path, path: Path, ix, ids: list[int], workers: i
             for i in range(workers) if bounds[i + 1] > bounds[i]]
     writer = fast_writer(ix)  # holds the index lock and publishes the workers' segments
     try:
-        with ctx.Pool(len(jobs)) as pool:
+        with ctx.Pool(len(jobs), initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
             pending = pool.map_async(_write_range, jobs)
             reported = 0
             while not pending.ready():

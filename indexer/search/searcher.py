@@ -7,20 +7,25 @@ still shows what "Tiền Giang" would give.
 """
 from __future__ import annotations
 
+import pickle
+import sqlite3
+import struct
 import threading
 import time
-from collections.abc import Sequence
+import zlib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from archive.dedup import hamming
-from archive.store import MAX_DUPLICATE_DISTANCE, Store
+from archive.store import MAX_DUPLICATE_DISTANCE, Store, StoreError
 from indexer.analysis.analyzer import syllables
 from indexer.search.facets import Columns
 from indexer.search.evaluate import Evaluator, Unsupported
-from indexer.generations import IndexMissing, current_path, open_current
+from indexer.generations import DAMAGE_ERRORS, IndexDamaged, IndexMissing, current_path, open_current
 from archive.datadir import DataDir
 from indexer.search.query import QueryError, build, parse
 from indexer.search.request import FACETS, SearchError, SearchRequest, day_end, day_start
@@ -53,6 +58,7 @@ class ArchiveSearcher(SearcherViews):
     # -- lifecycle ----------------------------------------------------------------------
     def _ensure(self) -> tuple[Any, Columns]:
         now = time.monotonic()
+        self._store_only()  # first: a searcher is of no use without the store
         if self._searcher is not None and now - self._checked < self.refresh_interval:
             return self._searcher, self._columns  # type: ignore[return-value]
         self._checked = now
@@ -76,14 +82,54 @@ class ArchiveSearcher(SearcherViews):
         elif stamp != self._stamp:  # an ingest merged the postings sidecars
             self._new_evaluator()
         self._stamp = stamp
-        if self._store is None:
-            self._store = Store(DataDir(self.data_dir).store, readonly=True)
         return self._searcher, self._columns  # type: ignore[return-value]
 
     def _new_evaluator(self) -> None:
         if self._eval is not None:
             self._eval.close()
         self._eval = Evaluator(self._searcher, prefetch=self.prefetch)
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Hold the lock; a damaged index or store becomes ``IndexDamaged`` / ``StoreError``
+        (HTTP 503 with the repair), and the next call opens the files afresh."""
+        with self._lock:
+            try:
+                yield
+            except (SearchError, IndexMissing, StoreError):
+                raise
+            except sqlite3.DatabaseError as exc:
+                self._forget()
+                raise StoreError(f"cannot read the archive in {self.data_dir}: {exc}") from exc
+            except DAMAGE_ERRORS as exc:
+                if not self._is_damage(exc):
+                    raise  # our bug, not the files': let it be logged as one
+                self._forget()
+                raise IndexDamaged(self.data_dir, exc) from exc
+
+    def _is_damage(self, exc: BaseException) -> bool:
+        if isinstance(exc, (EOFError, OSError, struct.error, zlib.error, pickle.UnpicklingError)):
+            return True
+        try:
+            open_current(self.data_dir, whole=True)
+        except IndexMissing:
+            return True
+        return False
+
+    def _forget(self) -> None:
+        if self._eval is not None:
+            self._eval.close()
+        self._ix = self._searcher = self._columns = self._eval = self._gen = None
+
+    def _store_only(self) -> Store:
+        """The store, for reads that need no index (an article page while the index is
+        damaged or missing)."""
+        if self._store is None:
+            path = DataDir(self.data_dir).store
+            if not path.exists():  # nothing ingested yet: the same answer as no index
+                raise IndexMissing(f"no archive in {self.data_dir}: run `vnarchive ingest` first")
+            self._store = Store(path, readonly=True)
+        return self._store
 
     def close(self) -> None:
         with self._lock:
@@ -120,7 +166,7 @@ class ArchiveSearcher(SearcherViews):
     def search(self, req: SearchRequest) -> dict[str, Any]:
         req.validate()
         started = time.perf_counter()
-        with self._lock:
+        with self._reading():
             searcher, cols = self._ensure()
             parsed, wq, scores, matched, fallback = self._text_matches(searcher, cols, req.q)
             dates = cols.date_range(day_start(req.date_from), day_end(req.date_to)) \
@@ -207,7 +253,7 @@ class ArchiveSearcher(SearcherViews):
         if name not in FACETS:
             raise SearchError(f"unknown facet {name!r}", "not_found")
         req.validate()
-        with self._lock:
+        with self._reading():
             searcher, cols = self._ensure()
             matched = self._text_matches(searcher, cols, req.q)[3]
             matched = _filtered(cols, req, matched, skip=name)

@@ -3,17 +3,21 @@ completion, one article (with its near-duplicates), its archived page, archive s
 from __future__ import annotations
 
 import itertools
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 from whoosh import query as Q
 
 from archive.datadir import DataDir
-from archive.store import Store
+from archive.store import Store, StoreError
 from archive.textnorm import fold
 from indexer.analysis.analyzer import has_diacritics, normalize, syllables
 from indexer.schema import PAIR_JOIN
 from indexer.search.evaluate import Evaluator
+from indexer.generations import IndexMissing
 from indexer.search.facets import Columns
 from indexer.search.query import MAX_PREFIX_EXPANSION
 from indexer.search.suggest import complete_from_texts, correct_syllables, restore_from_texts
@@ -22,8 +26,8 @@ __all__ = ["SearcherViews"]
 
 
 class SearcherViews:
-    """Needs from the searcher: ``_lock``, ``_ensure()``, ``_store``, ``_scores()``, ``_gen``
-    and ``data_dir`` (see ``indexer.search.searcher.ArchiveSearcher``)."""
+    """Needs from the searcher: ``_lock``, ``_ensure()``, ``_reading()``, ``_store``,
+    ``_store_only()``, ``_scores()``, ``_gen`` and ``data_dir`` (see ``indexer.search.searcher.ArchiveSearcher``)."""
 
     _store: Store | None
 
@@ -67,7 +71,7 @@ class SearcherViews:
         folded = [fold(s) for s in syllables(normalize(prefix))][-6:]
         if not folded:
             return []
-        with self._lock:
+        with self._reading():
             searcher, cols = self._ensure()
             reader = searcher.reader()
             head, last = folded[:-1], folded[-1]
@@ -96,9 +100,8 @@ class SearcherViews:
             return found[:limit]
 
     def article(self, article_id: int) -> dict[str, Any] | None:
-        with self._lock:
-            self._ensure()
-            row = self._store.get(article_id)  # type: ignore[union-attr]
+        with self._store_reading():
+            row = self._store_only().get(article_id)
         if row is None:
             return None
         data = row.article.to_dict()
@@ -116,8 +119,8 @@ class SearcherViews:
         return data
 
     def _duplicates(self, article_id: int) -> list[dict[str, Any]]:
-        with self._lock:
-            store = self._store
+        with self._store_reading():
+            store = self._store_only()
             near = store.near_duplicates(article_id)  # type: ignore[union-attr]
             rows = store.get_many([i for i, _ in near])  # type: ignore[union-attr]
         out = []
@@ -131,18 +134,31 @@ class SearcherViews:
         return out
 
     def raw_html(self, article_id: int) -> bytes | None:
+        with self._store_reading():
+            return self._store_only().raw_html(article_id)
+
+    @contextmanager
+    def _store_reading(self) -> Iterator[None]:
         with self._lock:
-            self._ensure()
-            return self._store.raw_html(article_id)  # type: ignore[union-attr]
+            try:
+                yield
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(f"cannot read the archive in {self.data_dir}: {exc}") from exc
 
     def stats(self) -> dict[str, Any]:
-        with self._lock:
-            searcher, cols = self._ensure()
-            stats = self._store.stats()  # type: ignore[union-attr]
-            gen = self._gen
+        """Store figures always; index figures, or why there are none (``index_error``)."""
+        with self._store_reading():
+            stats = self._store_only().stats()
+        stats["store_bytes"] = DataDir(self.data_dir).store.stat().st_size
+        try:
+            with self._reading():
+                searcher, cols = self._ensure()
+                indexed, gen = int(np.count_nonzero(cols.live)), self._gen
+        except IndexMissing as exc:
+            stats.update({"indexed": None, "index_bytes": None, "index_error": str(exc)})
+            return stats
         size = sum(p.stat().st_size for p in gen.iterdir()) if gen else 0
-        stats.update({"indexed": int(np.count_nonzero(cols.live)), "index_bytes": size,
-                      "store_bytes": DataDir(self.data_dir).store.stat().st_size})
+        stats.update({"indexed": indexed, "index_bytes": size})
         return stats
 
 

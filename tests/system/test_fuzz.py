@@ -306,3 +306,58 @@ def test_api_bounds_are_clear_400s(app) -> None:
         assert client.get("/", query_string=params).status_code == 400, params
     r = client.get("/api/suggest", query_string={"q": "x" * 10_000})
     assert r.status_code == 400
+
+
+# -- ingest sources (issue 20): JSON Lines and WARC bytes of any shape --------------------
+_JSON_PIECES = st.sampled_from(['{"url": "https://a.example/1", "body": "Một hai"', "[", "]",
+                                "{", "}", '"\\ud800"', '"\\udfff x"', '"title": ', ",", "null",
+                                '"published": "0001-01-01"', '"authors": [1]', "1e999", "\n",
+                                '"url": "javascript:alert(1)"', "\x00", "\xff"])
+
+
+def _check_source_items(path) -> list:
+    from archive.sources import Failure, Limits, RawItem, RecordError, iter_raw, to_article
+    out = []
+    for item in iter_raw([path], Limits(max_page_bytes=1 << 16, max_line_bytes=1 << 14)):
+        assert isinstance(item, (RawItem, Failure))
+        if isinstance(item, Failure):
+            item.message.encode("utf-8")  # storable and printable
+            out.append(item.reason)
+            continue
+        try:
+            art = to_article(item)
+        except (RecordError, CleanError) as exc:
+            assert exc.reason and not exc.reason.startswith("error:internal"), exc
+            out.append(exc.reason)
+            continue
+        art.title.encode("utf-8")
+        assert art.url.startswith(("http://", "https://", "file:"))
+        out.append("ok")
+    return out
+
+
+@fuzz(80)
+@given(st.lists(st.one_of(_JSON_PIECES, st.text(max_size=30)), max_size=60),
+       st.integers(0, 3000))
+def test_jsonl_of_any_shape_is_items_or_failures(tmp_path_factory, pieces, depth) -> None:
+    path = tmp_path_factory.mktemp("fz") / "x.jsonl"
+    path.write_bytes("".join(pieces).encode("utf-8", "surrogatepass") + b"\n"
+                     + b"[" * depth + b"\n")
+    with _timed("jsonl source"):
+        _check_source_items(path)
+
+
+@fuzz(60)
+@given(st.integers(0, 2000), st.booleans())
+def test_warc_cut_anywhere_gives_whole_pages_or_failures(tmp_path_factory, cut, canonical) -> None:
+    from tests.hostile import article_html, write_warc
+    pages = [(f"https://thtg.vn/bai-{i}",
+              article_html(f"Bài {i}", canonical="https://other.example/x" if canonical else None))
+             for i in range(3)]
+    path = write_warc(tmp_path_factory.mktemp("fz") / "x.warc", pages, truncate_by=cut)
+    from archive.sources import RawItem, iter_raw
+    with _timed("warc source"):
+        items = [i for i in iter_raw([path]) if isinstance(i, RawItem)]
+        assert all(i.payload in {p for _, p in pages} for i in items), "partial payload kept"
+        reasons = _check_source_items(path)
+    assert len(reasons) >= len(items)

@@ -224,6 +224,7 @@ def test_reindex_survives_sigkill_at_random_moments(work_dir: Path) -> None:
     assert_healthy(work_dir, expected)
     # Half-built generations from the killed runs are cleaned up by the next switch.
     assert len(_gens(work_dir)) <= 2
+    assert run_cli("check", "--data-dir", str(work_dir)).returncode == 0
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -275,6 +276,7 @@ def test_ingest_killed_mid_run_loses_at_most_one_batch_and_rerun_restores(
         assert s.search(SearchRequest(q="kx"))["total"] == extra
     finally:
         s.close()
+    assert run_cli("check", "--data-dir", str(work_dir)).returncode == 0
 
 
 def test_searches_keep_working_during_ingest_and_reindex(work_dir: Path,
@@ -367,3 +369,286 @@ def test_two_real_writers_one_fails_cleanly(work_dir: Path, tmp_path: Path) -> N
     finally:
         kill_group(first)
     assert_healthy(work_dir, base)
+
+
+# -- disk full (issue 20, point 4) -------------------------------------------------------
+# As root (CI) a real small tmpfs is mounted; otherwise the same fault is injected with a
+# file-size limit (RLIMIT_FSIZE: writes past it fail with EFBIG, as a full disk fails
+# with ENOSPC), which the commands must treat alike.
+
+class SmallDisk:
+    def __init__(self, tmp_path: Path, mb: float) -> None:
+        self.root = tmp_path / "disk"
+        self.root.mkdir()
+        self.limit: int | None = None
+        # VNARCHIVE_TEST_NO_MOUNT=1 tries the file-size-limit fallback as root too.
+        self.mounted = os.geteuid() == 0 and not os.environ.get("VNARCHIVE_TEST_NO_MOUNT") \
+            and subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={int(mb * 1024)}k", "tmpfs",
+                                str(self.root)], capture_output=True).returncode == 0
+        if not self.mounted:
+            self.limit = int(mb * 1024 * 1024)
+
+    def fill(self, leave_kb: int) -> None:
+        """Take all but ``leave_kb`` of the free space (or lower the file-size limit)."""
+        if self.mounted:
+            free = shutil.disk_usage(self.root).free
+            with open(self.root / "filler", "wb") as fh:
+                fh.truncate(0)
+                block = b"\0" * (1 << 16)
+                for _ in range(max(0, free - leave_kb * 1024) // len(block)):
+                    fh.write(block)
+        else:
+            self.limit = leave_kb * 1024
+
+    def free(self) -> None:
+        if self.mounted:
+            (self.root / "filler").unlink(missing_ok=True)
+            subprocess.run(["mount", "-o", "remount,size=256m", str(self.root)], check=True)
+        self.limit = None
+
+    def run(self, *args: str) -> subprocess.CompletedProcess:
+        limit = self.limit
+
+        def preexec() -> None:
+            if limit is not None:
+                import resource
+                signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+                resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+        return subprocess.run([*CLI, *args], cwd=ROOT, capture_output=True, text=True,
+                              timeout=300, preexec_fn=preexec)
+
+    def close(self) -> None:
+        if self.mounted:
+            subprocess.run(["umount", "-l", str(self.root)], capture_output=True)
+
+
+@pytest.fixture()
+def small_disk(tmp_path: Path):
+    disk = SmallDisk(tmp_path, 3)
+    yield disk
+    disk.close()
+
+
+def test_ingest_on_a_full_disk_fails_clearly_and_a_rerun_completes(small_disk: SmallDisk,
+                                                                   tmp_path: Path) -> None:
+    n = 1500
+    src = write_jsonl(tmp_path / "many.jsonl", make_records(n, start=50_000, marker="dfx"))
+    data = small_disk.root / "data"
+    if not small_disk.mounted:
+        small_disk.limit = 1 << 20
+    done = small_disk.run("ingest", str(src), "--data-dir", str(data), "--workers", "1",
+                          "--batch", "100")
+    assert done.returncode == 1, (done.stdout, done.stderr[-2000:])
+    assert "disk full while ingesting" in done.stderr and "Traceback" not in done.stderr
+    stored, indexed = store_ids(data), set(index_ids(data))
+    assert indexed <= stored and len(stored) < n
+    small_disk.free()
+    again = small_disk.run("ingest", str(src), "--data-dir", str(data), "--workers", "1",
+                           "--batch", "100")
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert len(assert_healthy(data)) == n
+    assert run_cli("check", "--data-dir", str(data)).returncode == 0
+
+
+def test_reindex_on_a_full_disk_keeps_the_live_generation(small_disk: SmallDisk,
+                                                          base_dir: Path) -> None:
+    from web import create_app
+    data = small_disk.root / "data"
+    shutil.copytree(base_dir, data, ignore=shutil.ignore_patterns("write.lock"))
+    expected = assert_healthy(data)
+    gens = _gens(data)
+    small_disk.fill(leave_kb=150)
+    done = small_disk.run("reindex", "--data-dir", str(data))
+    assert done.returncode == 1, (done.stdout, done.stderr[-2000:])
+    assert "disk full while reindexing" in done.stderr and "Traceback" not in done.stderr
+    assert _gens(data) == gens, "the partial generation was left behind"
+    assert_healthy(data, expected)
+    client = create_app({"DATA_DIR": str(data), "TESTING": True}).test_client()
+    for path in ("/api/search?q=giam+ngheo", "/api/stats", "/", "/?q=giảm+nghèo"):
+        assert client.get(path).status_code == 200, path
+    small_disk.free()
+    again = small_disk.run("reindex", "--data-dir", str(data))
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert_healthy(data, expected)
+
+
+# -- damaged index or store (issue 20, point 6) ------------------------------------------
+
+def _damage(data: Path, kind: str) -> None:
+    gen = current_path(data)
+    if kind == "segment":
+        for seg in gen.glob("*.seg"):
+            os.truncate(seg, 1000)
+    elif kind == "toc":
+        for toc in gen.glob("_MAIN_*.toc"):
+            os.truncate(toc, 100)
+    else:
+        db = sqlite3.connect(DataDir(data).store)
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.close()
+        store = DataDir(data).store
+        if kind == "store-truncated":
+            os.truncate(store, 5000)
+        else:
+            store.write_bytes(random.Random(7).randbytes(100_000))
+
+
+ROUTES = ("/api/search?q=giam+ngheo", "/api/stats", "/api/articles/5", "/", "/?q=giảm+nghèo",
+          "/articles/5", "/api/suggest?q=giam", "/api/export.csv?q=giam")
+
+
+@pytest.mark.parametrize("kind", ["segment", "toc"])
+def test_damaged_index_is_reported_and_articles_keep_serving(work_dir: Path, tmp_path: Path,
+                                                             kind: str) -> None:
+    from web import create_app
+    _damage(work_dir, kind)
+    found = run_cli("search", "giảm nghèo", "--data-dir", str(work_dir))
+    assert found.returncode == 1 and "damaged" in found.stderr and "vnarchive reindex" in found.stderr
+    assert "Aborted" not in found.stderr and "Traceback" not in found.stderr
+    checked = run_cli("check", "--data-dir", str(work_dir))
+    assert checked.returncode == 1 and "index is damaged" in checked.stderr + checked.stdout \
+        or "damaged" in checked.stderr, checked
+    client = create_app({"DATA_DIR": str(work_dir), "TESTING": True}).test_client()
+    status = {path: client.get(path).status_code for path in ROUTES}
+    assert 500 not in status.values(), status
+    assert status["/api/articles/5"] == 200 and status["/articles/5"] == 200
+    assert status["/api/stats"] == 200
+    assert status["/api/search?q=giam+ngheo"] == 503 and status["/"] == 503
+    body = client.get("/api/search?q=x").get_json()
+    assert body["error"]["code"] == "index_damaged" and "reindex" in body["error"]["message"]
+    src = write_jsonl(tmp_path / "one.jsonl", make_records(1, start=60_000))
+    added = run_cli("ingest", str(src), "--data-dir", str(work_dir), "--workers", "1")
+    assert added.returncode == 1 and "damaged" in added.stderr, added
+    assert "Traceback" not in added.stderr
+    assert run_cli("reindex", "--data-dir", str(work_dir)).returncode == 0
+    assert run_cli("check", "--data-dir", str(work_dir)).returncode == 0
+    assert_healthy(work_dir)
+
+
+@pytest.mark.parametrize("kind", ["store-truncated", "store-garbage"])
+def test_damaged_store_is_reported_never_a_500(work_dir: Path, kind: str) -> None:
+    from web import create_app
+    _damage(work_dir, kind)
+    for args in (("search", "giảm nghèo"), ("check",), ("reindex",)):
+        done = run_cli(*args, "--data-dir", str(work_dir))
+        assert done.returncode == 1, (args, done.stdout, done.stderr)
+        assert "Traceback" not in done.stderr and "Aborted" not in done.stderr
+        assert "damaged" in done.stderr or "not a database" in done.stderr, (args, done.stderr)
+    client = create_app({"DATA_DIR": str(work_dir), "TESTING": True}).test_client()
+    status = {path: client.get(path).status_code for path in ROUTES}
+    assert set(status.values()) <= {503}, status
+    assert "error" in client.get("/api/stats").get_json()
+
+
+def test_read_only_data_dir_without_shm_still_serves(work_dir: Path, tmp_path: Path) -> None:
+    from web import create_app
+    db = sqlite3.connect(DataDir(work_dir).store)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    for leftover in work_dir.glob("archive.sqlite3-*"):
+        leftover.unlink()
+    view = tmp_path / "ro"
+    view.mkdir()
+    if os.geteuid() == 0:  # root writes through any mode bits: a read-only bind mount
+        subprocess.run(["mount", "--bind", str(work_dir), str(view)], check=True)
+        subprocess.run(["mount", "-o", "remount,ro,bind", str(view)], check=True)
+    else:
+        view.rmdir()
+        view = work_dir
+        for p in [view, *view.rglob("*")]:
+            p.chmod(p.stat().st_mode & ~0o222)
+    try:
+        client = create_app({"DATA_DIR": str(view), "TESTING": True}).test_client()
+        status = {path: client.get(path).status_code for path in ROUTES}
+        assert set(status.values()) == {200}, status
+        assert run_cli("check", "--data-dir", str(view)).returncode == 0
+        added = run_cli("ingest", str(write_jsonl(tmp_path / "x.jsonl", make_records(1))),
+                        "--data-dir", str(view), "--workers", "1")
+        assert added.returncode == 1 and "Traceback" not in added.stderr, added
+    finally:
+        if os.geteuid() == 0:
+            subprocess.run(["umount", "-l", str(view)])
+        else:
+            for p in [view, *view.rglob("*")]:
+                p.chmod(p.stat().st_mode | 0o200)
+
+
+# -- slow clients (issue 20, point 7) ----------------------------------------------------
+
+def _free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_150_slow_connections_do_not_stop_a_normal_client(work_dir: Path) -> None:
+    import socket
+    import urllib.request
+    port = _free_port()
+    server = subprocess.Popen([*CLI, "serve", "--data-dir", str(work_dir), "--port", str(port)],
+                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, start_new_session=True)
+    slow: list[socket.socket] = []
+    try:
+        deadline = time.monotonic() + 60
+        while True:  # wait until it listens
+            assert server.poll() is None, server.communicate()
+            assert time.monotonic() < deadline, "server did not start"
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        for _ in range(150):  # each sends a request line and then one header line at a time
+            s = socket.create_connection(("127.0.0.1", port), timeout=5)
+            s.sendall(b"GET /api/stats HTTP/1.1\r\nHost: x\r\n")
+            slow.append(s)
+        took = []
+        for round_ in range(3):
+            for n, s in enumerate(slow):
+                s.sendall(f"X-Slow-{round_}: {n}\r\n".encode())
+            started = time.monotonic()
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/stats", timeout=10) as r:
+                assert r.status == 200
+            took.append(time.monotonic() - started)
+            time.sleep(1)
+        assert max(took) < 5, f"normal client waited {took}"
+    finally:
+        for s in slow:
+            s.close()
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=30)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
+def test_workers_die_with_a_killed_reindex(work_dir: Path) -> None:
+    """A parallel reindex (forced on this small archive) killed by -9 on its parent alone,
+    as an OOM killer would: its workers must not go on writing segments."""
+    code = ("import sys; from indexer.ingest import reindexer as r; r.PARALLEL_MIN = 0; "
+            "r.reindex(sys.argv[1], workers=2)")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(work_dir)], cwd=ROOT,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        children: list[int] = []
+        while len(children) < 2:
+            assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
+            path = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+            children = [int(c) for c in path.read_text().split()] if path.exists() else []
+            time.sleep(0.01)
+        time.sleep(0.2)  # let them start writing
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+        time.sleep(0.3)
+        assert not any(_alive(c) for c in children), "workers outlived their parent"
+    finally:
+        kill_group(proc)

@@ -1,0 +1,40 @@
+"""Serving the app with waitress, with its limits chosen deliberately (entry point: ``serve``).
+
+waitress's defaults (100 connections, 120 s of silence) let 100 clients that send a header
+line every few seconds lock everyone out (it reads headers without a total deadline).  The
+limits here make that take many more connections; in public, a reverse proxy that buffers
+requests should stand in front (README, "Serving")."""
+from __future__ import annotations
+
+import logging
+import resource
+
+from flask import Flask
+
+__all__ = ["serve", "CONNECTION_LIMIT", "CHANNEL_TIMEOUT"]
+
+CONNECTION_LIMIT = 1000   # open connections accepted at once
+CHANNEL_TIMEOUT = 30      # seconds of silence before a connection is closed
+
+
+def serve(app: Flask, host: str, port: int, *, threads: int = 8,
+          connection_limit: int = CONNECTION_LIMIT, channel_timeout: int = CHANNEL_TIMEOUT) -> None:
+    """Block serving ``app``; raises ``OSError`` when the address cannot be bound."""
+    from waitress import serve as waitress_serve
+
+    # waitress logs one "task queue depth" warning per queued request under load; a
+    # supervisor that does not drain stderr would then stall the server on a full pipe.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    _raise_open_files(connection_limit + 64)
+    # poll() rather than select(), which cannot watch descriptors above 1024
+    waitress_serve(app, host=host, port=port, threads=threads, ident="vnarchive",
+                   connection_limit=connection_limit, channel_timeout=channel_timeout,
+                   cleanup_interval=min(10, channel_timeout), asyncore_use_poll=True)
+
+
+def _raise_open_files(wanted: int) -> None:
+    """Let the server hold ``wanted`` descriptors (soft limit up to the hard one)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
