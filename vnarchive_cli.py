@@ -302,7 +302,7 @@ def crawl(targets: tuple[str, ...], data_dir: Path, profiles_dir: Path, delay: f
     def on_article(page) -> None:
         pending.append(RawItem(page.final_url or page.url, "html", page.body,
                                page.final_url or page.url, page.headers.get("content-type"),
-                               page.fetched))
+                               page.fetched, page.record_id))
         if len(pending) >= batch:
             flush()
 

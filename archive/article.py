@@ -58,6 +58,9 @@ class Article:
     # Raw page bytes when the source was a page; kept out of equality so that a page and
     # its re-encoded copy (e.g. windows-1258) compare equal when their content does.
     raw_html: bytes | None = field(default=None, repr=False, compare=False)
+    # The WARC-Record-ID of the capture this came from, when it came from a WARC file or a
+    # crawl: where the capture is, not what it says, so it is kept out of equality too.
+    warc_record_id: str | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if not self.site and self.url:

@@ -39,6 +39,7 @@ class RawItem:
     url: str | None = None
     content_type: str | None = None
     fetched: datetime | None = None
+    record_id: str | None = None  # WARC-Record-ID of a WARC or crawl capture
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +100,7 @@ def _warc(path: Path) -> Iterator[RawItem | Failure]:
     try:
         for number, page in enumerate(iter_warc_pages(path, skip_listings=True), 1):
             yield RawItem(f"{path}#{number}", "html", page.body, page.final_url or page.url,
-                          page.headers.get("content-type"), page.fetched)
+                          page.headers.get("content-type"), page.fetched, page.record_id)
     except Exception as exc:  # a corrupt WARC must not stop the other inputs
         yield Failure(str(path), "unreadable", f"{path}: cannot read WARC ({exc})")
 
@@ -184,4 +185,5 @@ def to_article(item: RawItem) -> Article:
     url = item.url
     if url is None:
         url = Path(item.source).resolve().as_uri()
-    return clean_page(item.payload, url, content_type=item.content_type, fetched=item.fetched)
+    article = clean_page(item.payload, url, content_type=item.content_type, fetched=item.fetched)
+    return article.replace(warc_record_id=item.record_id) if item.record_id else article

@@ -9,7 +9,7 @@ segments, which workers write batch by batch (``indexer.ingest.publisher``).  Th
 every ``batch`` articles before their segment can be published, so the index never holds
 an article the store lacks; a crash loses at most one batch from the store and a few from
 the index, and a rerun of the same ingest restores them (ingest is idempotent, url is the
-key).
+key; the same capture again changes nothing but its "last seen").
 """
 from __future__ import annotations
 
@@ -248,7 +248,8 @@ def _pool(workers: int, db_path: Path) -> Iterator[Any]:
 def ingest_items(items: Iterable[RawItem | Failure], data_dir: Path, *,
                  workers: int | None = None, batch: int = 1000,
                  progress: Callable[[int], None] | None = None) -> IngestReport:
-    """Clean, analyse, store and index ``items``; the url is the key (re-ingest replaces).
+    """Clean, analyse, store and index ``items``; the url is the key, and a re-ingested url
+    whose text changed gets a new version (the index holds the latest).
 
     Workers clean and analyse; the main process stores each article, and every ``batch``
     articles commits the store and hands the batch to a worker that writes it as an index
@@ -308,16 +309,18 @@ def _ingest_into(items: Iterable[RawItem | Failure], pool, workers: int, store: 
             store.record_failure(source, reason, message)
             continue
         t0 = clock()
-        old = store.db.execute("SELECT content_hash FROM articles WHERE url=?",
-                               (article.url,)).fetchone()
-        article_id = store.save(article, analysis=analysis, simhash=analysis.get("sh"))
-        # Known urls are indexed again even when unchanged: that is how a rerun after a
-        # crash restores documents whose segment was never published.
-        publisher.add(article_id, article, analysis, known=old is not None)
+        capture = store.save_capture(article, analysis=analysis, simhash=analysis.get("sh"))
+        known = capture.n > 1 or not capture.new
+        if capture.current:
+            # Known urls are indexed again even when unchanged: that is how a rerun after a
+            # crash restores documents whose segment was never published.  A capture older
+            # than the current version is kept in the store only: the index shows the latest.
+            shown = article if capture.new else store.get(capture.article_id).article
+            publisher.add(capture.article_id, shown, analysis, known=known)
         report.add_time("store write", clock() - t0)
-        if old is None:
+        if not known:
             report.added += 1
-        elif old[0] == article.content_hash:
+        elif not capture.new:
             report.unchanged += 1
         else:
             report.replaced += 1
