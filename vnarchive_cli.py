@@ -337,31 +337,43 @@ def crawl(targets: tuple[str, ...], data_dir: Path, profiles_dir: Path, delay: f
 @cli.command()
 @_data_dir_option
 def reclean(data_dir: Path) -> None:
-    """Clean every archived WARC page again (after a cleaner upgrade) and update the index.
+    """Re-derive every stored version from its archived page (after a cleaner upgrade) and
+    update the index; prints which versions changed.
 
-    Unchanged articles are left as they are; changed ones replace the stored version.
+    A version keeps its capture (raw page, fetch time, WARC record id); only what the
+    cleaner makes of it is replaced.  Versions from JSON records have no page and stay.
 
     \b
     Example:
       vnarchive reclean --data-dir data
     """
-    from archive.store import StoreError
-    from indexer import IndexBusy, ingest_paths
-
     from archive.datadir import DataDir
+    from archive.store import StoreError
+    from indexer import IndexBusy
+    from indexer.ingest.recleaner import reclean as do_reclean
 
-    layout = DataDir(data_dir)
-    warcs = layout.warc_files()
-    if not warcs:
-        raise click.ClickException(f"no WARC files in {layout.warc_dir}: nothing to re-clean")
+    if not DataDir(data_dir).store.exists():
+        raise click.ClickException(f"no archive in {data_dir}: run `vnarchive ingest` first")
     bar = _bar(None, "reclean")
     try:
-        report = ingest_paths(warcs, data_dir, progress=bar.update)
+        report = do_reclean(data_dir, progress=bar.update)
     except (IndexBusy, StoreError, OSError) as exc:
         raise _fail(exc) from None
     finally:
         bar.close()
-    _print_report(report, "reclean")
+    click.echo(f"reclean: {report.versions} versions re-cleaned, {len(report.changed)} changed "
+               f"({report.reindexed} current, re-indexed), {report.unchanged} unchanged, "
+               f"{report.failed} failed, {report.without_raw} without a raw page "
+               f"in {report.seconds:.1f} s")
+    for aid, n, url in report.changed[:20]:
+        click.echo(f"  changed: article {aid} version {n} {url}")
+    if len(report.changed) > 20:
+        click.echo(f"  ... and {len(report.changed) - 20} more")
+    if report.failed:
+        reasons = ", ".join(f"{k}: {v}" for k, v in sorted(report.reasons.items()))
+        click.echo(f"failures by reason (those versions are kept as they were): {reasons}")
+        for line in report.first_failures[:5]:
+            click.echo(f"  - {line}")
 
 
 def main() -> None:

@@ -176,6 +176,18 @@ class Store:
                     self.update_analysis(article_id, analysis, simhash)
         return capture
 
+    def is_current(self, article_id: int, n: int) -> bool:
+        return any(v.n == n and v.current for v in self.versions(article_id))
+
+    def rewrite_version(self, article_id: int, n: int, article: Article, *,
+                        analysis: dict[str, Any] | None = None,
+                        simhash: int | None = None) -> None:
+        """What version ``n`` says its page holds, re-derived (``reclean``); the articles
+        row follows when it is the current version."""
+        _versions.rewrite_version(self.db, article_id, n, article)
+        if self.is_current(article_id, n):
+            self._write_row(article, analysis, simhash)
+
     def _write_row(self, article: Article, analysis: dict[str, Any] | None,
                    simhash: int | None) -> int:
         """Insert or overwrite the articles row of ``article.url`` (its current version)."""
