@@ -12,7 +12,7 @@ import pytest
 
 from indexer import ingest_paths
 
-from test_browser import ARGS, CHROMIUM, _need_chromium
+from tests.system.test_browser import ARGS, CHROMIUM, _need_chromium
 
 pytestmark = pytest.mark.browser
 

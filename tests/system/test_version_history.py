@@ -15,7 +15,7 @@ from archive.store import Store
 from indexer import ArchiveSearcher, SearchRequest, ingest_paths
 from vnarchive_cli import cli
 
-from crawlsite import CrawlSite, Site
+from tests.crawlsite import CrawlSite, Site
 
 URL = "https://bao-thu.example/tin/ho-tro-ho-ngheo.html"
 PARAS = ["Sáng 5/3, UBND huyện Tân Trụ tổ chức hội nghị tổng kết chương trình giảm nghèo "
