@@ -331,7 +331,7 @@ def crawl(targets: tuple[str, ...], data_dir: Path, profiles_dir: Path, delay: f
     def on_article(page) -> None:
         pending.append(RawItem(page.final_url or page.url, "html", page.body,
                                page.final_url or page.url, page.headers.get("content-type"),
-                               page.fetched))
+                               page.fetched, page.record_id))
         if len(pending) >= batch:
             flush()
 
@@ -366,44 +366,45 @@ def crawl(targets: tuple[str, ...], data_dir: Path, profiles_dir: Path, delay: f
 @cli.command()
 @_data_dir_option
 def reclean(data_dir: Path) -> None:
-    """Clean every archived WARC page again (after a cleaner upgrade) and update the index.
+    """Re-derive every stored version from its archived page (after a cleaner upgrade) and
+    update the index; prints which versions changed.
 
+    A version keeps its capture (raw page, fetch time, WARC record id); only what the
+    cleaner makes of it is replaced.  Versions from JSON records have no page and stay.
     Pages the cleaner refused at ingest (kept in the store) are tried again too.
-    Unchanged articles are left as they are; changed ones replace the stored version.
 
     \b
     Example:
       vnarchive reclean --data-dir data
     """
-    import sqlite3
-    from itertools import chain
-
     from archive.datadir import DataDir
-    from archive.sources import RawItem, iter_raw
-    from archive.store import Store, StoreError
-    from indexer import IndexBusy, IndexMissing, NoSpace, ingest_items
+    from archive.store import StoreError
+    from indexer import IndexBusy, IndexMissing, NoSpace
+    from indexer.ingest.recleaner import reclean as do_reclean
 
-    layout = DataDir(data_dir)
-    warcs = layout.warc_files()
-    refused: list[RawItem] = []
-    if layout.store.exists():
-        try:
-            with Store(layout.store) as store:  # read-write: adds the kept-page columns
-                refused = [RawItem(source, "html", raw, url=url)
-                           for source, url, raw in store.refused_pages()]
-        except (StoreError, sqlite3.Error) as exc:
-            raise _fail(exc) from None
-    if not warcs and not refused:
-        raise click.ClickException(f"no WARC files in {layout.warc_dir} and no refused pages "
-                                   "kept: nothing to re-clean")
+    if not DataDir(data_dir).store.exists():
+        raise click.ClickException(f"no archive in {data_dir}: run `vnarchive ingest` first")
     bar = _bar(None, "reclean")
     try:
-        report = ingest_items(chain(iter_raw(warcs), refused), data_dir, progress=bar.update)
+        report = do_reclean(data_dir, progress=bar.update)
     except (IndexBusy, StoreError, OSError, NoSpace, IndexMissing) as exc:
         raise _fail(exc) from None
     finally:
         bar.close()
-    _print_report(report, "reclean")
+    click.echo(f"reclean: {report.versions} versions re-cleaned, {len(report.changed)} changed "
+               f"({report.reindexed} current, re-indexed), {report.unchanged} unchanged, "
+               f"{report.failed} failed, {report.without_raw} without a raw page; "
+               f"{report.recovered} of {report.refused} refused pages now stored "
+               f"in {report.seconds:.1f} s")
+    for aid, n, url in report.changed[:20]:
+        click.echo(f"  changed: article {aid} version {n} {url}")
+    if len(report.changed) > 20:
+        click.echo(f"  ... and {len(report.changed) - 20} more")
+    if report.failed:
+        reasons = ", ".join(f"{k}: {v}" for k, v in sorted(report.reasons.items()))
+        click.echo(f"failures by reason (those versions are kept as they were): {reasons}")
+        for line in report.first_failures[:5]:
+            click.echo(f"  - {line}")
 
 
 def main() -> None:

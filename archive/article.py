@@ -61,6 +61,9 @@ class Article:
     # Why the page's declared canonical/og:url was not taken as its url (another site, not
     # http(s)); "" when none was refused.  Reported by ingest, not stored with the article.
     url_note: str = field(default="", repr=False, compare=False)
+    # The WARC-Record-ID of the capture this came from, when it came from a WARC file or a
+    # crawl: where the capture is, not what it says, so it is kept out of equality too.
+    warc_record_id: str | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if not self.site and self.url:

@@ -3,7 +3,7 @@
 ::
 
     <data-dir>/
-      archive.sqlite3      the article store (archive.store)
+      archive.sqlite3      the article store and its versions (archive.store, archive.versions)
       crawl.sqlite3        the crawl frontier (archive.crawl)
       warc/                WARC files written by the crawler
       write.lock           held by the one ingest/reindex writing to this data dir

@@ -62,6 +62,7 @@ class RawItem:
     url: str | None = None
     content_type: str | None = None
     fetched: datetime | None = None
+    record_id: str | None = None  # WARC-Record-ID of a WARC or crawl capture
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +170,7 @@ def _warc(path: Path, limits: Limits) -> Iterator[RawItem | Failure]:
                 continue
             yield RawItem(f"{name}#{seen}", "html", page.body,
                           page.final_url or page.url, page.headers.get("content-type"),
-                          page.fetched)
+                          page.fetched, page.record_id)
     except Exception as exc:  # noqa: BLE001 - warcio fails on cut headers in many ways
         # (ArchiveLoadFailed, zlib.error, AttributeError, ...): a corrupt WARC must not stop
         # the other inputs; what came before it is kept
@@ -294,6 +295,8 @@ def to_article(item: RawItem) -> Article:
                              fetched=item.fetched)
         if not plausible_date(article.published):  # a page's date is a guess: drop it
             article = article.replace(published=None)
+        if item.record_id:
+            article = article.replace(warc_record_id=item.record_id)
     check_sizes(article, item.source)
     return article
 

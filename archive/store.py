@@ -1,4 +1,5 @@
-"""The SQLite archive: one row per article url, the source of truth the index is built from."""
+"""The SQLite archive: one row per article url (its current version), every distinct capture
+kept beside it (``archive.versions``); the source of truth the index is built from."""
 from __future__ import annotations
 
 import json
@@ -13,8 +14,11 @@ from typing import Any
 
 from archive.article import Article, now_vn
 from archive.dedup import bands, hamming
+from archive import versions as _versions
+from archive.versions import Capture, Version
 
-__all__ = ["Store", "StoredArticle", "StoreError", "MAX_DUPLICATE_DISTANCE"]
+__all__ = ["Store", "StoredArticle", "StoreError", "MAX_DUPLICATE_DISTANCE", "Capture",
+           "Version"]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -126,7 +130,8 @@ _COLUMNS = ("id, url, site, title, sapo, paragraphs, captions, authors, publishe
 
 
 class Store:
-    """Article rows keyed by url; re-saving a url replaces the row and keeps its id.
+    """Article rows keyed by url, each the current version of its url; saving a capture
+    with new text adds a version (``archive.versions``) and keeps the article's id.
 
     Opened in WAL mode so readers (the web server) never block the ingest writer.
     """
@@ -143,6 +148,7 @@ class Store:
                 self.db.execute("PRAGMA synchronous=NORMAL")
                 self.db.executescript(SCHEMA)
                 self._add_failure_page_columns()
+                _versions.migrate(self.db, self._row_to_article)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open archive {self.path}: {exc}{_advice(exc)}") from exc
         self.db.execute("PRAGMA busy_timeout=30000")
@@ -191,8 +197,47 @@ class Store:
     # -- writing -------------------------------------------------------------------------
     def save(self, article: Article, *, analysis: dict[str, Any] | None = None,
              simhash: int | None = None) -> int:
-        """Insert or replace the article with this url; return its stable id."""
-        raw = zlib.compress(article.raw_html, 6) if article.raw_html else None
+        """Save one capture of the article with this url; return its stable id."""
+        return self.save_capture(article, analysis=analysis, simhash=simhash).article_id
+
+    def save_capture(self, article: Article, *, analysis: dict[str, Any] | None = None,
+                     simhash: int | None = None) -> Capture:
+        """Add a capture: new text becomes a new version (the current one unless a later
+        capture is already stored), the same text only updates when it was last seen."""
+        if article.fetched is None:
+            article = article.replace(fetched=now_vn())
+        found = self.db.execute("SELECT id FROM articles WHERE url=?", (article.url,)).fetchone()
+        if found is None:
+            article_id = self._write_row(article, analysis, simhash)
+        else:
+            article_id = int(found[0])
+        capture = _versions.record_capture(self.db, article_id, article, article.raw_html,
+                                           article.warc_record_id)
+        if found is not None and capture.current:
+            if capture.new:
+                self._write_row(article, analysis, simhash)
+            else:  # the same text: refresh the analysis cache, keep what was stored
+                self.db.execute("UPDATE articles SET fetched=? WHERE id=?",
+                                (capture.fetched.isoformat(), article_id))
+                if analysis is not None:
+                    self.update_analysis(article_id, analysis, simhash)
+        return capture
+
+    def is_current(self, article_id: int, n: int) -> bool:
+        return any(v.n == n and v.current for v in self.versions(article_id))
+
+    def rewrite_version(self, article_id: int, n: int, article: Article, *,
+                        analysis: dict[str, Any] | None = None,
+                        simhash: int | None = None) -> None:
+        """What version ``n`` says its page holds, re-derived (``reclean``); the articles
+        row follows when it is the current version."""
+        _versions.rewrite_version(self.db, article_id, n, article)
+        if self.is_current(article_id, n):
+            self._write_row(article, analysis, simhash)
+
+    def _write_row(self, article: Article, analysis: dict[str, Any] | None,
+                   simhash: int | None) -> int:
+        """Insert or overwrite the articles row of ``article.url`` (its current version)."""
         blob = zlib.compress(json.dumps(analysis, ensure_ascii=False).encode(), 6) \
             if analysis is not None else None
         row = (
@@ -203,13 +248,13 @@ class Store:
             _iso(article.published), _iso(article.modified),
             _iso(article.fetched or now_vn()), article.section,
             json.dumps(article.tags, ensure_ascii=False), article.language,
-            article.content_hash, raw, blob, _to_sql(simhash), now_vn().isoformat(),
+            article.content_hash, blob, _to_sql(simhash), now_vn().isoformat(),
         )
         cur = self.db.execute(
             """INSERT INTO articles (url, site, title, sapo, paragraphs, captions, authors,
                    published, modified, fetched, section, tags, language, content_hash,
-                   raw_html, analysis, simhash, updated)
-               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                   analysis, simhash, updated)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                ON CONFLICT(url) DO UPDATE SET
                    site=excluded.site, title=excluded.title, sapo=excluded.sapo,
                    paragraphs=excluded.paragraphs, captions=excluded.captions,
@@ -217,7 +262,6 @@ class Store:
                    modified=excluded.modified, fetched=excluded.fetched,
                    section=excluded.section, tags=excluded.tags, language=excluded.language,
                    content_hash=excluded.content_hash,
-                   raw_html=COALESCE(excluded.raw_html, articles.raw_html),
                    analysis=excluded.analysis, simhash=excluded.simhash,
                    updated=excluded.updated
                RETURNING id""",
@@ -294,16 +338,21 @@ class Store:
         self.db.commit()
 
     # -- reading -------------------------------------------------------------------------
-    def _row_to_stored(self, row: sqlite3.Row | tuple) -> StoredArticle:
-        (id_, url, site, title, sapo, paragraphs, captions, authors, published, modified,
-         fetched, section, tags, language, analysis, simhash) = row
-        article = Article(
+    @staticmethod
+    def _row_to_article(row: sqlite3.Row | tuple) -> Article:
+        (_, url, site, title, sapo, paragraphs, captions, authors, published, modified,
+         fetched, section, tags, language) = row
+        return Article(
             url=url, site=site, title=title, sapo=sapo,
             paragraphs=tuple(json.loads(paragraphs)), captions=tuple(json.loads(captions)),
             authors=tuple(json.loads(authors)), published=_dt(published),
             modified=_dt(modified), fetched=_dt(fetched), section=section,
             tags=tuple(json.loads(tags)), language=language,
         )
+
+    def _row_to_stored(self, row: sqlite3.Row | tuple) -> StoredArticle:
+        id_, analysis, simhash = row[0], row[14], row[15]
+        article = self._row_to_article(row[:14])
         cache = json.loads(zlib.decompress(analysis)) if analysis else None
         return StoredArticle(id_, article, cache, _from_sql(simhash))
 
@@ -330,10 +379,33 @@ class Store:
                               (url, content_hash)).fetchone()
         return json.loads(zlib.decompress(row[0])) if row and row[0] else None
 
-    def raw_html(self, article_id: int) -> bytes | None:
+    def raw_html(self, article_id: int, version: int | None = None) -> bytes | None:
+        """The archived page of one version (default: the latest capture that has one)."""
+        if _versions.has_versions(self.db):
+            page = _versions.raw_page(self.db, article_id, version)
+            if page is not None or version is not None:
+                return page
+        # a store from before versions, opened read-only (not migrated yet)
         row = self.db.execute("SELECT raw_html FROM articles WHERE id=?",
                               (article_id,)).fetchone()
-        return zlib.decompress(row[0]) if row and row[0] else None
+        return zlib.decompress(row[0]) if row and row[0] and version in (None, 1) else None
+
+    def versions(self, article_id: int) -> list[Version]:
+        """Every stored version of the article, oldest capture first."""
+        if _versions.has_versions(self.db):
+            return _versions.list_versions(self.db, article_id)
+        stored = self.get(article_id)  # not migrated yet: the one row is version 1
+        if stored is None:
+            return []
+        a = stored.article
+        when = a.fetched or now_vn()
+        return [Version(article_id, 1, a.content_hash, when, when, 1, None,
+                        self.raw_html(article_id) is not None, True, a)]
+
+    def version(self, article_id: int, n: int) -> Version | None:
+        if _versions.has_versions(self.db):
+            return _versions.get_version(self.db, article_id, n)
+        return next((v for v in self.versions(article_id) if v.n == n), None)
 
     def rows_between(self, after: int, upto: int, limit: int) -> list[StoredArticle]:
         """Rows with ``after < id <= upto`` in id order, at most ``limit``."""

@@ -55,6 +55,34 @@ def article(article_id: str):
     return jsonify(data)
 
 
+def _article_id(text: str) -> int | None:
+    return int(text) if text.isdigit() and len(text) <= 18 else None
+
+
+_SUMMARY = ("version", "title", "content_hash", "fetched", "last_seen", "seen",
+            "warc_record_id", "has_raw", "current")
+
+
+@bp.get("/articles/<article_id>/versions")
+def versions(article_id: str):
+    aid = _article_id(article_id)
+    found = searcher().versions(aid) if aid is not None else None
+    if not found:
+        return error(404, "not_found", f"no article with id {article_id[:40]!r}")
+    return jsonify({"id": aid, "url": found[-1]["url"],
+                    "versions": [{k: v[k] for k in _SUMMARY} for v in found]})
+
+
+@bp.get("/articles/<article_id>/versions/<n>")
+def version(article_id: str, n: str):
+    aid, number = _article_id(article_id), _article_id(n)
+    found = searcher().version(aid, number) if aid is not None and number is not None else None
+    if found is None:
+        return error(404, "not_found",
+                     f"no version {n[:20]!r} of an article with id {article_id[:40]!r}")
+    return jsonify(found)
+
+
 @bp.get("/suggest")
 def suggest():
     q = request.args.get("q", "")

@@ -76,9 +76,26 @@ SCHEMAS: dict[str, Any] = {
                                       "site": {"type": "string"}, "title": {"type": "string"},
                                       "published": _DATE_TIME,
                                       "distance": {"type": "integer", "minimum": 0}})},
+        "version": {"type": "integer", "minimum": 1,
+                    "description": "the version shown (the latest capture)"},
+        "version_count": {"type": "integer", "minimum": 1,
+                          "description": "distinct captures kept: /api/articles/{id}/versions"},
+        "last_seen": {**_DATE_TIME, "description": "last capture with this text"},
+        "warc_record_id": {"type": ["string", "null"]},
     }, required=["id", "url", "title", "paragraphs", "site", "sapo", "captions", "authors",
                  "published", "provinces", "provinces_2025", "officials", "programs"],
         extra=True),
+    "VersionSummary": _obj({
+        "version": {"type": "integer", "minimum": 1,
+                    "description": "numbered in order of arrival; never renumbered"},
+        "title": {"type": "string"}, "content_hash": {"type": "string"},
+        "fetched": {**_DATE_TIME, "description": "first capture with this text"},
+        "last_seen": {**_DATE_TIME, "description": "last capture with this text"},
+        "seen": {"type": "integer", "minimum": 1, "description": "captures with this text"},
+        "warc_record_id": {"type": ["string", "null"]},
+        "has_raw": {"type": "boolean", "description": "the archived page is kept"},
+        "current": {"type": "boolean", "description": "the latest capture: what is indexed"},
+    }),
     "Suggestions": _obj({"query": {"type": "string"}, "suggestions": _STR_LIST}),
     "FacetList": _obj({"facet": {"type": "string", "enum": list(FACETS)},
                        "values": {"type": "array", "items": _ref("FacetValue")}}),
@@ -91,6 +108,16 @@ SCHEMAS: dict[str, Any] = {
     }, required=["articles", "sites", "first_published", "last_published", "indexed",
                  "index_bytes"], extra=True),
 }
+# A version is every Article field as captured, with the version's own (no entities).
+SCHEMAS["Version"] = _obj({
+    **{k: v for k, v in SCHEMAS["Article"]["properties"].items()
+       if k in ("url", "title", "paragraphs", "site", "sapo", "captions", "authors",
+                "published", "modified", "fetched", "section", "tags", "language")},
+    "id": {"type": "integer"}, "warc_record_id": {"type": ["string", "null"]},
+    **{k: v for k, v in SCHEMAS["VersionSummary"]["properties"].items() if k != "title"},
+})
+SCHEMAS["Versions"] = _obj({"id": {"type": "integer"}, "url": {"type": "string"},
+                            "versions": {"type": "array", "items": _ref("VersionSummary")}})
 # Export rows are hits without the snippet.
 _hit = SCHEMAS["Hit"]
 SCHEMAS["ExportRow"] = _obj({k: v for k, v in _hit["properties"].items()
@@ -175,6 +202,17 @@ def spec(export_max: int = 10000) -> dict[str, Any]:
                 "One stored article with its entities", _json("Article", "the article"),
                 [_param("id", {"type": "integer"}, "article id", where="path")],
                 errors=("404",)),
+            "/api/articles/{id}/versions": _get(
+                "Every distinct capture of the article, oldest first",
+                _json("Versions", "the versions"),
+                [_param("id", {"type": "integer"}, "article id", where="path")],
+                errors=("404",)),
+            "/api/articles/{id}/versions/{n}": _get(
+                "One version as it was captured, with every article field",
+                _json("Version", "the version"),
+                [_param("id", {"type": "integer"}, "article id", where="path"),
+                 _param("n", {"type": "integer", "minimum": 1}, "version number",
+                        where="path")], errors=("404",)),
             "/api/suggest": _get(
                 "Completions of a partly typed query, diacritics restored",
                 _json("Suggestions", "up to 8 completions"),

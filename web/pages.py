@@ -1,19 +1,23 @@
-"""The HTML pages: search (/), a facet's full value list, one article, its archived raw copy.
+"""The HTML pages: search (/), a facet's full value list, one article, its versions and the
+differences between two, its archived raw copies.
 
 Everything works without JavaScript: the search page is one GET form (query, sort, dates,
 facet checkboxes); static/app.js only auto-submits and completes the query box.
 """
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from archive.store import StoreError
+from archive.textdiff import article_diff
 from indexer import ArchiveSearcher, IndexDamaged, IndexMissing, SearchError
 from indexer.search import FACETS
 from web.params import request_from_args
+from web.rawview import with_banner
 from web.security import RAW_CSP
 from web.timeline import timeline_svg
 
@@ -169,23 +173,80 @@ def _article_or_404(article_id: int) -> dict:
     return data
 
 
-@bp.get("/articles/<int(max=9223372036854775807):article_id>")
+_ID = "<int(max=9223372036854775807):article_id>"
+_N = "<int(max=9223372036854775807):n>"
+
+
+def _versions(article_id: int) -> list[dict]:
+    try:
+        return searcher().versions(article_id) or []
+    except IndexMissing:
+        abort(404)
+
+
+@bp.get(f"/articles/{_ID}")
 def article_page(article_id: int):
     data = _article_or_404(article_id)
     has_raw = searcher().raw_html(article_id) is not None
     # Near-duplicates ("also published by") are shown only when the archive provides them.
     duplicates = [d for d in data.get("duplicates") or [] if isinstance(d, dict)]
-    return render_template("article.html", a=data, has_raw=has_raw, duplicates=duplicates)
+    return render_template("article.html", a=data, has_raw=has_raw, duplicates=duplicates,
+                           versions=_versions(article_id), shown=None)
 
 
-@bp.get("/articles/<int(max=9223372036854775807):article_id>/raw")
-def article_raw(article_id: int):
-    _article_or_404(article_id)
-    raw = searcher().raw_html(article_id)
+@bp.get(f"/articles/{_ID}/versions/{_N}")
+def version_page(article_id: int, n: int):
+    """One earlier (or the current) version as it was captured; no entities of its own."""
+    found = searcher().version(article_id, n)
+    if found is None:
+        abort(404)
+    return render_template("article.html", a=found, has_raw=found["has_raw"], duplicates=[],
+                           versions=_versions(article_id), shown=found)
+
+
+@bp.get(f"/articles/{_ID}/diff")
+def diff_page(article_id: int):
+    """Word-level differences between two versions (?a=&b=, default the last two)."""
+    versions = _versions(article_id)
+    if not versions:
+        abort(404)
+    by_n = {v["version"]: v for v in versions}
+    older = versions[-2]["version"] if len(versions) > 1 else versions[-1]["version"]
+    a, b = request.args.get("a", str(older)), request.args.get("b",
+                                                                 str(versions[-1]["version"]))
+    if not (a.isdigit() and b.isdigit() and int(a) in by_n and int(b) in by_n):
+        abort(404)
+    old, new = by_n[int(a)], by_n[int(b)]
+    return render_template("diff.html", old=old, new=new, versions=versions,
+                           diff=article_diff(old, new), article_id=article_id)
+
+
+def _raw_response(article_id: int, version: dict | None):
+    raw = searcher().raw_html(article_id, version["version"] if version else None)
     if raw is None:
         abort(404)
-    response = Response(raw, mimetype="text/html")
+    if version is None:  # the latest capture with a page: say which one it is
+        version = next((v for v in reversed(_versions(article_id)) if v["has_raw"]), None)
+    captured = datetime.fromisoformat(version["fetched"]) if version else None
+    back = request.host_url.rstrip("/") + url_for("pages.article_page", article_id=article_id)
+    body = with_banner(raw, captured=captured, url=(version or {}).get("url", ""), back=back,
+                       version=version["version"] if version else None)
+    response = Response(body, mimetype="text/html")
     # The archived page is untrusted: sandboxed, no scripts, nothing loaded from anywhere.
     response.headers["Content-Security-Policy"] = RAW_CSP
     response.headers["X-Frame-Options"] = "SAMEORIGIN"
     return response
+
+
+@bp.get(f"/articles/{_ID}/raw")
+def article_raw(article_id: int):
+    _article_or_404(article_id)
+    return _raw_response(article_id, None)
+
+
+@bp.get(f"/articles/{_ID}/versions/{_N}/raw")
+def version_raw(article_id: int, n: int):
+    found = searcher().version(article_id, n)
+    if found is None:
+        abort(404)
+    return _raw_response(article_id, found)

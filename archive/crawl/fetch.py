@@ -77,6 +77,7 @@ class FetchedPage:
     headers: dict[str, str]  # lower-cased names
     body: bytes        # content-decoded (no gzip), as the server's charset encodes it
     fetched: datetime  # aware
+    record_id: str | None = None  # WARC-Record-ID of the response record holding it
 
     @property
     def content_type(self) -> str:

@@ -162,7 +162,8 @@ class ResponseHandling:
 
     def call_back(self, row: dict, resp: Response, requested: str) -> None:
         page = FetchedPage(url=requested, final_url=resp.url, status=resp.status,
-                           headers=page_headers(resp.header_list), body=resp.body, fetched=resp.started)
+                           headers=page_headers(resp.header_list), body=resp.body, fetched=resp.started,
+                           record_id=self.warc.last_record_id)
         try:
             self.on_article(page)
             self.report.articles += 1

@@ -59,6 +59,7 @@ class WarcStore:
         self.serial = 0
         self.fh: io.BufferedWriter | None = None
         self.name = ""
+        self.last_record_id: str | None = None  # of the last response record written
         self.writer: WARCWriter | None = None
         # Told of each new file once its warcinfo is on disk, so crash recovery knows it.
         self.on_open = on_open
@@ -97,6 +98,7 @@ class WarcStore:
             resp.url, "response", payload=io.BytesIO(resp.raw_body), length=len(resp.raw_body),
             http_headers=http_headers, warc_headers_dict=warc_headers)
         self.writer.write_record(record)
+        self.last_record_id = record.rec_headers.get_header("WARC-Record-ID")
         path = resp.url.split("://", 1)[-1]
         path = "/" + path.split("/", 1)[1] if "/" in path else "/"
         req_headers = StatusAndHeaders(f"GET {path} {resp.version}", resp.request_headers,
@@ -188,7 +190,8 @@ def iter_warc_records(path: Path, *, html_only: bool = True, ok_only: bool = Tru
                                 f"{record.raw_stream.limit:,} bytes missing")
                 continue
             yield FetchedPage(url=requested, final_url=final, status=status, headers=headers,
-                              body=body, fetched=_parse_date(record.rec_headers.get_header("WARC-Date")))
+                              body=body, fetched=_parse_date(record.rec_headers.get_header("WARC-Date")),
+                              record_id=record.rec_headers.get_header("WARC-Record-ID"))
 
 
 def _parse_date(value: str | None) -> datetime:

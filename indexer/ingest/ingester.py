@@ -9,7 +9,7 @@ segments, which workers write batch by batch (``indexer.ingest.publisher``).  Th
 every ``batch`` articles before their segment can be published, so the index never holds
 an article the store lacks; a crash loses at most one batch from the store and a few from
 the index, and a rerun of the same ingest restores them (ingest is idempotent, url is the
-key).
+key; the same capture again changes nothing but its "last seen").
 """
 from __future__ import annotations
 
@@ -266,7 +266,8 @@ def _pool(workers: int, db_path: Path) -> Iterator[Any]:
 def ingest_items(items: Iterable[RawItem | Failure], data_dir: Path, *,
                  workers: int | None = None, batch: int = 1000,
                  progress: Callable[[int], None] | None = None) -> IngestReport:
-    """Clean, analyse, store and index ``items``; the url is the key (re-ingest replaces).
+    """Clean, analyse, store and index ``items``; the url is the key, and a re-ingested url
+    whose text changed gets a new version (the index holds the latest).
 
     Workers clean and analyse; the main process stores each article, and every ``batch``
     articles commits the store and hands the batch to a worker that writes it as an index
@@ -359,7 +360,7 @@ def _ingest_into(items: Iterable[RawItem | Failure], pool, workers: int, store: 
             continue
         t0 = clock()
         try:
-            old, article_id = _save(store, article, analysis)
+            capture = _save(store, article, analysis)
         except (UnicodeError, ValueError, OverflowError, sqlite3.IntegrityError,
                 sqlite3.InterfaceError) as exc:  # this item's data, not the store: skip it
             report.fail("store-refused", f"{source}: {type(exc).__name__}: {exc}")
@@ -368,13 +369,17 @@ def _ingest_into(items: Iterable[RawItem | Failure], pool, workers: int, store: 
         if article.url_note:  # stored under its own url: say which claim was refused
             report.notice("canonical-refused")
             store.record_failure(source, "canonical-refused", f"{source}: {article.url_note}")
-        # Known urls are indexed again even when unchanged: that is how a rerun after a
-        # crash restores documents whose segment was never published.
-        publisher.add(article_id, article, analysis, known=old is not None)
+        known = capture.n > 1 or not capture.new
+        if capture.current:
+            # Known urls are indexed again even when unchanged: that is how a rerun after a
+            # crash restores documents whose segment was never published.  A capture older
+            # than the current version is kept in the store only: the index shows the latest.
+            shown = article if capture.new else store.get(capture.article_id).article
+            publisher.add(capture.article_id, shown, analysis, known=known)
         report.add_time("store write", clock() - t0)
-        if old is None:
+        if not known:
             report.added += 1
-        elif old[0] == article.content_hash:
+        elif not capture.new:
             report.unchanged += 1
         else:
             report.replaced += 1
@@ -386,22 +391,21 @@ def _ingest_into(items: Iterable[RawItem | Failure], pool, workers: int, store: 
     store.commit()  # failures after the last article
 
 
-def _save(store: Store, article: Article, analysis: dict[str, Any]) -> tuple[Any, int]:
-    """Store one article all or nothing: a savepoint inside the batch's transaction, so
-    an error half-way (after the row, before its bands) leaves no row the index lacks."""
+def _save(store: Store, article: Article, analysis: dict[str, Any]) -> Capture:
+    """Store one capture all or nothing: a savepoint inside the batch's transaction, so
+    an error half-way (after the row, before its version or bands) leaves no row the index
+    lacks."""
     if not store.db.in_transaction:
         store.db.execute("BEGIN")
     store.db.execute("SAVEPOINT item")
     try:
-        old = store.db.execute("SELECT content_hash FROM articles WHERE url=?",
-                               (article.url,)).fetchone()
-        article_id = store.save(article, analysis=analysis, simhash=analysis.get("sh"))
+        capture = store.save_capture(article, analysis=analysis, simhash=analysis.get("sh"))
     except BaseException:
         store.db.execute("ROLLBACK TO item")
         store.db.execute("RELEASE item")
         raise
     store.db.execute("RELEASE item")
-    return old, article_id
+    return capture
 
 
 def ingest_paths(paths: Iterable[Path | str], data_dir: Path, *, limits: Limits | None = None,

@@ -1,5 +1,6 @@
 """Reads beside the search itself, mixed into ``ArchiveSearcher``: did-you-mean,
-completion, one article (with its near-duplicates), its archived page, archive stats."""
+completion, one article (with its near-duplicates), its versions and archived pages,
+archive stats."""
 from __future__ import annotations
 
 import itertools
@@ -116,6 +117,12 @@ class SearcherViews:
             "programs": list(ents.get("programs", [])),
             "duplicates": self._duplicates(row.id),
         })
+        with self._lock:
+            found = self._store.versions(article_id)  # type: ignore[union-attr]
+        current = next((v for v in found if v.current), None)
+        data.update({"version": current.n if current else 1, "version_count": len(found) or 1,
+                     "last_seen": current.last_seen.isoformat() if current else None,
+                     "warc_record_id": current.warc_record_id if current else None})
         return data
 
     def _duplicates(self, article_id: int) -> list[dict[str, Any]]:
@@ -133,9 +140,21 @@ class SearcherViews:
                             "distance": distance})
         return out
 
-    def raw_html(self, article_id: int) -> bytes | None:
+    def raw_html(self, article_id: int, version: int | None = None) -> bytes | None:
+        """The archived page of one version (default: the latest capture that has one)."""
         with self._store_reading():
-            return self._store_only().raw_html(article_id)
+            return self._store_only().raw_html(article_id, version)
+
+    def versions(self, article_id: int) -> list[dict[str, Any]] | None:
+        """Every stored version of an article, oldest capture first (None: no article)."""
+        with self._store_reading():
+            found = self._store_only().versions(article_id)
+        return [v.to_dict() for v in found] or None
+
+    def version(self, article_id: int, n: int) -> dict[str, Any] | None:
+        with self._store_reading():
+            found = self._store_only().version(article_id, n)
+        return found.to_dict() if found else None
 
     @contextmanager
     def _store_reading(self) -> Iterator[None]:

@@ -652,3 +652,64 @@ def test_workers_die_with_a_killed_reindex(work_dir: Path) -> None:
         assert not any(_alive(c) for c in children), "workers outlived their parent"
     finally:
         kill_group(proc)
+
+
+def _versions_consistent(data: Path) -> dict[int, int]:
+    """Every version whole and readable, numbered 1..k without gaps, and each articles row
+    a copy of its latest version; returns the number of versions per article."""
+    from archive.versions import list_versions
+    with Store(DataDir(data).store, readonly=True) as store:
+        per_article = {}
+        for row in store.iter_all():
+            found = list_versions(store.db, row.id)
+            assert [v.n for v in found] == list(range(1, len(found) + 1)), row.id
+            for v in found:  # the stored text is the text its hash was taken of
+                assert v.article.content_hash == v.content_hash, (row.id, v.n)
+            assert found[-1].current and found[-1].article == row.article.replace(
+                fetched=found[-1].article.fetched), row.id
+            per_article[row.id] = len(found)
+        return per_article
+
+
+def test_reingest_killed_mid_run_loses_no_version_and_writes_none_half(
+        work_dir: Path, tmp_path: Path) -> None:
+    """Re-ingesting changed texts, killed with SIGKILL at a random moment: each article has
+    its old version and, for whole batches only, the new one; a rerun completes them."""
+    batch = 10
+    edited = make_records(BASE_RECORDS, marker="sửa")  # the same urls, every text changed
+    src = write_jsonl(tmp_path / "edited.jsonl", edited)
+    before = _versions_consistent(work_dir)
+    assert set(before.values()) == {1}
+    rng = random.Random(SEED + 2)
+    proc = start_cli("ingest", str(src), "--data-dir", str(work_dir), "--workers", "1",
+                     "--batch", str(batch))
+    db = sqlite3.connect(f"file:{DataDir(work_dir).store}?mode=ro", uri=True, timeout=30)
+    deadline = time.monotonic() + 60
+    try:
+        while db.execute("SELECT count(*) FROM versions WHERE n=2").fetchone()[0] < batch:
+            assert proc.poll() is None, f"ingest ended before the kill: {proc.stderr.read()}"
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+    finally:
+        db.close()
+    time.sleep(rng.uniform(0, 0.3))
+    assert proc.poll() is None, "re-ingest finished before the kill; use more records"
+    kill_group(proc)
+
+    after = _versions_consistent(work_dir)
+    assert set(after) == set(before), "articles lost or gained"
+    second = sum(1 for n in after.values() if n == 2)
+    assert set(after.values()) <= {1, 2} and 0 < second < BASE_RECORDS
+    assert second % batch == 0, "a partial batch of new versions was committed"
+
+    done = run_cli("ingest", str(src), "--data-dir", str(work_dir), "--workers", "1",
+                   "--batch", str(batch))
+    assert done.returncode == 0, done.stderr
+    final = _versions_consistent(work_dir)
+    assert set(final.values()) == {2}, "the rerun did not complete every new version"
+    assert_healthy(work_dir, set(before))
+    s = ArchiveSearcher(work_dir)
+    try:  # the index holds the latest version of each: every one has the new words
+        assert s.search(SearchRequest(q='"mã bài sửa"'))["total"] == BASE_RECORDS
+    finally:
+        s.close()

@@ -35,6 +35,7 @@ def test_document_is_openapi_31(spec):
 
 def test_every_api_route_is_documented(app, spec):
     routes = {r.rule.replace("<article_id>", "{id}").replace("<name>", "{name}")
+              .replace("<n>", "{n}")
               for r in app.url_map.iter_rules() if r.rule.startswith("/api/")}
     assert routes == set(spec["paths"])
 
@@ -55,6 +56,11 @@ def test_other_responses_match(client, spec):
     cases = [
         ("/api/articles/{id}", f"/api/articles/{aid}"),
         ("/api/articles/{id}", "/api/articles/99999999"),
+        ("/api/articles/{id}/versions", f"/api/articles/{aid}/versions"),
+        ("/api/articles/{id}/versions", "/api/articles/99999999/versions"),
+        ("/api/articles/{id}/versions/{n}", f"/api/articles/{aid}/versions/1"),
+        ("/api/articles/{id}/versions/{n}", f"/api/articles/{aid}/versions/7"),
+        ("/api/articles/{id}/versions/{n}", f"/api/articles/{aid}/versions/x"),
         ("/api/suggest", "/api/suggest?q=giam+ng"),
         ("/api/suggest", "/api/suggest?q=" + "x" * 300),
         ("/api/facets/{name}", "/api/facets/official?q=gi%E1%BA%A3m+ngh%C3%A8o"),
