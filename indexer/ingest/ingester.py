@@ -30,7 +30,7 @@ from archive.article import Article
 from archive.sources import Failure, Limits, RawItem, RecordError, iter_raw, to_article
 from archive.dedup import simhash
 from archive.datadir import DataDir
-from archive.store import Store
+from archive.store import Capture, Store
 from indexer.entities.extract import extract_entities
 from indexer.analysis.analyzer import ANALYSER_VERSION, normalize, segment
 from indexer.generations import (IndexDamaged, IndexMissing, NoSpace, current_path,

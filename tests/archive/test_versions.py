@@ -1,6 +1,5 @@
 """Versions: every distinct capture of a url is kept; the same text again is "seen again"."""
 import sqlite3
-import zlib
 from datetime import datetime, timedelta
 
 from archive.article import VN_TZ, Article

@@ -5,8 +5,6 @@ Skips without /usr/bin/chromium like tests/system/test_browser.py (fails under C
 from __future__ import annotations
 
 import threading
-import time
-from pathlib import Path
 
 import pytest
 

@@ -4,7 +4,6 @@ Real parts: pages ingested from files, a JSON Lines file, the local crawl site o
 127.0.0.1, the Flask app over the resulting data dir, and the live index."""
 from __future__ import annotations
 
-import re
 import time
 from pathlib import Path
 
