@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable
 
 from archive.textnorm import fold, nfc
 from indexer.entities.gazetteer import place_names
 from indexer.entities.patterns import (
     ADMIN_BEFORE, ALWAYS_RE, ASIDE, BARE_PUBLIC, COMPANY, DOTTED, ETHNIC_PREFIX, FOREIGN,
-    GAZETTEER_LEVEL, HONORIFIC_CUE, INSTITUTION_IN_RUN, DEPUTY, AGE_OPEN, UNIT_ROLE, MAJOR_SURNAMES, TITLE_THEN_PERSON, HONORIFICS, NOT_NAME, PUBLIC_ORG, ROLE_LOW, ROLE_RE, RUN_RE,
+    GAZETTEER_LEVEL, HONORIFIC_CUE, INSTITUTION_IN_RUN, ASSEMBLY, DEPUTY, AGE_OPEN, UNIT_ROLE, MAJOR_SURNAMES, TITLE_THEN_PERSON, HONORIFICS, NOT_NAME, PUBLIC_ORG, ROLE_LOW, ROLE_RE, RUN_RE,
     SEP_BEFORE, SHORT_AFTER_ROLE, STAFF_CUE, SURNAMES, SYLLABLE, TITLE_END, VIET_X, VN_ENVOY)
 
 __all__ = ["Official", "find_officials"]
@@ -127,11 +128,24 @@ def _name_in_title(title: str) -> tuple[str, str] | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _places_with_foreign_words() -> re.Pattern[str]:
+    """Vietnamese places whose names hold a country's ("Kỳ Anh", "Mỹ Tho", "Nga Sơn")."""
+    names = sorted((p for p in place_names() if FOREIGN.search(p)), key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?!\w)")
+
+
+def _foreign(text: str) -> bool:
+    """``text`` names a foreign country or body, not a Vietnamese place or body that shares
+    a word with one ("Bệnh viện Việt Đức", "huyện Kỳ Anh", "Ủy ban Pháp luật")."""
+    return bool(FOREIGN.search(_places_with_foreign_words().sub("", VIET_X.sub("", text))))
+
+
 def _is_public(title: str) -> bool:
     m = ROLE_RE.match(title)
     if m and VN_ENVOY.match(title):
         return True
-    if not m or FOREIGN.search(VIET_X.sub("", title)):
+    if not m or _foreign(title):
         return False
     if BARE_PUBLIC.fullmatch(title):
         return True
@@ -152,7 +166,7 @@ def _starts_with_place(text: str) -> bool:
 def _public_context(before: str) -> bool:
     """Text before a bare role ("Phó chủ tịch NAME") names a public body, not a company."""
     return bool(PUBLIC_ORG.search(before) and not COMPANY.search(before)
-                and not FOREIGN.search(VIET_X.sub("", before)))
+                and not _foreign(before))
 
 
 def _person_before(text: str, s: int) -> tuple[str | None, str | None]:
@@ -211,6 +225,7 @@ def find_officials(units: list[str]) -> tuple[Official, ...]:
         if title and title not in lst:
             lst.append(title)
 
+    assembly = any(ASSEMBLY.search(u) for u in units)
     for text in units:
         low = text.lower()
         if len(low) != len(text):      # offsets must agree; never seen with Vietnamese text
@@ -252,9 +267,10 @@ def find_officials(units: list[str]) -> tuple[Official, ...]:
                 name, role_only = named
                 if len(name.split()) >= 2:
                     add(name, role_only)
-                if DEPUTY.search(role_only) and re.search(
-                        re.escape(name) + r"\s*\((?:đoàn )?[A-ZĐ]", text):
-                    by_context.add(name)    # "đại biểu Nguyễn Hồng Hải (Bình Thuận)"
+                if DEPUTY.search(role_only) and (assembly or re.search(
+                        re.escape(name) + r"\s*\((?:đoàn )?[A-ZĐ]", text)):
+                    by_context.add(name)    # "đại biểu Nguyễn Hồng Hải (Bình Thuận)", or
+                                            # any "đại biểu NAME" in an Assembly story
                 if ROLE_RE.fullmatch(role_only) and _public_context(text[max(0, s - 150):s]):
                     by_context.add(name)   # "UBND tỉnh ... cho biết, Phó chủ tịch NAME"
             elif (tail := SHORT_AFTER_ROLE.match(title, len(title.rstrip()) - 12)) is not None:
@@ -280,7 +296,7 @@ def _collect(titles: dict[str, list[str]], short: list[tuple[str, str]], comrade
         public = [t for t in ts if _is_public(t)]
         if not (public or name in comrades or name in by_context):
             continue
-        if any(FOREIGN.search(VIET_X.sub("", t)) and not VN_ENVOY.match(t) for t in ts):
+        if any(_foreign(t) and not VN_ENVOY.match(t) for t in ts):
             continue   # described elsewhere as a foreign country's official
         kept = tuple(t for t in ts if not any(o != t and o.startswith(t) for o in ts)
                      and (_is_public(t) or not COMPANY.search(t)))

@@ -6,7 +6,7 @@ import re
 
 from archive.textnorm import canonical_tones
 
-__all__ = ["SURNAMES", "BARE_PUBLIC", "ETHNIC_PREFIX", "FOREIGN_AFTER", "STAFF_CUE", "ADMIN_BEFORE", "AGE_OPEN", "UNIT_ROLE", "DEPUTY", "MAJOR_SURNAMES", "TITLE_THEN_PERSON", "INSTITUTION_IN_RUN", "ASIDE", "DOTTED", "GAZETTEER_LEVEL", "SHORT_AFTER_ROLE", "ALWAYS", "ALWAYS_RE", "COMPANY", "FOREIGN", "HONORIFICS", "HONORIFIC_CUE", "NOT_NAME", "OTHER", "PUBLIC_ORG", "RANKS", "ROLE_LOW", "ROLE_RE", "RUN", "RUN_RE", "SEP_BEFORE", "SUSPECT_CUE", "SYLLABLE", "TITLE_END", "TOKEN", "VIET_X", "VN_ENVOY"]
+__all__ = ["SURNAMES", "BARE_PUBLIC", "ETHNIC_PREFIX", "FOREIGN_AFTER", "STAFF_CUE", "ADMIN_BEFORE", "ASSEMBLY", "AGE_OPEN", "UNIT_ROLE", "DEPUTY", "MAJOR_SURNAMES", "TITLE_THEN_PERSON", "INSTITUTION_IN_RUN", "ASIDE", "DOTTED", "GAZETTEER_LEVEL", "SHORT_AFTER_ROLE", "ALWAYS", "ALWAYS_RE", "COMPANY", "FOREIGN", "HONORIFICS", "HONORIFIC_CUE", "NOT_NAME", "OTHER", "PUBLIC_ORG", "RANKS", "ROLE_LOW", "ROLE_RE", "RUN", "RUN_RE", "SEP_BEFORE", "SUSPECT_CUE", "SYLLABLE", "TITLE_END", "TOKEN", "VIET_X", "VN_ENVOY"]
 
 
 # Tây Nguyên names open with a gender or clan prefix ("Y Mốt", "H' Bia Niê", "Ksor Phước"); the
@@ -51,18 +51,18 @@ PUBLIC_ORG = re.compile(
     r"(?<!\w)(?:UBND|HĐND|UBMTTQ|MTTQ|Ủy ban|Uỷ ban|ủy ban|Hội đồng nhân dân|Quốc hội|nước|Sở|sở"
     r"|Bộ|bộ|Cục|cục|Công an|công an|CA|tỉnh|huyện|xã|phường|thị trấn|thị xã|thành phố|TP|quận"
     r"|Tỉnh ủy|Tỉnh uỷ|Thành ủy|Thành uỷ|Huyện ủy|Huyện uỷ|Đảng|đảng|Ban|Phòng|Bệnh viện|BV"
-    r"|Trung tâm|Trường|trường|Đại học|Học viện|Viện|Tòa|Toà|TAND|VKSND|Kho bạc|BHXH"
+    r"|Trung tâm|Trường|trường|Đại học|viện|Học viện|Viện|Tòa|Toà|TAND|VKSND|Kho bạc|BHXH"
     r"|Bảo hiểm xã hội|Thanh tra|Văn phòng|Đài|Hội|Liên đoàn|Đoàn|Mặt trận|Chính phủ|Nhà nước"
     r"|Quân khu|Quân đội|Bộ đội|Biên phòng|Cảnh sát|CSGT|Cảng vụ|BQL|Hải quan|Cục Thuế|Kiểm lâm"
     r"|Quản lý thị trường|Chính sách xã hội|NHCSXH|thôn|ấp|bản|khu phố|Đội|Trạm|Chi cục"
     r"|Tổng cục|PC\d+|Phân viện|Ủy|ủy|Trung ương|TƯ|TW|Tuyên giáo|Dân vận|Nội chính)(?!\w)")
 COMPANY = re.compile(
     r"(?<!\w)(?:công ty|Công ty|CTCP|Cty|cty|tập đoàn|Tập đoàn|HĐQT|Hội đồng quản trị"
-    r"|hội đồng quản trị|TNHH|doanh nghiệp|Ngân hàng(?! Chính sách)|ngân hàng|Tổng công ty"
+    r"|hội đồng quản trị|TNHH|doanh nghiệp|Ngân hàng(?! Chính sách| Nhà nước)|ngân hàng(?! Nhà nước)|Tổng công ty"
     r"|Group|JSC|Corp|cổ phần|quỹ đầu tư|hãng|Hãng|thương hiệu|CLB|câu lạc bộ|Câu lạc bộ"
     r"|FC|Ban quản trị|ban quản trị|khách sạn|nhà hàng|Bank|Holdings|Hợp tác xã|hợp tác xã|HTX)(?!\w)")
 FOREIGN = re.compile(
-    r"(?<!\w)(?:Mỹ|Hoa Kỳ|Trung Quốc|Nga|Pháp|Anh|Đức|Nhật|Nhật Bản|Hàn Quốc|Triều Tiên|Lào"
+    r"(?<!\w)(?:Mỹ(?! (?:thuật|phẩm|nghệ|[A-ZĐ]))|Hoa Kỳ|Trung Quốc|Nga|Pháp(?! (?:luật|lý|chế|quyền|lệnh|nhân|y))|Anh|Đức|Nhật|Nhật Bản|Hàn Quốc|Triều Tiên|Lào"
     r"|Campuchia|Thái Lan|Singapore|Malaysia|Indonesia|Philippines|Ấn Độ|Úc|Australia|Canada"
     r"|Israel|Iran|Ukraine|EU|Liên hợp quốc|LHQ|Myanmar|Cuba|Đài Loan|Hồng Kông|Hong Kong|WHO"
     r"|IMF|ASEAN|NATO|Italy|Tây Ban Nha|Brazil|Venezuela|Syria|Iraq|Thổ Nhĩ Kỳ|Ai Cập"
@@ -119,14 +119,15 @@ SUSPECT_CUE = re.compile(
 # "Đại biểu NAME" written with a capital is a deputy (National Assembly or People's Council).
 BARE_PUBLIC = re.compile(r"(?:Đại biểu|ĐB)(?: HĐND| Quốc hội)?")
 # An open aside giving the age first: "ông NAME (46 tuổi, chủ tịch UBND xã ...)".
-AGE_OPEN = re.compile(r"\(\s*(?:SN\s*)?\d+\s*tuổi\s*[,;]\s*$")
+AGE_OPEN = re.compile(r"\(\s*(?:(?:SN\s*)?\d+\s*tuổi|SN\s*\d{4})\s*[,;]\s*$")
 # Roles that carry their unit's kind ("Trưởng phòng Tài nguyên"): public when the sentence
 # around names a public body and no company.
-UNIT_ROLE = re.compile(r"(?:Trưởng|Phó) (?:phòng|ban|khoa|trạm)|Đội trưởng|Phó phòng|cán bộ"
+UNIT_ROLE = re.compile(r"(?:Phó )?(?:Trưởng|Phó) (?:phòng|ban|khoa|trạm)|Đội trưởng|Phó phòng|cán bộ"
                        r"|chiến sĩ", re.IGNORECASE)
 # "TITLE, ông NAME": the title phrase stops at the comma, the person follows it.
-TITLE_THEN_PERSON = re.compile(r"\s*,\s*(?:ông|bà|đồng chí) (?=[A-ZĐ])")
+TITLE_THEN_PERSON = re.compile(r"\s*(?:,|là|:)\s*(?:ông|bà|đồng chí) (?=[A-ZĐ])")
 # "đại biểu NAME (Bình Thuận)": a deputy named with the delegation's province.
+ASSEMBLY = re.compile(r"Quốc hội|ĐBQH|HĐND|Hội đồng nhân dân")
 DEPUTY = re.compile(r"(?:đại biểu|ĐB)$", re.IGNORECASE)
 # The surnames common enough that a four-word run "Sơn Trương Văn An" starts at them.
 MAJOR_SURNAMES = frozenset(canonical_tones(s) for s in

@@ -44,9 +44,22 @@ def names(e: Entities) -> set[str]:
     ("Bà H' Bia Niê, Phó chủ tịch UBND huyện Krông Búk, cho biết.", "H' Bia Niê"),
     ("Ông Sùng Mí Páo, Bí thư xã Lũng Cú, nói.", "Sùng Mí Páo"),
     ("Bí thư đảng ủy xã Hạ Sơn Trương Văn Ân nói.", "Trương Văn Ân"),
+    # a Vietnamese place or body sharing a word with a country ("Kỳ Anh", "Pháp luật")
+    ("Thượng tá Ngô Đức Nhân - Trưởng Công an thị xã Kỳ Anh (Hà Tĩnh) cho biết.", "Ngô Đức Nhân"),
+    ("Theo Chủ nhiệm Ủy ban Pháp luật Nguyễn Khắc Điền, dự thảo cần sửa.", "Nguyễn Khắc Điền"),
+    ("Ông Trịnh Minh Khải (SN 1966; nguyên Phó Trưởng Phòng Tổ chức cán bộ của Sở Y tế tỉnh "
+     "Cà Mau) bị tạm giam.", "Trịnh Minh Khải"),
 ])
 def test_writing_shapes(sentence: str, name: str) -> None:
     assert name in names(extract_entities(art(sentence)))
+
+
+def test_deputy_in_an_assembly_story() -> None:
+    e = extract_entities(art("Quốc hội thảo luận dự án luật.",
+                             "Tranh luận lại, đại biểu Lưu Bình Nhương nói cần cân nhắc."))
+    assert names(e) == {"Lưu Bình Nhương"}
+    e = extract_entities(art("Hội thảo của công ty.", "Đại diện đại biểu Lưu Bình Nhương nói."))
+    assert names(e) == set()
 
 
 def test_unit_staff_listed_by_name() -> None:
