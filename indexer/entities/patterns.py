@@ -21,7 +21,7 @@ Hầu Khúc Lò Lục Mã Nông Ông Phí Sầm Thân Thạch Triệu Từ Vi Â
 Doãn Giáp Hàn Hạ Kha Khổng Khương Lã Lạc Lầu Lỗ Lộc Lù Mẫn Mông Nhữ Nhâm Phùng Quản Sùng Giàng
 Vàng Thào Tăng Thiều Tòng Trình Ung Ưng Vòng Viên Tiêu Thang Ngọ Mạnh Y Chế Cấn Chử Dư Đồ
 Đường Giả Hoa Khuất Khâu Lạng Lường Mè Ma Ninh Phương Quàng Sơn Thiệu Vy Xa
-Tống Lô Bàn Lữ Tào Thịnh Ôn Đổng Mạch Nhan Bành Mùa Vừ Hờ Tẩn Chảo Phàn Sình
+Tống Lô Bàn Lữ Tào Thịnh Ôn Đổng Mạch Nhan Bành Mùa Vừ Hờ Tẩn Chảo Phàn Sình Lư
 """.split()) | ETHNIC_PREFIX
 
 # Roles.  ALWAYS: public whatever follows.  OTHER: public only with a public organisation.
@@ -55,14 +55,14 @@ PUBLIC_ORG = re.compile(
     r"|Bảo hiểm xã hội|Thanh tra|Văn phòng|Đài|Hội|Liên đoàn|Đoàn|Mặt trận|Chính phủ|Nhà nước"
     r"|Quân khu|Quân đội|Bộ đội|Biên phòng|Cảnh sát|CSGT|Cảng vụ|BQL|Hải quan|Cục Thuế|Kiểm lâm"
     r"|Quản lý thị trường|Chính sách xã hội|NHCSXH|thôn|ấp|bản|khu phố|Đội|Trạm|Chi cục"
-    r"|Tổng cục|PC\d+|Phân viện|Ủy|ủy|Trung ương|TƯ|TW|Tuyên giáo|Dân vận|Nội chính)(?!\w)")
+    r"|Tổng cục|PC\d+|Phân viện|Ủy|ủy|Trung ương|TƯ|TW|Tuyên giáo|Dân vận|Nội chính|TTGT|đội TTGT|Thanh tra giao thông)(?!\w)")
 COMPANY = re.compile(
     r"(?<!\w)(?:công ty|Công ty|CTCP|Cty|cty|tập đoàn|Tập đoàn|HĐQT|Hội đồng quản trị"
     r"|hội đồng quản trị|TNHH|doanh nghiệp|Ngân hàng(?! Chính sách| Nhà nước)|ngân hàng(?! Nhà nước)|Tổng công ty"
     r"|Group|JSC|Corp|cổ phần|quỹ đầu tư|hãng|Hãng|thương hiệu|CLB|câu lạc bộ|Câu lạc bộ"
     r"|FC|Ban quản trị|ban quản trị|khách sạn|nhà hàng|Bank|Holdings|Hợp tác xã|hợp tác xã|HTX)(?!\w)")
 FOREIGN = re.compile(
-    r"(?<!\w)(?:Mỹ(?! (?:thuật|phẩm|nghệ|[A-ZĐ]))|Hoa Kỳ|Trung Quốc|Nga|Pháp(?! (?:luật|lý|chế|quyền|lệnh|nhân|y))|Anh|Đức|Nhật|Nhật Bản|Hàn Quốc|Triều Tiên|Lào"
+    r"(?<!\w)(?:Mỹ(?! (?:thuật|phẩm|nghệ|[A-ZĐ]))|Hoa Kỳ|Trung Quốc|Nga(?! [A-ZĐ])|Pháp(?! (?:luật|lý|chế|quyền|lệnh|nhân|y|[A-ZĐ]))|Anh(?! [A-ZĐ])|Đức(?! [A-ZĐ])|Nhật|Nhật Bản|Hàn Quốc|Triều Tiên|Lào"
     r"|Campuchia|Thái Lan|Singapore|Malaysia|Indonesia|Philippines|Ấn Độ|Úc|Australia|Canada"
     r"|Israel|Iran|Ukraine|EU|Liên hợp quốc|LHQ|Myanmar|Cuba|Đài Loan|Hồng Kông|Hong Kong|WHO"
     r"|IMF|ASEAN|NATO|Italy|Tây Ban Nha|Brazil|Venezuela|Syria|Iraq|Thổ Nhĩ Kỳ|Ai Cập"

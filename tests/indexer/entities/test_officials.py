@@ -44,6 +44,8 @@ def names(e: Entities) -> set[str]:
     ("Bà H' Bia Niê, Phó chủ tịch UBND huyện Krông Búk, cho biết.", "H' Bia Niê"),
     ("Ông Sùng Mí Páo, Bí thư xã Lũng Cú, nói.", "Sùng Mí Páo"),
     ("Bí thư đảng ủy xã Hạ Sơn Trương Văn Ân nói.", "Trương Văn Ân"),
+    ("Sáng 5-6, ông Trần Đức Thắm, chủ tịch UBND xã Đức Long, huyện Đức Thọ, xác nhận.",
+     "Trần Đức Thắm"),
     # a Vietnamese place or body sharing a word with a country ("Kỳ Anh", "Pháp luật")
     ("Thượng tá Ngô Đức Nhân - Trưởng Công an thị xã Kỳ Anh (Hà Tĩnh) cho biết.", "Ngô Đức Nhân"),
     ("Theo Chủ nhiệm Ủy ban Pháp luật Nguyễn Khắc Điền, dự thảo cần sửa.", "Nguyễn Khắc Điền"),
