@@ -8,7 +8,8 @@ their office, and the person key is what the ``official`` facet indexes:
    xã Cai Lậy" → Tiền Giang): key ``"Võ Thị Búp (Tiền Giang)"``;
 2. otherwise, when a title is a national office (ministry, Government, National Assembly,
    Party centre, embassy): key ``"Nguyễn Văn A"`` with no scope;
-3. otherwise the article's first province (the story's place), when it names one;
+3. otherwise, when a title is a local office that names no province ("Chủ tịch UBND xã Tà
+   Xùa", "Trưởng Công an phường 5"), the article's first province (the story's place);
 4. otherwise the bare name.
 
 So two people with one name in different provinces stay apart, and one person keeps one key
@@ -24,7 +25,7 @@ from typing import Any, Iterable
 from archive.textnorm import fold
 from indexer.entities.gazetteer import find_provinces
 
-__all__ = ["NATIONAL_OFFICE", "office_province", "person_key", "article_people", "slug",
+__all__ = ["NATIONAL_OFFICE", "LOCAL_OFFICE", "office_province", "person_key", "article_people", "slug",
            "key_name"]
 
 NATIONAL_OFFICE = re.compile(
@@ -32,6 +33,10 @@ NATIONAL_OFFICE = re.compile(
     r"|Tổng Bí thư|Chủ tịch nước|Bộ Chính trị|Bộ [A-ZĐ]|bộ [A-ZĐ]|Tổng cục|Đại sứ"
     r"|Tổng Lãnh sự|Chủ nhiệm Ủy ban|Chủ nhiệm Uỷ ban|Kiểm toán Nhà nước|Ngân hàng Nhà nước)"
     r"(?!\w)", re.IGNORECASE)
+LOCAL_OFFICE = re.compile(
+    r"(?<!\w)(?:UBND|HĐND|xã|phường|thị trấn|huyện|quận|thị xã|thôn|ấp|bản|khu phố|tỉnh"
+    r"|Tỉnh ủy|Tỉnh uỷ|Huyện ủy|Huyện uỷ|Thành ủy|Thành uỷ|Đảng ủy|Đảng uỷ|Công an|Sở)(?!\w)",
+    re.IGNORECASE)
 _SCOPED = re.compile(r"^(.*) \(([^()]+)\)$")
 
 
@@ -44,7 +49,9 @@ def office_province(titles: Iterable[str], article_provinces: Iterable[str]) -> 
             return found[0]
     if any(NATIONAL_OFFICE.search(t) for t in titles):
         return None
-    return next(iter(article_provinces), None)
+    if any(LOCAL_OFFICE.search(t) for t in titles):
+        return next(iter(article_provinces), None)
+    return None
 
 
 def person_key(name: str, titles: Iterable[str], article_provinces: Iterable[str]) -> str:
