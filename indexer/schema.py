@@ -17,6 +17,7 @@ from whoosh.system import pack_uint
 
 from archive.article import Article
 from indexer.analysis.analyzer import views
+from indexer.entities.people import article_people
 
 # Indexes written before the package layout moved pickled their schema's field class as
 # ``indexer.index.Tokens``; the name keeps resolving so that those indexes still open.
@@ -143,7 +144,7 @@ def document_fields(article_id: int, published, site: str,
                        ("program", "programs")):
         if ents.get(key):
             doc[field] = ",".join(ents[key])
-    names = [o["name"] for o in ents.get("officials", [])]
-    if names:
-        doc["official"] = ",".join(names)
+    people = [p["key"] for p in article_people(ents)]   # the person, not the bare name
+    if people:
+        doc["official"] = ",".join(people)
     return doc

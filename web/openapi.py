@@ -29,7 +29,14 @@ def _obj(props: dict, required: list[str] | None = None, extra: bool = False) ->
 SCHEMAS: dict[str, Any] = {
     "Error": _obj({"error": _obj({"code": {"type": "string"}, "message": {"type": "string"}})}),
     "FacetValue": _obj({"value": {"type": "string"}, "count": {"type": "integer", "minimum": 0},
-                        "selected": {"type": "boolean"}}),
+                        "selected": {"type": "boolean"},
+                        "name": {"type": "string", "description": "official facet: the "
+                                 "person's name (the value is the person key)"},
+                        "slug": {"type": "string", "description": "official facet: "
+                                 "/api/officials/{slug}"},
+                        "title": {"type": ["string", "null"], "description": "official "
+                                  "facet: the person's most recent title"}},
+                       required=["value", "count", "selected"]),
     "Hit": _obj({
         "id": {"type": "integer"}, "url": {"type": "string"}, "title": {"type": "string"},
         "published": _DATE_TIME, "site": {"type": "string"},
@@ -60,7 +67,37 @@ SCHEMAS: dict[str, Any] = {
             "count": {"type": "integer", "minimum": 1}})},
     }),
     "Official": _obj({"name": {"type": "string"}, "titles": _STR_LIST,
-                      "organisation": {"type": ["string", "null"]}}),
+                      "organisation": {"type": ["string", "null"]},
+                      "key": {"type": "string", "description": "the person: name, and the "
+                              "province of the office when known (the official facet value)"},
+                      "slug": {"type": "string"}}),
+    "OfficialMatch": _obj({"key": {"type": "string"}, "name": {"type": "string"},
+                           "slug": {"type": "string"},
+                           "articles": {"type": "integer", "minimum": 1},
+                           "title": {"type": ["string", "null"]}}),
+    "OfficialList": _obj({"query": {"type": "string"},
+                          "officials": {"type": "array", "items": _ref("OfficialMatch")}}),
+    "OfficialRecord": _obj({
+        "key": {"type": "string"}, "name": {"type": "string"}, "slug": {"type": "string"},
+        "title": {"type": ["string", "null"], "description": "most recent title"},
+        "article_count": {"type": "integer", "minimum": 1},
+        "first": {"type": ["string", "null"], "format": "date"},
+        "last": {"type": ["string", "null"], "format": "date"},
+        "titles": {"type": "array", "description": "titles as the archive reports them, "
+                   "with the months of their first and last article, oldest first",
+                   "items": _obj({"title": {"type": "string"},
+                                  "first": {"type": ["string", "null"]},
+                                  "last": {"type": ["string", "null"]},
+                                  "articles": {"type": "integer", "minimum": 1}})},
+        "provinces": {"type": "array", "items": _ref("FacetValue")},
+        "programs": {"type": "array", "items": _ref("FacetValue")},
+        "co_officials": {"type": "array", "items": _ref("FacetValue")},
+        "articles": _obj({"query": {"type": "string"},
+                          "total": {"type": "integer", "minimum": 0},
+                          "page": {"type": "integer", "minimum": 1},
+                          "per_page": {"type": "integer", "minimum": 1},
+                          "results": {"type": "array", "items": _ref("Hit")}}),
+    }),
     "Article": _obj({
         "id": {"type": "integer"}, "url": {"type": "string"}, "title": {"type": "string"},
         "paragraphs": _STR_LIST, "site": {"type": "string"},
@@ -145,7 +182,8 @@ def _param(name: str, schema: dict, description: str, *, where: str = "query",
 FACET_HELP = {
     "province": "province as named in the article (repeatable; any case or diacritics)",
     "province_2025": "province within the borders from 1 July 2025 (repeatable)",
-    "official": "official's name (repeatable)", "program": "national programme (repeatable)",
+    "official": "official: the person key of the official facet, e.g. 'Võ Thị Búp (Tiền "
+                "Giang)' (repeatable)", "program": "national programme (repeatable)",
     "site": "news site, e.g. thtg.vn (repeatable)", "year": "publication year (repeatable)",
 }
 SEARCH_PARAMS = [
@@ -223,6 +261,21 @@ def spec(export_max: int = 10000) -> dict[str, Any]:
                 [_param("name", {"type": "string", "enum": list(FACETS)}, "facet",
                         where="path"), *SEARCH_PARAMS], errors=("400", "404")),
             "/api/stats": _get("Archive size and date span", _json("Stats", "figures")),
+            "/api/officials": _get(
+                "Officials whose name holds every word of q (with or without diacritics)",
+                _json("OfficialList", "most mentioned first"),
+                [_param("q", {"type": "string", "maxLength": 200}, "name or part of it",
+                        required=True),
+                 _param("limit", {"type": "integer", "minimum": 1, "maximum": 100,
+                                  "default": 20}, "most officials")]),
+            "/api/officials/{slug}": _get(
+                "One official: titles over time, provinces, programmes, co-mentioned "
+                "officials, and their articles (searchable with q)",
+                _json("OfficialRecord", "the official"),
+                [_param("slug", {"type": "string"}, "from the official facet or "
+                        "/api/officials", where="path"),
+                 _param("q", {"type": "string", "maxLength": 500}, "search within their "
+                        "articles"), *PAGING], errors=("400", "404")),
             "/api/export.json": _get(
                 f"All matches (up to {export_max}) as one streamed JSON document",
                 _json("Export", "matches in the requested order"), SEARCH_PARAMS + [limit]),

@@ -3,10 +3,7 @@
 Pure patterns + gazetteer (no NER model: ``underthesea.ner`` costs ~25 ms a paragraph and the
 whole extraction must stay within a few milliseconds an article).
 
-Officials are people named together with a public position, in the shapes Vietnamese news
-uses: "bà Võ Thị Búp – Phó Chủ tịch UBND thị xã Cai Lậy", "Chủ tịch UBND tỉnh Long An Nguyễn
-Văn Út", "ông Trí, Phó Chủ tịch ..." (linked to the full name given earlier), "đồng chí ...".
-Company staff, foreigners and people named as suspects or victims are left out.
+Officials (``indexer.entities.officials``) are people named together with a public position.
 """
 from __future__ import annotations
 
@@ -15,25 +12,18 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from archive.article import Article
-from archive.textnorm import canonical_tones, fold, nfc
-from indexer.entities.patterns import (SURNAMES, ADMIN_BEFORE, ALWAYS_RE, COMPANY, FOREIGN, HONORIFICS, HONORIFIC_CUE, NOT_NAME, PUBLIC_ORG, ROLE_LOW, ROLE_RE, RUN_RE, SEP_BEFORE, SUSPECT_CUE, SYLLABLE, TITLE_END, VIET_X, VN_ENVOY)
-from indexer.entities.gazetteer import (canonical_province, find_provinces, gazetteer, place_names,
-                               province_2025)
+from archive.textnorm import canonical_tones, nfc
+from indexer.entities.gazetteer import canonical_province, find_provinces, gazetteer, province_2025
+from indexer.entities.officials import Official, find_officials
+from indexer.entities.patterns import SURNAMES
 
 __all__ = ["Official", "Entities", "extract_entities", "canonical_province", "province_2025",
            "find_programs", "find_officials"]
 
 PROGRAMS_FILE = Path(__file__).resolve().parents[2] / "corpus" / "gazetteer" / "programs.toml"
-
-
-@dataclass(frozen=True, slots=True)
-class Official:
-    name: str                   # full name, NFC, e.g. "Võ Thị Búp"
-    titles: tuple[str, ...]     # e.g. ("Phó Chủ tịch UBND thị xã Cai Lậy",)
-    organisation: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,179 +53,6 @@ class Entities:
         )
 
 
-def _vietnamese(tok: str) -> bool:
-    """Plausible Vietnamese syllable ("Nguyễn", "Khăm"), not "Jean", "Prayut", "Kunan"."""
-    return bool(SYLLABLE.fullmatch(fold(tok).lower()))
-
-
-def _word_before(text: str, i: int) -> bool:
-    return i > 0 and (text[i - 1].isalnum() or text[i - 1] == "_")
-
-
-def _is_name_token(tok: str) -> bool:
-    return tok[0].isupper() and (len(tok) == 1 or tok[1:].islower()) and tok.isalpha()
-
-
-def _cap_runs(text: str) -> Iterable[tuple[list[str], int]]:
-    """Runs of capitalised words with their start offsets."""
-    for m in RUN_RE.finditer(text):
-        yield m.group().split(" "), m.start()
-
-
-def _split_name(run: list[str]) -> tuple[int, list[str]] | None:
-    """Find the person name at the end of a run such as "Long An Nguyễn Văn Út"."""
-    places = place_names()
-    i = 0
-    while i < len(run) - 2 and run[i] in HONORIFICS:   # "Ông Lò Đức Liêm" opening a sentence
-        i += 1
-    while i < len(run):
-        for k in (4, 3, 2, 1):
-            if " ".join(run[i:i + k]) in places:
-                i += k
-                break
-        else:
-            break
-    for j in range(i, len(run)):
-        tail = run[j:]
-        if run[j] in SURNAMES and 2 <= len(tail) <= 4:
-            if (" ".join(tail) in places or any(t in NOT_NAME for t in tail[1:])
-                    or not all(map(_vietnamese, tail)) or FOREIGN.fullmatch(" ".join(tail))
-                    or (j >= 2 and run[j - 2:j + 1] == ["Thái", "Bình", "Dương"])):
-                return None
-            return j, tail
-    return None
-
-
-def _title_phrase(text: str, start: int) -> str:
-    m = TITLE_END.search(text, start)
-    end = m.start() if m else len(text)
-    if text.startswith(" tại ", end) and VN_ENVOY.match(text, start):
-        m = TITLE_END.search(text, end + 5)      # "Đại sứ Việt Nam tại Ai Cập Trần Thành Công"
-        end = m.start() if m else len(text)
-    nxt = ROLE_RE.search(text, ROLE_RE.match(text, start).end(), end)  # type: ignore[union-attr]
-    if nxt and text[start:nxt.start()].rstrip().endswith((" và", ",")):
-        end = nxt.start()
-    return text[start:end].strip(" –—-").strip()
-
-
-def _name_in_title(title: str) -> tuple[str, str] | None:
-    """"TITLE [ORG] NAME": the first capitalised run in the phrase that ends in a name."""
-    for run, rstart in _cap_runs(title):
-        split = _split_name(run)
-        if split and split[0] == 0 and ADMIN_BEFORE.search(title, 0, rstart):
-            continue
-        if split:
-            j, tail = split
-            offs = rstart + sum(len(t) + 1 for t in run[:j])
-            return " ".join(tail), title[:offs].strip(" ,–—-")
-    return None
-
-
-def _is_public(title: str) -> bool:
-    m = ROLE_RE.match(title)
-    if m and VN_ENVOY.match(title):
-        return True
-    if not m or FOREIGN.search(VIET_X.sub("", title)):
-        return False
-    org = title[m.end():]
-    if COMPANY.search(org):
-        return False
-    return bool(ALWAYS_RE.match(m.group(1)) or PUBLIC_ORG.search(org))
-
-
-def _public_context(before: str) -> bool:
-    """Text before a bare role ("Phó chủ tịch NAME") names a public body, not a company."""
-    return bool(PUBLIC_ORG.search(before) and not COMPANY.search(before)
-                and not FOREIGN.search(VIET_X.sub("", before)))
-
-
-def find_officials(units: list[str]) -> tuple[Official, ...]:
-    """Officials in canonical-tone text units, in order of first mention."""
-    titles: dict[str, list[str]] = {}
-    short: list[tuple[str, str]] = []        # (one-word name, title) to link afterwards
-    comrades: list[str] = []
-    suspects: set[str] = set()
-    people: list[str] = []                   # full names after ông/bà, for short mentions
-    by_context: set[str] = set()             # bare role + name in a public-body context
-
-    def add(name: str, title: str | None) -> None:
-        lst = titles.setdefault(name, [])
-        if title and title not in lst:
-            lst.append(title)
-
-    for text in units:
-        low = text.lower()
-        if len(low) != len(text):      # offsets must agree; never seen with Vietnamese text
-            low = text
-        for m in SUSPECT_CUE.finditer(low):
-            run = RUN_RE.match(text, m.end())
-            split = _split_name(run.group().split(" ")) if run else None
-            if split and split[0] == 0 and not _word_before(low, m.start()):
-                suspects.add(" ".join(split[1]))
-        for m in HONORIFIC_CUE.finditer(low):
-            run = RUN_RE.match(text, m.end())
-            split = _split_name(run.group().split(" ")) if run else None
-            if split and split[0] == 0 and not _word_before(low, m.start()):
-                people.append(" ".join(split[1]))
-                if m.group(1) == "đồng chí":
-                    comrades.append(" ".join(split[1]))
-        for m in ROLE_LOW.finditer(low):
-            if _word_before(low, m.start()):
-                continue
-            s = m.start()
-            title = _title_phrase(text, s)
-            named = _name_in_title(title)
-            sep = None if named else SEP_BEFORE.search(text, max(0, s - 60), s)
-            if sep:   # "bà NAME – TITLE", "NAME, TITLE", "ông Trí, TITLE"
-                words = sep.group(1).split()
-                k = len(words)
-                while k > 0 and _is_name_token(words[k - 1]):
-                    k -= 1
-                cap = words[k:]
-                honorific = k > 0 and words[k - 1] in ("ông", "bà")
-                if len(cap) == 2 and cap[0] in ("Ông", "Bà"):    # "Ông Lực, Bí thư ..."
-                    cap, honorific = cap[1:], True
-                split = _split_name(cap) if len(cap) >= 2 else None
-                if split and ADMIN_BEFORE.search(" ".join(words[:k]) + " "):
-                    split = None          # "Bệnh viện Bạch Mai, ..." names a place
-                if split and split[0] + len(split[1]) == len(cap):
-                    add(" ".join(split[1]), title)
-                    continue
-                if len(cap) == 1 and honorific:
-                    short.append((cap[0], title))
-                    continue
-            # "TITLE [ORG] NAME": the first capitalised run in the phrase that ends in a name
-            if named:
-                name, role_only = named
-                add(name, role_only)
-                if ROLE_RE.fullmatch(role_only) and _public_context(text[max(0, s - 150):s]):
-                    by_context.add(name)   # "UBND tỉnh ... cho biết, Phó chủ tịch NAME"
-    for name, title in short:
-        full = [p for p in dict.fromkeys(people + list(titles)) if p.split()[-1] == name]
-        if len(full) == 1:
-            add(full[0], title)
-    for name in comrades:
-        add(name, None)
-    out = []
-    for name, ts in titles.items():
-        public = [t for t in ts if _is_public(t)]
-        if name in suspects or not (public or name in comrades or name in by_context):
-            continue
-        if any(FOREIGN.search(VIET_X.sub("", t)) and not VN_ENVOY.match(t) for t in ts):
-            continue   # described elsewhere as a foreign country's official
-        kept = tuple(t for t in ts if not any(o != t and o.startswith(t) for o in ts)
-                     and (_is_public(t) or not COMPANY.search(t)))
-        first = public[0] if public else None
-        role = ROLE_RE.match(first) if first else None
-        org = None
-        if first and role:
-            # "Trưởng Phòng LĐTB&XH" names its organisation inside the role itself
-            inner = re.match(r"(?:Trưởng|Chánh|Đồn|Chỉ huy) (?=\w)", role.group(1), re.I)
-            org = first[role.start(1) + inner.end() if inner else role.end():].strip() or None
-        out.append(Official(nfc(name), tuple(nfc(t) for t in kept), nfc(org) if org else None))
-    return tuple(out)
-
-
 @dataclass(frozen=True, slots=True)
 class _Program:
     label: str
@@ -258,6 +75,10 @@ def _program_matchers() -> tuple[_Program, ...]:
                             re.compile("|".join(patterns)) if patterns else None,
                             re.compile("|".join(cased)) if cased else None))
     return tuple(out)
+
+
+def _word_before(text: str, i: int) -> bool:
+    return i > 0 and (text[i - 1].isalnum() or text[i - 1] == "_")
 
 
 def _has_word(text: str, phrase: str) -> bool:

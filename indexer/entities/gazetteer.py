@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from archive.textnorm import canonical_tones, fold, nfc
+from indexer.entities.patterns import FOREIGN_AFTER
 
 __all__ = ["Gazetteer", "gazetteer", "canonical_province", "province_2025", "find_provinces",
            "place_names"]
@@ -155,6 +156,8 @@ def find_provinces(text: str, surnames: frozenset[str] = frozenset()) -> list[tu
             continue
         if name == "Thái Bình" and text.startswith(" Dương", m.end()):
             continue     # Thái Bình Dương, the Pacific
+        if FOREIGN_AFTER.match(text, m.end()):
+            continue     # "tỉnh Hà Nam, Trung Quốc" is Henan
         found.append((g.names.get(name) or g.bare_cities[name], start))
     for m in g.district_re.finditer(text):
         if m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_"):

@@ -30,12 +30,14 @@ from archive.datadir import DataDir
 from indexer.search.query import QueryError, build, parse
 from indexer.search.request import FACETS, SearchError, SearchRequest, day_end, day_start
 from indexer.search.views import SearcherViews
+from indexer.search.officials import OfficialViews
+from indexer.entities.people import article_people
 from indexer.codec.sidecar import merged_stamp
 from indexer.search.snippets import snippet
 
 __all__ = ["ArchiveSearcher"]
 
-class ArchiveSearcher(SearcherViews):
+class ArchiveSearcher(SearcherViews, OfficialViews):
     """Thread-safe search over ``<data-dir>``; follows reindex switches and ingest commits."""
 
     def __init__(self, data_dir: Path | str, *, refresh_interval: float = 0.5,
@@ -217,6 +219,7 @@ class ArchiveSearcher(SearcherViews):
                     docs = docs & allowed_docs
             selected = cols.resolve_all(name, req.filters.get(name, ()))
             out[name] = cols.count(name, docs, req.facet_limit, selected)
+        self.official_labels(cols, out["official"])   # the person, with their latest title
         return out
 
     def export(self, req: SearchRequest, cap: int) -> list[dict]:
@@ -258,7 +261,10 @@ class ArchiveSearcher(SearcherViews):
             matched = self._text_matches(searcher, cols, req.q)[3]
             matched = _filtered(cols, req, matched, skip=name)
             selected = cols.resolve_all(name, req.filters.get(name, ()))
-            return cols.count(name, matched, limit, selected)
+            out = cols.count(name, matched, limit, selected)
+            if name == "official":   # names and slugs; titles only on the short list
+                self.official_labels(cols, out, with_titles=False)
+            return out
 
     def _text_matches(self, searcher, cols: Columns, q: str):
         """(parsed, query, scores, matched docnums, fallback) for the text of a request;
@@ -327,7 +333,7 @@ class ArchiveSearcher(SearcherViews):
                 "snippet": snippet(texts, terms) if with_snippets else "",
                 "provinces": list(ents.get("provinces", [])),
                 "provinces_2025": list(ents.get("provinces_2025", [])),
-                "officials": [o["name"] for o in ents.get("officials", [])],
+                "officials": [p["key"] for p in article_people(ents)],  # facet values
                 "programs": list(ents.get("programs", [])),
                 "score": round(score, 4) if score is not None else None,
                 "also_published_by": [],

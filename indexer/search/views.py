@@ -15,6 +15,7 @@ from whoosh import query as Q
 from archive.datadir import DataDir
 from archive.store import Store, StoreError
 from archive.textnorm import fold
+from indexer.entities.people import article_people
 from indexer.analysis.analyzer import has_diacritics, normalize, syllables
 from indexer.schema import PAIR_JOIN
 from indexer.search.evaluate import Evaluator
@@ -112,8 +113,8 @@ class SearcherViews:
             "provinces": list(ents.get("provinces", [])),
             "provinces_2025": list(ents.get("provinces_2025", [])),
             "officials": [{"name": o["name"], "titles": list(o.get("titles", [])),
-                           "organisation": o.get("organisation")}
-                          for o in ents.get("officials", [])],
+                           "organisation": o.get("organisation"), "key": o["key"],
+                           "slug": o["slug"]} for o in article_people(ents)],
             "programs": list(ents.get("programs", [])),
             "duplicates": self._duplicates(row.id),
         })

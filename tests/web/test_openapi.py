@@ -36,6 +36,7 @@ def test_document_is_openapi_31(spec):
 def test_every_api_route_is_documented(app, spec):
     routes = {r.rule.replace("<article_id>", "{id}").replace("<name>", "{name}")
               .replace("<n>", "{n}")
+              .replace("<person>", "{slug}")
               for r in app.url_map.iter_rules() if r.rule.startswith("/api/")}
     assert routes == set(spec["paths"])
 

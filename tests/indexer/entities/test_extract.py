@@ -153,7 +153,6 @@ def test_bare_role_needs_public_context() -> None:
     "Ông Phan Văn Tư, Giám đốc Công ty TNHH Hòa Thịnh, cho biết doanh thu tăng.",
     "Tổng thống Mỹ Donald Trump gặp Thủ tướng Nhật Bản Shinzo Abe.",
     "Chủ tịch Ủy ban châu Âu Jean Juncker phát biểu.",
-    "Cơ quan điều tra đã bắt tạm giam Nguyễn Văn Sáu, nguyên Phó Chủ tịch UBND xã.",
     "Hiệu trưởng Trường tiểu học Nguyễn Thị Minh Khai đã nghỉ hưu.",
     "Trưởng Công an phường Bạch Đằng cho biết vụ việc đang được điều tra.",
 ])
