@@ -140,11 +140,13 @@ def document_fields(article_id: int, published, site: str,
     if published:
         doc["year"] = f"{published.year:04d}"
         doc["month"] = f"{published.year:04d}-{published.month:02d}"
+    # Keyword values go to the writer as lists: Whoosh then takes each one whole.  A joined
+    # string would be split again on commas, and "Xóa nhà tạm, nhà dột nát" became two values.
     for field, key in (("province", "provinces"), ("province_2025", "provinces_2025"),
                        ("program", "programs")):
         if ents.get(key):
-            doc[field] = ",".join(ents[key])
+            doc[field] = list(ents[key])
     names = [o["name"] for o in ents.get("officials", [])]
     if names:
-        doc["official"] = ",".join(names)
+        doc["official"] = names
     return doc
