@@ -91,10 +91,13 @@ SCHEMAS: dict[str, Any] = {
     }, required=["articles", "sites", "first_published", "last_published", "indexed",
                  "index_bytes"], extra=True),
 }
-# Export rows are hits without the snippet.
+# Export rows are hits (snippet as plain text, no duplicates) with sapo, authors, permalink.
 _hit = SCHEMAS["Hit"]
-SCHEMAS["ExportRow"] = _obj({k: v for k, v in _hit["properties"].items()
-                             if k not in ("snippet", "also_published_by")})
+SCHEMAS["ExportRow"] = _obj({**{k: v for k, v in _hit["properties"].items()
+                                if k != "also_published_by"},
+                             "sapo": {"type": "string"}, "authors": _STR_LIST,
+                             "permalink": {"type": "string", "format": "uri",
+                                           "description": "this archive's page of the article"}})
 SCHEMAS["Export"] = _obj({
     "query": {"type": "string"}, "total": {"type": "integer", "minimum": 0},
     "exported": {"type": "integer", "minimum": 0}, "limit": {"type": "integer", "minimum": 1},

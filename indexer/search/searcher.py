@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -161,24 +161,30 @@ class ArchiveSearcher(SearcherViews):
         return out
 
     def export(self, req: SearchRequest, cap: int) -> list[dict]:
-        """Up to ``cap`` matching results in the request's order, without snippets — for
-        CSV/JSON export.  Rows are read in chunks by the caller's streaming loop."""
+        """Up to ``cap`` matching results in the request's order, without snippets."""
+        return [row for chunk in self.export_chunks(req, cap) for row in chunk]
+
+    def export_chunks(self, req: SearchRequest, cap: int | None = None, *,
+                      snippets: bool = False, chunk: int = 500) -> Iterator[list[dict]]:
+        """Every match (up to ``cap``; None: all) in the request's order, as lists of rows
+        that also hold ``sapo``, ``authors`` and (with ``snippets``) the snippet — for
+        CSV/JSON export.  The ranking is taken at once; rows are read chunk by chunk."""
         req.validate()
         with self._lock:
             searcher, cols = self._ensure()
-            _, wq, scores, matched, _ = self._text_matches(searcher, cols, req.q)
+            parsed, wq, scores, matched, _ = self._text_matches(searcher, cols, req.q)
             matched = _filtered(cols, req, matched)
+            limit = int(np.count_nonzero(matched)) if cap is None else cap
             sort = req.sort if wq is not None or req.sort != "relevance" else "newest"
             if sort == "relevance":
-                ranked = Evaluator.top(scores, cap, matched)
+                ranked = Evaluator.top(scores, limit, matched)
             else:
-                ranked = [(d, None) for d in cols.by_date(matched, cap, newest=sort == "newest")]
-        out = []
-        for start in range(0, len(ranked), 500):
-            chunk = ranked[start:start + 500]
+                ranked = [(d, None) for d in cols.by_date(matched, limit, newest=sort == "newest")]
+            terms = set(syllables(parsed.positive_text())) if snippets else set()
+        for start in range(0, len(ranked), chunk):
             with self._lock:
-                out.extend(self._hits(cols, chunk, set(), with_snippets=False, collapse=False))
-        return out
+                yield self._hits(cols, ranked[start:start + chunk], terms,
+                                 with_snippets=snippets, collapse=False, full=True)
 
     def facet_values(self, name: str, req: SearchRequest, limit: int = 500) -> list[dict]:
         """Every value of one facet for the request (the "xem thêm" list)."""
@@ -228,8 +234,8 @@ class ArchiveSearcher(SearcherViews):
         return np.where(cols.live, scores, 0.0)  # type: ignore[union-attr]
 
     def _hits(self, cols: Columns, page: Sequence[tuple[int, float | None]], terms: set[str],
-              with_snippets: bool, collapse: bool = True) -> list[dict]:
-        """Result rows for ranked docnums.  Near-duplicate copies of a story (syndicated
+              with_snippets: bool, collapse: bool = True, full: bool = False) -> list[dict]:
+        """Result rows for ranked docnums (``full``: with sapo and authors, for export).  Near-duplicate copies of a story (syndicated
         articles) on the same page are folded into the first one's ``also_published_by``."""
         ids = [int(cols.aid[d]) for d, _ in page]
         rows = self._store.get_many(ids)  # type: ignore[union-attr]
@@ -264,6 +270,8 @@ class ArchiveSearcher(SearcherViews):
                 "score": round(score, 4) if score is not None else None,
                 "also_published_by": [],
             })
+            if full:
+                out[-1].update(sapo=a.sapo or "", authors=list(a.authors))
             if row.simhash is not None:
                 shown.append((row.simhash, out[-1]))
         return out

@@ -144,7 +144,7 @@ def test_export_limit_and_json(client):
     data = r.get_json()
     assert r.status_code == 200 and data["exported"] == len(data["results"]) == 2
     assert data["truncated"] == (data["total"] > 2) and data["limit"] == 2
-    assert "snippet" not in data["results"][0]
+    assert "also_published_by" not in data["results"][0]
     assert client.get("/api/export.json?limit=0").status_code == 400
     assert client.get("/api/export.csv?limit=abc").get_json()["error"]["code"] == "bad_request"
     big = client.get("/api/export.json", query_string={"limit": 10**9})
@@ -155,6 +155,24 @@ def test_export_respects_app_cap(archive_dir):
     small = create_app({"DATA_DIR": str(archive_dir), "TESTING": True, "EXPORT_MAX": 3})
     data = small.test_client().get("/api/export.json").get_json()
     assert data["exported"] == 3 and data["truncated"] is True
+
+
+def test_export_has_sapo_authors_snippet_and_permalink(client):
+    url = "https://tin-thu-nghiem.example/bai-1"  # tests/data/records.jsonl: sapo, authors
+    data = client.get("/api/export.json", query_string={"q": "nông thôn"}).get_json()
+    seed = next(r for r in data["results"] if r["url"] == url)
+    assert seed["sapo"] == "Bài thử nghiệm do vnarchive viết." and seed["authors"]
+    assert "nông thôn" in seed["snippet"].lower() and "<mark>" not in seed["snippet"]
+    assert seed["permalink"] == f"http://localhost/articles/{seed['id']}"
+    assert client.get(seed["permalink"]).status_code == 200
+    r = client.get("/api/export.csv", query_string={"q": "nông thôn"})
+    rows = list(csv.DictReader(io.StringIO(r.get_data().decode("utf-8-sig"))))
+    row = next(r for r in rows if r["url"] == url)
+    assert list(rows[0]) == ["id", "title", "published", "site", "url", "permalink", "sapo",
+                             "authors", "snippet", "provinces", "provinces_2025",
+                             "officials", "programs", "score"]
+    assert (row["sapo"], row["authors"], row["snippet"], row["permalink"]) == (
+        seed["sapo"], "; ".join(seed["authors"]), seed["snippet"], seed["permalink"])
 
 
 def test_export_filters_and_sort_order(client):
