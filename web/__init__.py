@@ -19,7 +19,7 @@ DEFAULTS: dict[str, Any] = {
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app for one data dir; no module-level app or index exists."""
     from indexer import ArchiveSearcher
-    from web import api, pages, security
+    from web import api, feeds, pages, security
 
     app = Flask(__name__)
     app.config.update(DEFAULTS)
@@ -29,6 +29,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["vnarchive"] = ArchiveSearcher(Path(app.config["DATA_DIR"]), prefetch=True)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp, url_prefix="/api")
+    app.register_blueprint(feeds.bp)
     security.install(app)
     _install_errors(app)
     return app

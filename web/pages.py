@@ -5,14 +5,18 @@ facet checkboxes); static/app.js only auto-submits and completes the query box.
 """
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from indexer import ArchiveSearcher, IndexMissing, SearchError
 from indexer.search import FACETS
-from web.params import request_from_args
+from indexer.search.snippets import snippet
+from web.params import page_hint, request_from_args
 from web.security import RAW_CSP
 from web.timeline import timeline_svg
 
@@ -35,6 +39,10 @@ SORT_LABELS = {"relevance": "Liên quan", "newest": "Mới nhất", "oldest": "C
 # Parameters that only shape the page, never the result set (dropped from export links).
 VIEW_PARAMS = ("page", "per_page", "pmode")
 EXAMPLES = ("giảm nghèo", "giam ngheo", '"nông thôn mới"', "title:lũ")
+PER_PAGE_CHOICES = (10, 20, 50, 100)
+# Values a parameter has when absent: left out of every link we make (clean URLs).
+DEFAULTS = {"sort": "relevance", "per_page": "20", "page": "1"}
+_QUERY_WORD = re.compile(r"(?<![-\w])(?:title:)?(\w+)")
 
 
 def searcher() -> ArchiveSearcher:
@@ -43,6 +51,18 @@ def searcher() -> ArchiveSearcher:
 
 def _args() -> MultiDict:
     return MultiDict(request.args)
+
+
+def _query(out: MultiDict) -> str:
+    """``?a=b...`` without empty values and without parameters at their default."""
+    keep = [(k, v) for k, v in out.items(multi=True)
+            if v != "" and DEFAULTS.get(k) != v
+            and not (k == "pmode" and v == _default_pmode(out))]
+    return "?" + urlencode(keep) if keep else "?"
+
+
+def _default_pmode(args: MultiDict) -> str:
+    return "2025" if args.getlist("province_2025") and not args.getlist("province") else "name"
 
 
 def url_with(args: MultiDict, **changes) -> str:
@@ -55,7 +75,7 @@ def url_with(args: MultiDict, **changes) -> str:
         out.poplist(key)
         if value is not None:
             out[key] = str(value)
-    return "?" + urlencode([(k, v) for k, v in out.items(multi=True) if v != ""])
+    return _query(out)
 
 
 def toggle(args: MultiDict, name: str, value: str) -> str:
@@ -69,12 +89,12 @@ def toggle(args: MultiDict, name: str, value: str) -> str:
         values.append(value)
     for v in values:
         out.add(name, v)
-    return "?" + urlencode([(k, v) for k, v in out.items(multi=True) if v != ""])
+    return _query(out)
 
 
 def clear_filters(args: MultiDict) -> str:
-    keep = [(k, args.get(k)) for k in ("q", "sort", "pmode") if args.get(k)]
-    return "?" + urlencode(keep)
+    return _query(MultiDict([(k, args.get(k)) for k in ("q", "sort", "per_page", "pmode")
+                             if args.get(k)]))
 
 
 def result_args(args: MultiDict) -> str:
@@ -85,9 +105,26 @@ def result_args(args: MultiDict) -> str:
 
 def province_mode(args: MultiDict) -> str:
     mode = args.get("pmode", "")
-    if mode in ("name", "2025"):
-        return mode
-    return "2025" if args.getlist("province_2025") and not args.getlist("province") else "name"
+    return mode if mode in ("name", "2025") else _default_pmode(args)
+
+
+def number(n: int) -> str:
+    """Vietnamese digit grouping: 10.000."""
+    return f"{n:,}".replace(",", ".")
+
+
+def query_terms(q: str) -> list[str]:
+    """The words of a query worth marking on the article page (not excluded ones, no OR).
+
+    >>> query_terms('"giảm nghèo" -covid OR title:Lũ')
+    ['giảm', 'nghèo', 'lũ']
+    """
+    return [w.lower() for w in _QUERY_WORD.findall(q) if w != "OR"]
+
+
+def highlight(text: str, terms: list[str]) -> Markup:
+    """``text`` escaped, the query's words in ``<mark>``."""
+    return Markup(snippet([text], terms, max_chars=len(text) + 1))
 
 
 def shown_facets(args: MultiDict) -> list[str]:
@@ -100,7 +137,8 @@ def _helpers():
     return {"url_with": url_with, "toggle": toggle, "FACET_LABELS": FACET_LABELS,
             "SHORT_LABELS": SHORT_LABELS, "SORT_LABELS": SORT_LABELS,
             "clear_filters": clear_filters, "result_args": result_args, "FACETS": FACETS,
-            "safe_url": safe_url}
+            "safe_url": safe_url, "number": number, "PER_PAGE_CHOICES": PER_PAGE_CHOICES,
+            "search_qs": lambda args: _query(MultiDict(args))[1:], "query_terms": query_terms}
 
 
 def safe_url(url: str | None) -> bool:
@@ -108,9 +146,11 @@ def safe_url(url: str | None) -> bool:
     return bool(url) and url.lower().startswith(("http://", "https://"))
 
 
-def _error_page(args: MultiDict, message: str, status: int):
+def _error_page(args: MultiDict, message: str, status: int, field: str | None = None):
+    """The search page with the form as it was sent, the problem said in Vietnamese."""
     return render_template("search.html", args=args, res=None, error=message,
-                           shown=shown_facets(args), pmode=province_mode(args)), status
+                           error_field=field, shown=shown_facets(args),
+                           pmode=province_mode(args)), status
 
 
 @bp.get("/")
@@ -120,7 +160,7 @@ def search_page():
         req = request_from_args(args)
         res = searcher().search(req)
     except SearchError as exc:
-        return _error_page(args, str(exc), 400)
+        return _error_page(args, page_hint(exc), 400, getattr(exc, "field", None))
     except IndexMissing:
         return _error_page(args, "Kho lưu trữ chưa có chỉ mục. Hãy chạy "
                                  "`vnarchive ingest` trước.", 503)
@@ -129,11 +169,29 @@ def search_page():
                             lambda a, b: url_with(args, from_=a, to=b),
                             (args.get("from") or None, args.get("to") or None))
     browsing = not args.get("q", "").strip()
+    feed_qs = result_args(MultiDict([(k, v) for k, v in args.items(multi=True) if k != "sort"]))
     return render_template("search.html", args=args, res=res, req=req, pages=pages,
                            error=None, timeline=timeline, shown=shown_facets(args),
                            pmode=province_mode(args), browsing=browsing,
                            has_filters=bool(req.filters or req.date_from or req.date_to),
-                           examples=EXAMPLES)
+                           examples=EXAMPLES, undated=_undated(res),
+                           excluded_undated=_excluded_undated(req),
+                           feed_url=url_for("feeds.search_feed") + ("?" + feed_qs if feed_qs
+                                                                   else ""))
+
+
+def _undated(res: dict) -> int:
+    """Matches without a publication date (they are on no month of the timeline)."""
+    return max(0, res["total"] - sum(m["count"] for m in res.get("months", [])))
+
+
+def _excluded_undated(req) -> int:
+    """How many undated matches a date filter leaves out (0 without one)."""
+    if not (req.date_from or req.date_to):
+        return 0
+    whole = searcher().search(replace(req, date_from=None, date_to=None, page=1, per_page=1,
+                                      with_snippets=False, facet_limit=1))
+    return _undated(whole)
 
 
 @bp.get("/facets/<name>")
@@ -146,7 +204,7 @@ def facet_page(name: str):
         req = request_from_args(args)
         values = searcher().facet_values(name, req)
     except SearchError as exc:
-        return _error_page(args, str(exc), 400)
+        return _error_page(args, page_hint(exc), 400, getattr(exc, "field", None))
     except IndexMissing:
         abort(503)
     return render_template("facet.html", args=args, name=name, values=values,
@@ -169,7 +227,11 @@ def article_page(article_id: int):
     has_raw = searcher().raw_html(article_id) is not None
     # Near-duplicates ("also published by") are shown only when the archive provides them.
     duplicates = [d for d in data.get("duplicates") or [] if isinstance(d, dict)]
-    return render_template("article.html", a=data, has_raw=has_raw, duplicates=duplicates)
+    args = _args()  # the search the reader came from: kept for the way back, words marked
+    terms = query_terms(args.get("q", ""))
+    mark = (lambda text: highlight(text, terms)) if terms else (lambda text: text)
+    return render_template("article.html", a=data, has_raw=has_raw, duplicates=duplicates,
+                           mark=mark, back=url_for("pages.search_page") + _query(args).rstrip("?"))
 
 
 @bp.get("/articles/<int(max=9223372036854775807):article_id>/raw")

@@ -87,7 +87,8 @@ def timeline_svg(months: Sequence[dict], link: Callable[[str, str], str],
         text = f"{b.label}: {b.count} bài"
         # The full-height hit area keeps short bars easy to click and to focus.
         parts.append(
-            f'<a href="{escape(link(b.start, b.end))}" aria-label="{escape(text)}">'
+            f'<a href="{escape(link(b.start, b.end))}" aria-label="{escape(text)}" '
+            f'data-start="{b.start}" data-end="{b.end}">'
             f'<rect class="hit" x="{x:.1f}" y="0" width="{step - gap:.1f}" height="{plot}"/>'
             f'<rect class="{cls}" x="{x:.1f}" y="{plot - h:.1f}" width="{step - gap:.1f}" '
             f'height="{h:.1f}"><title>{escape(text)}</title></rect></a>')
