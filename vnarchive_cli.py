@@ -1,6 +1,15 @@
 """The ``vnarchive`` command: a thin Click layer over archive/, indexer/ and web/.
 
-Library errors become one-line ``click.ClickException`` messages at this edge.
+Library errors become one-line ``click.ClickException`` messages at this edge.  The CLI
+speaks English (help, messages, labels); the article data it prints stays as published.
+
+Exit codes (also in the README and in ``vnarchive --help``):
+
+  0  success
+  1  error: no archive, index busy, cannot listen, bad query, ...
+  2  usage error (Click's): unknown option, bad value such as --year abc
+  3  ingest/reclean: some items failed, the others were stored
+  4  ingest/reclean: every item failed, nothing was stored
 """
 from __future__ import annotations
 
@@ -15,6 +24,7 @@ import click
 __all__ = ["main", "cli"]
 
 DATA_DIR_HELP = "Archive directory [env VNARCHIVE_DATA_DIR, default ./data]."
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_SOME_FAILED, EXIT_ALL_FAILED = 0, 1, 2, 3, 4
 
 
 def _data_dir_option(f):
@@ -38,13 +48,27 @@ def cli() -> None:
       vnarchive ingest corpus/sample
       vnarchive search "giảm nghèo" --province "Long An"
       vnarchive serve
+
+    \b
+    Exit codes: 0 success, 1 error, 2 usage error,
+    3 some ingested items failed, 4 every ingested item failed.
     """
 
 
 def _bar(total: int | None, label: str):
+    """A progress bar on stderr (only on a terminal); with a total it shows the ETA."""
     from tqdm import tqdm
     return tqdm(total=total, desc=label, unit=" items", disable=None, file=sys.stderr,
                 mininterval=0.5, smoothing=0.1)
+
+
+def _exit_for(report) -> None:
+    """Exit 3 when some items failed, 4 when all did (nothing stored)."""
+    if report.failed and report.stored == 0:
+        click.echo("error: nothing was ingested", err=True)
+        sys.exit(EXIT_ALL_FAILED)
+    if report.failed:
+        sys.exit(EXIT_SOME_FAILED)
 
 
 def _print_report(report, what: str = "ingest") -> None:
@@ -69,6 +93,8 @@ def _print_report(report, what: str = "ingest") -> None:
 def ingest(paths: tuple[Path, ...], data_dir: Path, workers: int | None, batch: int) -> None:
     """Clean, store and index HTML pages, directories, JSON Lines or WARC files.
 
+    Exits 3 when some items failed (the others are stored), 4 when every item failed.
+
     \b
     Example:
       vnarchive ingest ../shared/corpus/html/thtg.vn
@@ -77,10 +103,12 @@ def ingest(paths: tuple[Path, ...], data_dir: Path, workers: int | None, batch: 
     from archive.store import StoreError
     from indexer import IndexBusy, ingest_paths
 
+    from archive.sources import count_items
+
     for p in paths:
         if not p.exists():
             raise click.ClickException(f"{p}: no such file or directory")
-    bar = _bar(None, "ingest")
+    bar = _bar(count_items(paths) if sys.stderr.isatty() else None, "ingest")
     try:
         report = ingest_paths(paths, data_dir, workers=workers, batch=batch,
                               progress=bar.update)
@@ -89,8 +117,7 @@ def ingest(paths: tuple[Path, ...], data_dir: Path, workers: int | None, batch: 
     finally:
         bar.close()
     _print_report(report)
-    if report.stored == 0 and report.failed:
-        raise click.ClickException("nothing was ingested")
+    _exit_for(report)
 
 
 @cli.command()
@@ -131,26 +158,85 @@ def _date(value: str | None, name: str) -> date | None:
         raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD", param_hint=name) from None
 
 
-@cli.command()
+def _years(ctx, param, values: tuple[str, ...]) -> tuple[str, ...]:
+    for v in values:
+        if not (len(v) == 4 and v.isdigit()):
+            raise click.BadParameter(f"{v!r} is not a year (four digits, e.g. 2024)")
+    return values
+
+
+class JsonErrors(click.Command):
+    """With ``--json``, errors are JSON too: ``{"error": {"code", "message"}}`` on stdout
+    (exit 2 for usage errors, 1 for the others), so a script parses every outcome."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        wants_json = "--json" in args
+        try:
+            return super().make_context(info_name, list(args), parent=parent, **extra)
+        except click.UsageError as exc:
+            if wants_json:
+                _json_error("usage_error", exc.format_message(), EXIT_USAGE)
+            raise
+
+    def invoke(self, ctx):
+        if ctx.params.get("as_json"):
+            try:
+                return super().invoke(ctx)
+            except click.UsageError as exc:
+                _json_error("usage_error", exc.format_message(), EXIT_USAGE)
+            except click.ClickException as exc:
+                _json_error("error", exc.format_message(), EXIT_ERROR)
+            except Exception as exc:
+                code = getattr(exc, "code", "error")
+                _json_error(code if isinstance(code, str) else "error", str(exc), EXIT_ERROR)
+        return super().invoke(ctx)
+
+
+def _json_error(code: str, message: str, status: int) -> None:
+    click.echo(json.dumps({"error": {"code": code, "message": message}}, ensure_ascii=False))
+    sys.exit(status)
+
+
+def _filter_options(f):
+    """The filters shared by ``search`` and ``export`` (the page's parameters)."""
+    for decorator in reversed((
+        click.option("--province", multiple=True,
+                     help="Province as named in the article (repeatable)."),
+        click.option("--province-2025", "province_2025", multiple=True,
+                     help="Province within the borders from 1 July 2025 (repeatable)."),
+        click.option("--official", multiple=True, help="Official's full name (repeatable)."),
+        click.option("--program", multiple=True, help="Programme label (repeatable)."),
+        click.option("--site", multiple=True, help="Site host, e.g. thtg.vn (repeatable)."),
+        click.option("--year", multiple=True, callback=_years,
+                     help="Publication year, four digits (repeatable)."),
+        click.option("--from", "date_from", help="Published on or after YYYY-MM-DD."),
+        click.option("--to", "date_to", help="Published on or before YYYY-MM-DD."),
+        click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]),
+                     default="relevance", show_default=True),
+    )):
+        f = decorator(f)
+    return f
+
+
+def _request(query: str, opts: dict, **extra):
+    from indexer import SearchRequest
+    filters = {k: tuple(opts[k]) for k in ("province", "province_2025", "official",
+                                           "program", "site", "year") if opts.get(k)}
+    return SearchRequest(q=query, filters=filters, date_from=_date(opts["date_from"], "--from"),
+                         date_to=_date(opts["date_to"], "--to"), sort=opts["sort"], **extra)
+
+
+@cli.command(cls=JsonErrors)
 @click.argument("query", required=False, default="")
 @_data_dir_option
-@click.option("--province", multiple=True, help="Province as named in the article (repeatable).")
-@click.option("--province-2025", "province_2025", multiple=True,
-              help="Province within the borders from 1 July 2025 (repeatable).")
-@click.option("--official", multiple=True, help="Official's full name (repeatable).")
-@click.option("--program", multiple=True, help="Programme label (repeatable).")
-@click.option("--site", multiple=True, help="Site host, e.g. thtg.vn (repeatable).")
-@click.option("--year", multiple=True, help="Publication year (repeatable).")
-@click.option("--from", "date_from", help="Published on or after YYYY-MM-DD.")
-@click.option("--to", "date_to", help="Published on or before YYYY-MM-DD.")
-@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]),
-              default="relevance", show_default=True)
+@_filter_options
 @click.option("--page", type=click.IntRange(1, 1000), default=1, show_default=True)
 @click.option("--limit", "per_page", type=click.IntRange(1, 100), default=10,
               show_default=True, help="Results per page.")
-@click.option("--json", "as_json", is_flag=True, help="Print the same JSON as /api/search.")
-def search(query: str, data_dir: Path, province, province_2025, official, program, site, year,
-           date_from, date_to, sort, page, per_page, as_json) -> None:
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the same JSON as /api/search (errors as {\"error\": ...}).")
+def search(query: str, data_dir: Path, page: int, per_page: int, as_json: bool,
+           **opts) -> None:
     """Search the archive; prints the top results and facet counts.
 
     \b
@@ -158,17 +244,15 @@ def search(query: str, data_dir: Path, province, province_2025, official, progra
       vnarchive search "giam ngheo" --province "Long An"
       vnarchive search "nông thôn mới" --json --limit 5
     """
-    from indexer import ArchiveSearcher, IndexMissing, SearchError, SearchRequest
+    from indexer import ArchiveSearcher, IndexMissing, SearchError
 
-    filters = {k: tuple(v) for k, v in (("province", province), ("province_2025", province_2025),
-                                         ("official", official), ("program", program),
-                                         ("site", site), ("year", year)) if v}
-    req = SearchRequest(q=query, filters=filters, date_from=_date(date_from, "--from"),
-                        date_to=_date(date_to, "--to"), sort=sort, page=page, per_page=per_page)
+    req = _request(query, opts, page=page, per_page=per_page)
     searcher = ArchiveSearcher(data_dir)
     try:
         res = searcher.search(req)
     except (SearchError, IndexMissing) as exc:
+        if as_json:
+            _json_error(getattr(exc, "code", "no_index"), str(exc), EXIT_ERROR)
         raise _fail(exc) from None
     finally:
         searcher.close()
@@ -178,27 +262,65 @@ def search(query: str, data_dir: Path, province, province_2025, official, progra
     _print_results(res)
 
 
+@cli.command()
+@click.argument("query", required=False, default="")
+@_data_dir_option
+@_filter_options
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv",
+              show_default=True, help="CSV (UTF-8, formula-safe) or one JSON object a line.")
+@click.option("--output", "-o", type=click.File("w", encoding="utf-8", lazy=True),
+              default="-", help="File to write [default: standard output].")
+def export(query: str, data_dir: Path, fmt: str, output, **opts) -> None:
+    """Write every match (no cap, unlike the web export) as CSV or JSON Lines, streamed.
+
+    Columns are those of /api/export.csv; permalinks point at http://127.0.0.1:5000 unless
+    $VNARCHIVE_BASE_URL says where the archive is served.
+
+    \b
+    Example:
+      vnarchive export "giảm nghèo" --province "Long An" > giam-ngheo.csv
+      vnarchive export "nông thôn mới" --format jsonl -o ntm.jsonl
+    """
+    from indexer import ArchiveSearcher, IndexMissing, SearchError
+    from web.export import csv_lines, export_rows
+
+    req = _request(query, opts, with_snippets=True)
+    base = (os.environ.get("VNARCHIVE_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
+    searcher = ArchiveSearcher(data_dir)
+    try:
+        chunks = searcher.export_chunks(req, None, snippets=True)
+        rows = export_rows(chunks, lambda aid: f"{base}/articles/{aid}")
+        lines = csv_lines(rows, bom=False) if fmt == "csv" else \
+            (json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+        for text in lines:
+            output.write(text)
+    except (SearchError, IndexMissing) as exc:
+        raise _fail(exc) from None
+    finally:
+        searcher.close()
+
+
 def _strip_marks(html: str) -> str:
     import html as html_mod
     return html_mod.unescape(html.replace("<mark>", "[").replace("</mark>", "]"))
 
 
 def _print_results(res: dict) -> None:
-    click.echo(f"{res['total']} kết quả ({res['took_ms']:.0f} ms)"
-               + (" — không có bài chứa mọi từ, hiển thị bài chứa một số từ" if res["fallback"]
-                  else ""))
+    click.echo(f"{res['total']} results ({res['took_ms']:.0f} ms)"
+               + (" — no article has every word; showing articles with some of them"
+                  if res["fallback"] else ""))
     if res.get("suggestion"):
-        click.echo(f"Có phải bạn muốn tìm: {res['suggestion']}")
+        click.echo(f"Did you mean: {res['suggestion']}")
     start = (res["page"] - 1) * res["per_page"]
     for i, hit in enumerate(res["results"], start + 1):
-        day = (hit["published"] or "")[:10] or "không rõ ngày"
+        day = (hit["published"] or "")[:10] or "undated"
         click.secho(f"{i:>3}. {hit['title']}", bold=True)
         click.echo(f"     {hit['site']} · {day} · id {hit['id']} · {hit['url']}")
         if hit["snippet"]:
             click.echo(f"     {_strip_marks(hit['snippet'])}")
-    for name, label in (("province", "Tỉnh/thành"), ("province_2025", "Tỉnh (từ 1/7/2025)"),
-                        ("official", "Quan chức"), ("program", "Chương trình"),
-                        ("site", "Trang"), ("year", "Năm")):
+    for name, label in (("province", "Province"), ("province_2025", "Province (2025 borders)"),
+                        ("official", "Official"), ("program", "Programme"),
+                        ("site", "Site"), ("year", "Year")):
         values = res["facets"].get(name) or []
         if values:
             shown = ", ".join(f"{v['value']} ({v['count']})" + ("*" if v["selected"] else "")
@@ -220,7 +342,7 @@ def serve(data_dir: Path, host: str, port: int, threads: int) -> None:
     Example:
       vnarchive serve --port 8080
     """
-    from waitress import serve as waitress_serve
+    from waitress.server import create_server
 
     from indexer import SearchRequest
     from web import create_app
@@ -242,12 +364,13 @@ def serve(data_dir: Path, host: str, port: int, threads: int) -> None:
             app.extensions["vnarchive"].search(SearchRequest(q=q))
     except Exception as exc:  # an empty or missing index is reported by the page itself
         click.echo(f"warning: {exc}", err=True)
-    click.echo(f"vnarchive serving {data_dir} on http://{host}:{port}/")
-    try:
-        waitress_serve(app, host=host, port=port, threads=threads, ident="vnarchive")
+    try:  # bind first: "serving" is printed only once the port is ours
+        server = create_server(app, host=host, port=port, threads=threads, ident="vnarchive")
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") \
             from None
+    click.echo(f"vnarchive serving {data_dir} on http://{host}:{port}/")
+    server.run()
 
 
 @cli.command()
@@ -354,7 +477,9 @@ def reclean(data_dir: Path) -> None:
     warcs = layout.warc_files()
     if not warcs:
         raise click.ClickException(f"no WARC files in {layout.warc_dir}: nothing to re-clean")
-    bar = _bar(None, "reclean")
+    from archive.sources import count_items
+
+    bar = _bar(count_items(warcs) if sys.stderr.isatty() else None, "reclean")
     try:
         report = ingest_paths(warcs, data_dir, progress=bar.update)
     except (IndexBusy, StoreError, OSError) as exc:
@@ -362,6 +487,7 @@ def reclean(data_dir: Path) -> None:
     finally:
         bar.close()
     _print_report(report, "reclean")
+    _exit_for(report)
 
 
 def main() -> None:
