@@ -30,7 +30,7 @@ from werkzeug.datastructures import MultiDict
 from indexer import ArchiveSearcher
 from web.params import int_param, request_from_args
 
-__all__ = ["CSV_COLUMNS", "JSON_DROP", "safe_cell", "plain_snippet", "csv_lines",
+__all__ = ["CSV_COLUMNS", "JSON_DROP", "safe_cell", "csv_cell", "plain_snippet", "csv_lines",
            "export_rows", "export_csv", "export_json", "export_limit"]
 
 CSV_COLUMNS = ("id", "title", "published", "site", "url", "permalink", "sapo", "authors",
@@ -48,6 +48,15 @@ def safe_cell(value: object) -> str:
         value = "; ".join(str(v) for v in value)
     text = str(value)
     return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def csv_cell(value: object) -> str:
+    """One formula-safe, quoted-when-needed CSV cell (booleans as true/false)."""
+    if isinstance(value, bool):
+        value = "true" if value else "false"
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="").writerow([safe_cell(value)])
+    return buf.getvalue()
 
 
 def plain_snippet(snippet: str) -> str:

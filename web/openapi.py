@@ -81,7 +81,10 @@ SCHEMAS: dict[str, Any] = {
         extra=True),
     "Suggestions": _obj({"query": {"type": "string"}, "suggestions": _STR_LIST}),
     "FacetList": _obj({"facet": {"type": "string", "enum": list(FACETS)},
-                       "values": {"type": "array", "items": _ref("FacetValue")}}),
+                       "values": {"type": "array", "items": _ref("FacetValue")},
+                       "total_values": {"type": "integer", "minimum": 0,
+                                        "description": "how many values the facet has; "
+                                                       "`values` holds the first `limit`"}}),
     "Stats": _obj({
         "articles": {"type": "integer"}, "sites": {"type": "integer"},
         "first_published": {"type": ["string", "null"]},
@@ -186,7 +189,19 @@ def spec(export_max: int = 10000) -> dict[str, Any]:
                 "Every value of one facet for a query (the 'xem thêm' list)",
                 _json("FacetList", "values with counts"),
                 [_param("name", {"type": "string", "enum": list(FACETS)}, "facet",
-                        where="path"), *SEARCH_PARAMS], errors=("400", "404")),
+                        where="path"), *SEARCH_PARAMS,
+                 _param("limit", {"type": "integer", "minimum": 1, "maximum": 100000,
+                                  "default": 500}, "most values to list")],
+                errors=("400", "404")),
+            "/api/facets/{name}.csv": _get(
+                "The same facet values and counts as CSV (UTF-8 with BOM, formula-safe)",
+                {"description": "CSV with the header row value,count,selected",
+                 "content": {"text/csv": {"schema": {"type": "string"}}}},
+                [_param("name", {"type": "string", "enum": list(FACETS)}, "facet",
+                        where="path"), *SEARCH_PARAMS,
+                 _param("limit", {"type": "integer", "minimum": 1, "maximum": 100000,
+                                  "default": 500}, "most values to list")],
+                errors=("400", "404")),
             "/api/stats": _get("Archive size and date span", _json("Stats", "figures")),
             "/api/export.json": _get(
                 f"All matches (up to {export_max}) as one streamed JSON document",

@@ -40,6 +40,8 @@ SORT_LABELS = {"relevance": "Liên quan", "newest": "Mới nhất", "oldest": "C
 VIEW_PARAMS = ("page", "per_page", "pmode")
 EXAMPLES = ("giảm nghèo", "giam ngheo", '"nông thôn mới"', "title:lũ")
 PER_PAGE_CHOICES = (10, 20, 50, 100)
+FACET_PAGE_MAX = 500        # values listed on a facet's own page
+FACET_PAGE_ALL = 100_000    # counted, to say honestly how many there are
 # Values a parameter has when absent: left out of every link we make (clean URLs).
 DEFAULTS = {"sort": "relevance", "per_page": "20", "page": "1"}
 _QUERY_WORD = re.compile(r"(?<![-\w])(?:title:)?(\w+)")
@@ -202,12 +204,16 @@ def facet_page(name: str):
     args = _args()
     try:
         req = request_from_args(args)
-        values = searcher().facet_values(name, req)
+        values = searcher().facet_values(name, req, limit=FACET_PAGE_ALL)
     except SearchError as exc:
         return _error_page(args, page_hint(exc), 400, getattr(exc, "field", None))
     except IndexMissing:
         abort(503)
-    return render_template("facet.html", args=args, name=name, values=values,
+    shown = values[:FACET_PAGE_MAX]
+    shown += [v for v in values[FACET_PAGE_MAX:] if v["selected"]]  # ticked stay visible
+    qs = result_args(args)
+    return render_template("facet.html", args=args, name=name, values=shown,
+                           total_values=len(values), qs=qs,
                            back=url_for("pages.search_page") + url_with(args))
 
 

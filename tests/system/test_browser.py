@@ -355,3 +355,15 @@ def test_drag_selects_a_date_range_on_the_timeline(page):
         page.mouse.up()
     assert f"from={start}" in page.url and f"to={end}" in page.url
     assert total(page) == sum(counts[lo:hi + 1])
+
+
+def test_facet_page_filter_box(page):
+    values = page.request.get("/api/facets/official").json()["values"]
+    assert len(values) > 20, "the session archive should have a long official list"
+    target = values[-1]["value"]
+    page.goto("/facets/official")
+    page.fill("#facet-filter", target.split()[-1].lower())
+    visible = page.locator("#facet-values li:visible")
+    assert 1 <= visible.count() < len(values)
+    assert page.locator("#facet-values li:visible", has_text=target).count() == 1
+    assert axe_violations(page) == []

@@ -256,3 +256,30 @@ def test_article_marks_the_query_and_links_back_to_the_search(client):
     assert back == "/?q=gi%E1%BA%A3m+ngh%C3%A8o&province=Long+An"
     plain = client.get(f"/articles/{aid}").get_data(as_text=True)
     assert "<mark>" not in plain and '<p class="back"><a href="/">' in plain
+
+
+def test_facet_page_says_how_many_values_it_shows(client, monkeypatch):
+    import web.pages
+    total = client.get("/api/facets/official").get_json()["total_values"]
+    assert total > 3
+    monkeypatch.setattr(web.pages, "FACET_PAGE_MAX", 3)
+    html = client.get("/facets/official").get_data(as_text=True)
+    assert f"Đang hiện 3 trong {total} giá trị" in html
+    assert len(re.findall(r'type="checkbox" name="official"', html)) == 3
+
+
+def test_facet_counts_download_as_csv_and_json(client):
+    import csv
+    import io
+    data = client.get("/api/facets/province", query_string={"q": "giảm nghèo"}).get_json()
+    r = client.get("/api/facets/province.csv", query_string={"q": "giảm nghèo"})
+    assert r.mimetype == "text/csv" and r.get_data().startswith("\ufeff".encode())
+    rows = list(csv.DictReader(io.StringIO(r.get_data().decode("utf-8-sig"))))
+    assert [(x["value"], int(x["count"])) for x in rows] == \
+        [(v["value"], v["count"]) for v in data["values"]]
+    assert data["total_values"] == len(data["values"])
+    few = client.get("/api/facets/province?limit=2").get_json()
+    assert len(few["values"]) == 2 and few["total_values"] >= 2
+    html = client.get("/facets/province?q=gi%E1%BA%A3m+ngh%C3%A8o").get_data(as_text=True)
+    assert 'id="facet-csv"' in html and "/api/facets/province.csv?q=" in html
+    assert client.get("/api/facets/colour.csv").status_code == 404

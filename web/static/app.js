@@ -159,3 +159,28 @@
     }, 150);
   });
 })();
+
+// The filter box of a facet's own page: hides the values that do not contain the typed
+// text (any case, with or without diacritics).
+(function () {
+  "use strict";
+  var box = document.getElementById("facet-filter");
+  var list = document.getElementById("facet-values");
+  var count = document.getElementById("facet-filter-count");
+  if (!box || !list) return;
+  function fold(s) {
+    return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d")
+      .replace(/Đ/g, "D").toLowerCase();
+  }
+  var items = Array.prototype.slice.call(list.querySelectorAll("li"));
+  var keys = items.map(function (li) { return fold(li.textContent); });
+  box.addEventListener("input", function () {
+    var q = fold(box.value.trim()), shown = 0;
+    items.forEach(function (li, i) {
+      var hit = !q || keys[i].indexOf(q) >= 0;
+      li.hidden = !hit;
+      if (hit) shown += 1;
+    });
+    count.textContent = q ? shown + " giá trị khớp" : "";
+  });
+})();
