@@ -133,6 +133,9 @@ SEARCH_PARAMS = [
            "diacritics; empty with filters browses newest first"),
     *[_param(name, {"type": "string", "maxLength": 200}, FACET_HELP.get(name, name),
              repeat=True) for name in FACETS],
+    *[_param("-" + name, {"type": "string", "maxLength": 200},
+             f"leave out articles with this {name} value (repeatable)", repeat=True)
+      for name in FACETS],
     _param("from", {"type": "string", "format": "date"}, "published on or after (YYYY-MM-DD)"),
     _param("to", {"type": "string", "format": "date"}, "published on or before (YYYY-MM-DD)"),
     _param("sort", {"type": "string", "enum": list(SORTS), "default": "relevance"},

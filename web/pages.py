@@ -175,7 +175,8 @@ def search_page():
     return render_template("search.html", args=args, res=res, req=req, pages=pages,
                            error=None, timeline=timeline, shown=shown_facets(args),
                            pmode=province_mode(args), browsing=browsing,
-                           has_filters=bool(req.filters or req.date_from or req.date_to),
+                           has_filters=bool(req.filters or req.exclude or req.date_from
+                                            or req.date_to),
                            examples=EXAMPLES, undated=_undated(res),
                            excluded_undated=_excluded_undated(req),
                            feed_url=url_for("feeds.search_feed") + ("?" + feed_qs if feed_qs

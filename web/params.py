@@ -11,10 +11,12 @@ from werkzeug.datastructures import MultiDict
 
 from indexer.search import FACETS, MAX_PAGE, MAX_PER_PAGE, SORTS, SearchError, SearchRequest
 
-__all__ = ["request_from_args", "int_param", "FILTER_PARAMS", "ParamError", "page_hint"]
+__all__ = ["request_from_args", "int_param", "FILTER_PARAMS", "ParamError", "page_hint",
+           "EXCLUDE"]
 
 FILTER_PARAMS = FACETS
 MAX_VALUE_CHARS = 200
+EXCLUDE = "-"  # ``-province=Long An``: leave that value's articles out
 _VI_NAMES = {"page": "Số trang", "per_page": "Số kết quả mỗi trang", "limit": "Giới hạn",
              "from": "Ngày bắt đầu", "to": "Ngày kết thúc", "sort": "Cách sắp xếp"}
 
@@ -92,10 +94,14 @@ def request_from_args(args: MultiDict, *, default_per_page: int = 20) -> SearchR
                          "Cách sắp xếp không hợp lệ; hãy chọn trong danh sách «Sắp xếp».",
                          "sort")
     filters: dict[str, tuple[str, ...]] = {}
+    exclude: dict[str, tuple[str, ...]] = {}
     for name in FILTER_PARAMS:
         values = _values(args, name, name)
         if values:
             filters[name] = values
+        left_out = _values(args, EXCLUDE + name, name)
+        if left_out:
+            exclude[name] = left_out
     date_from, date_to = _date(args, "from"), _date(args, "to")
     if date_from and date_to and date_from > date_to:
         raise ParamError("'from' is after 'to'",
@@ -105,6 +111,7 @@ def request_from_args(args: MultiDict, *, default_per_page: int = 20) -> SearchR
     return SearchRequest(
         q=args.get("q", ""),
         filters=filters,
+        exclude=exclude,
         date_from=date_from,
         date_to=date_to,
         sort=sort,

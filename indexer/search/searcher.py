@@ -110,6 +110,7 @@ class ArchiveSearcher(SearcherViews):
         with self._lock:
             searcher, cols = self._ensure()
             parsed, wq, scores, matched, fallback = self._text_matches(searcher, cols, req.q)
+            matched = _without(cols, req, matched)
             dates = cols.date_range(day_start(req.date_from), day_end(req.date_to)) \
                 if (req.date_from or req.date_to) else None
             allowed = {f: cols.allowed(f, vals) for f, vals in req.filters.items() if vals}
@@ -122,7 +123,7 @@ class ArchiveSearcher(SearcherViews):
             if wq is None and sort == "relevance":  # nothing to rank by: browse newest first
                 sort = "newest"
             if sort == "relevance":
-                use_filter = final if (dates is not None or allowed) else None
+                use_filter = final if (dates is not None or allowed or req.exclude) else None
                 ranked = Evaluator.top(scores, k, use_filter)
             else:
                 ranked = [(d, None) for d in cols.by_date(final, k, newest=sort == "newest")]
@@ -279,11 +280,20 @@ class ArchiveSearcher(SearcherViews):
 def _filtered(cols: Columns, req: SearchRequest, docs: np.ndarray, skip: str | None = None
               ) -> np.ndarray:
     """``docs`` within the request's date range and facet filters (except ``skip``)."""
+    docs = _without(cols, req, docs)
     if req.date_from or req.date_to:
         docs = docs & cols.date_range(day_start(req.date_from), day_end(req.date_to))
     for name, vals in req.filters.items():
         if name != skip and vals:
             docs = docs & cols.allowed(name, vals)
+    return docs
+
+
+def _without(cols: Columns, req: SearchRequest, docs: np.ndarray) -> np.ndarray:
+    """``docs`` less the articles having an excluded facet value."""
+    for name, vals in req.exclude.items():
+        if vals:
+            docs = docs & ~cols.allowed(name, vals)
     return docs
 
 

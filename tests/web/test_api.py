@@ -235,3 +235,20 @@ def test_cors_off_by_default_and_configurable(archive_dir, client):
     assert "Access-Control-Allow-Origin" not in other.headers
     assert "Access-Control-Allow-Origin" not in c.get(
         "/", headers={"Origin": "https://example.org"}).headers
+
+
+def test_excluding_a_facet_value(client):
+    q = {"q": "giảm nghèo"}
+    res = client.get("/api/search", query_string=q).get_json()
+    long_an = next(v["count"] for v in res["facets"]["province"] if v["value"] == "Long An")
+    out = client.get("/api/search", query_string={**q, "-province": "Long An"}).get_json()
+    assert out["total"] == res["total"] - long_an
+    assert all("Long An" not in h["provinces"] for h in out["results"])
+    assert "Long An" not in [v["value"] for v in out["facets"]["province"]]
+    assert sum(m["count"] for m in out["months"]) <= out["total"]
+    rows = client.get("/api/export.json", query_string={**q, "-province": "Long An"}
+                      ).get_json()["results"]
+    assert len(rows) == out["total"] and all("Long An" not in r["provinces"] for r in rows)
+    newest = client.get("/api/search", query_string={"-province": "Long An", "sort": "newest"}
+                        ).get_json()
+    assert all("Long An" not in h["provinces"] for h in newest["results"])

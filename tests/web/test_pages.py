@@ -283,3 +283,14 @@ def test_facet_counts_download_as_csv_and_json(client):
     html = client.get("/facets/province?q=gi%E1%BA%A3m+ngh%C3%A8o").get_data(as_text=True)
     assert 'id="facet-csv"' in html and "/api/facets/province.csv?q=" in html
     assert client.get("/api/facets/colour.csv").status_code == 404
+
+
+def test_exclude_link_on_each_facet_value(client):
+    _, html = page(client, q="giảm nghèo")
+    link = unescape(re.search(r'<a class="exclude" href="([^"]+)" aria-label="Loại trừ Long An"',
+                              html).group(1))
+    assert "-province=Long+An" in link
+    r = client.get("/" + link)
+    out = r.get_data(as_text=True)
+    assert r.status_code == 200 and "⊖ trừ Long An" in out
+    assert 'type="hidden" name="-province" value="Long An"' in out  # kept by the form
