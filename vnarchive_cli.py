@@ -207,6 +207,9 @@ def _filter_options(f):
         click.option("--official", multiple=True, help="Official's full name (repeatable)."),
         click.option("--program", multiple=True, help="Programme label (repeatable)."),
         click.option("--site", multiple=True, help="Site host, e.g. thtg.vn (repeatable)."),
+        click.option("--author", multiple=True, help="Author as in the byline (repeatable)."),
+        click.option("--section", multiple=True, help="The site's section (repeatable)."),
+        click.option("--tag", multiple=True, help="The site's tag (repeatable)."),
         click.option("--year", multiple=True, callback=_years,
                      help="Publication year, four digits (repeatable)."),
         click.option("--from", "date_from", help="Published on or after YYYY-MM-DD."),
@@ -220,8 +223,9 @@ def _filter_options(f):
 
 def _request(query: str, opts: dict, **extra):
     from indexer import SearchRequest
-    filters = {k: tuple(opts[k]) for k in ("province", "province_2025", "official",
-                                           "program", "site", "year") if opts.get(k)}
+    filters = {k: tuple(opts[k]) for k in ("province", "province_2025", "official", "program",
+                                           "site", "year", "author", "section", "tag")
+               if opts.get(k)}
     return SearchRequest(q=query, filters=filters, date_from=_date(opts["date_from"], "--from"),
                          date_to=_date(opts["date_to"], "--to"), sort=opts["sort"], **extra)
 
@@ -320,7 +324,8 @@ def _print_results(res: dict) -> None:
             click.echo(f"     {_strip_marks(hit['snippet'])}")
     for name, label in (("province", "Province"), ("province_2025", "Province (2025 borders)"),
                         ("official", "Official"), ("program", "Programme"),
-                        ("site", "Site"), ("year", "Year")):
+                        ("site", "Site"), ("year", "Year"), ("author", "Author"),
+                        ("section", "Section"), ("tag", "Tag")):
         values = res["facets"].get(name) or []
         if values:
             shown = ", ".join(f"{v['value']} ({v['count']})" + ("*" if v["selected"] else "")

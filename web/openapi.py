@@ -126,6 +126,8 @@ FACET_HELP = {
     "province_2025": "province within the borders from 1 July 2025 (repeatable)",
     "official": "official's name (repeatable)", "program": "national programme (repeatable)",
     "site": "news site, e.g. thtg.vn (repeatable)", "year": "publication year (repeatable)",
+    "author": "author as in the byline (repeatable)", "section": "the site's section "
+    "(repeatable)", "tag": "the site's tag (repeatable)",
 }
 SEARCH_PARAMS = [
     _param("q", {"type": "string", "maxLength": 2000},

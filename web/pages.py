@@ -31,10 +31,13 @@ FACET_LABELS = {
     "program": "Chương trình",
     "site": "Trang báo",
     "year": "Năm",
+    "author": "Tác giả",
+    "section": "Chuyên mục",
+    "tag": "Thẻ",
 }
 SHORT_LABELS = {"province": "Tỉnh/thành", "province_2025": "Tỉnh/thành (từ 1/7/2025)",
                 "official": "Quan chức", "program": "Chương trình", "site": "Trang báo",
-                "year": "Năm"}
+                "year": "Năm", "author": "Tác giả", "section": "Chuyên mục", "tag": "Thẻ"}
 SORT_LABELS = {"relevance": "Liên quan", "newest": "Mới nhất", "oldest": "Cũ nhất"}
 # Parameters that only shape the page, never the result set (dropped from export links).
 VIEW_PARAMS = ("page", "per_page", "pmode")
@@ -131,7 +134,7 @@ def highlight(text: str, terms: list[str]) -> Markup:
 
 def shown_facets(args: MultiDict) -> list[str]:
     prov = "province_2025" if province_mode(args) == "2025" else "province"
-    return [prov, "official", "program", "site", "year"]
+    return [prov, "official", "program", "site", "year", "author", "section", "tag"]
 
 
 @bp.app_context_processor

@@ -5,7 +5,8 @@ from conftest import SEED_URL
 
 HIT_KEYS = {"id", "url", "title", "published", "site", "snippet", "provinces", "officials",
             "programs", "score"}
-FACETS = {"province", "province_2025", "official", "program", "site", "year"}
+FACETS = {"province", "province_2025", "official", "program", "site", "year", "author",
+          "section", "tag"}
 
 
 def seed_hit(res):
@@ -252,3 +253,19 @@ def test_excluding_a_facet_value(client):
     newest = client.get("/api/search", query_string={"-province": "Long An", "sort": "newest"}
                         ).get_json()
     assert all("Long An" not in h["provinces"] for h in newest["results"])
+
+
+def test_author_section_and_tag_facets(client):
+    res = client.get("/api/search", query_string={"q": "nông thôn"}).get_json()
+    assert set(res["facets"]) >= {"author", "section", "tag"}
+    authors = [v["value"] for v in res["facets"]["author"]]
+    assert "Ban Biên Tập Thử Nghiệm" in authors  # tests/data/records.jsonl
+    got = client.get("/api/search", query_string={"author": "Ban Biên Tập Thử Nghiệm"}
+                     ).get_json()
+    assert [h["url"] for h in got["results"]] == ["https://tin-thu-nghiem.example/bai-1"]
+    everything = client.get("/api/search").get_json()["facets"]
+    for name in ("section", "tag"):  # the sample corpus's pages have sections and tags
+        assert everything[name], name
+        value = everything[name][0]
+        hits = client.get("/api/search", query_string={name: value["value"]}).get_json()
+        assert hits["total"] == value["count"]
