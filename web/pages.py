@@ -13,7 +13,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
-from indexer import ArchiveSearcher, IndexMissing, SearchError
+from indexer import ArchiveSearcher, IndexMissing, SearchError, SearchRequest
 from indexer.search import FACETS
 from indexer.search.snippets import snippet
 from web.params import page_hint, request_from_args
@@ -40,7 +40,7 @@ SHORT_LABELS = {"province": "Tỉnh/thành", "province_2025": "Tỉnh/thành (t�
                 "year": "Năm", "author": "Tác giả", "section": "Chuyên mục", "tag": "Thẻ"}
 SORT_LABELS = {"relevance": "Liên quan", "newest": "Mới nhất", "oldest": "Cũ nhất"}
 # Parameters that only shape the page, never the result set (dropped from export links).
-VIEW_PARAMS = ("page", "per_page", "pmode")
+VIEW_PARAMS = ("page", "per_page", "pmode", "norm")
 EXAMPLES = ("giảm nghèo", "giam ngheo", '"nông thôn mới"', "title:lũ")
 PER_PAGE_CHOICES = (10, 20, 50, 100)
 FACET_PAGE_MAX = 500        # values listed on a facet's own page
@@ -170,9 +170,11 @@ def search_page():
         return _error_page(args, "Kho lưu trữ chưa có chỉ mục. Hãy chạy "
                                  "`vnarchive ingest` trước.", 503)
     pages = (res["total"] + req.per_page - 1) // req.per_page
+    normalised = args.get("norm") == "1"
     timeline = timeline_svg(res.get("months", []),
                             lambda a, b: url_with(args, from_=a, to=b),
-                            (args.get("from") or None, args.get("to") or None))
+                            (args.get("from") or None, args.get("to") or None),
+                            volume=_archive_volume() if normalised else None)
     browsing = not args.get("q", "").strip()
     feed_qs = result_args(MultiDict([(k, v) for k, v in args.items(multi=True) if k != "sort"]))
     return render_template("search.html", args=args, res=res, req=req, pages=pages,
@@ -180,10 +182,16 @@ def search_page():
                            pmode=province_mode(args), browsing=browsing,
                            has_filters=bool(req.filters or req.exclude or req.date_from
                                             or req.date_to),
-                           examples=EXAMPLES, undated=_undated(res),
+                           examples=EXAMPLES, undated=_undated(res), normalised=normalised,
                            excluded_undated=_excluded_undated(req),
                            feed_url=url_for("feeds.search_feed") + ("?" + feed_qs if feed_qs
                                                                    else ""))
+
+
+def _archive_volume() -> dict[str, int]:
+    """The whole archive's article count per month (for the normalised timeline)."""
+    whole = searcher().search(SearchRequest(per_page=1, with_snippets=False, facet_limit=1))
+    return {m["month"]: m["count"] for m in whole.get("months", [])}
 
 
 def _undated(res: dict) -> int:

@@ -294,3 +294,20 @@ def test_exclude_link_on_each_facet_value(client):
     out = r.get_data(as_text=True)
     assert r.status_code == 200 and "⊖ trừ Long An" in out
     assert 'type="hidden" name="-province" value="Long An"' in out  # kept by the form
+
+
+def test_timeline_normalised_by_the_archive_volume(client):
+    whole = client.get("/api/search").get_json()
+    volume = {m["month"]: m["count"] for m in whole["months"]}
+    _, html = page(client, q="giảm nghèo", norm="1")
+    bars = re.findall(r'aria-label="(\d\d)/(\d{4}): (\d+) bài \(([\d,]+)% trong (\d+) bài của kho\)"',
+                      html)
+    assert bars and "xem số bài" in html
+    for mm, yyyy, count, pct, of in bars:
+        assert int(of) == volume.get(f"{yyyy}-{mm}", 0)
+        expected = 100 * int(count) / int(of) if int(of) else 0.0
+        assert abs(float(pct.replace(",", ".")) - expected) < 0.06
+    assert "norm=" not in re.search(r'id="export-csv" [^>]*|href="[^"]*export.csv[^"]*"',
+                                    html).group(0)
+    _, plain = page(client, q="giảm nghèo")
+    assert "xem tỷ lệ trên tổng số bài của kho" in plain and "% trong" not in plain
