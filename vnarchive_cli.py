@@ -16,15 +16,16 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
 
+from cli.querying import JsonErrors, build_request, filter_options, json_error
+from cli.reporting import EXIT_ERROR, exit_for, print_report, print_results, progress_bar
+
 __all__ = ["main", "cli"]
 
 DATA_DIR_HELP = "Archive directory [env VNARCHIVE_DATA_DIR, default ./data]."
-EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_SOME_FAILED, EXIT_ALL_FAILED = 0, 1, 2, 3, 4
 
 
 def _data_dir_option(f):
@@ -55,34 +56,6 @@ def cli() -> None:
     """
 
 
-def _bar(total: int | None, label: str):
-    """A progress bar on stderr (only on a terminal); with a total it shows the ETA."""
-    from tqdm import tqdm
-    return tqdm(total=total, desc=label, unit=" items", disable=None, file=sys.stderr,
-                mininterval=0.5, smoothing=0.1)
-
-
-def _exit_for(report) -> None:
-    """Exit 3 when some items failed, 4 when all did (nothing stored)."""
-    if report.failed and report.stored == 0:
-        click.echo("error: nothing was ingested", err=True)
-        sys.exit(EXIT_ALL_FAILED)
-    if report.failed:
-        sys.exit(EXIT_SOME_FAILED)
-
-
-def _print_report(report, what: str = "ingest") -> None:
-    click.echo(f"{what}: {report.added} added, {report.replaced} replaced, "
-               f"{report.unchanged} unchanged, {report.failed} failed "
-               f"in {report.seconds:.1f} s"
-               + (f" ({report.stored / report.seconds:.1f} articles/s)" if report.seconds else ""))
-    if report.failed:
-        reasons = ", ".join(f"{k}: {v}" for k, v in sorted(report.reasons.items()))
-        click.echo(f"failures by reason: {reasons}")
-        for line in report.first_failures[:5]:
-            click.echo(f"  - {line}")
-
-
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_data_dir_option
@@ -108,7 +81,7 @@ def ingest(paths: tuple[Path, ...], data_dir: Path, workers: int | None, batch: 
     for p in paths:
         if not p.exists():
             raise click.ClickException(f"{p}: no such file or directory")
-    bar = _bar(count_items(paths) if sys.stderr.isatty() else None, "ingest")
+    bar = progress_bar(count_items(paths) if sys.stderr.isatty() else None, "ingest")
     try:
         report = ingest_paths(paths, data_dir, workers=workers, batch=batch,
                               progress=bar.update)
@@ -116,8 +89,8 @@ def ingest(paths: tuple[Path, ...], data_dir: Path, workers: int | None, batch: 
         raise _fail(exc) from None
     finally:
         bar.close()
-    _print_report(report)
-    _exit_for(report)
+    print_report(report)
+    exit_for(report)
 
 
 @cli.command()
@@ -139,7 +112,7 @@ def reindex(data_dir: Path) -> None:
         raise click.ClickException(f"no archive in {data_dir}: run `vnarchive ingest` first")
     with Store(DataDir(data_dir).store, readonly=True) as store:
         total = store.count()
-    bar = _bar(total, "reindex")
+    bar = progress_bar(total, "reindex")
     try:
         count = do_reindex(data_dir, progress=bar.update)
     except (IndexBusy, StoreError, OSError) as exc:
@@ -149,91 +122,10 @@ def reindex(data_dir: Path) -> None:
     click.echo(f"reindexed {count} articles")
 
 
-def _date(value: str | None, name: str) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD", param_hint=name) from None
-
-
-def _years(ctx, param, values: tuple[str, ...]) -> tuple[str, ...]:
-    for v in values:
-        if not (len(v) == 4 and v.isdigit()):
-            raise click.BadParameter(f"{v!r} is not a year (four digits, e.g. 2024)")
-    return values
-
-
-class JsonErrors(click.Command):
-    """With ``--json``, errors are JSON too: ``{"error": {"code", "message"}}`` on stdout
-    (exit 2 for usage errors, 1 for the others), so a script parses every outcome."""
-
-    def make_context(self, info_name, args, parent=None, **extra):
-        wants_json = "--json" in args
-        try:
-            return super().make_context(info_name, list(args), parent=parent, **extra)
-        except click.UsageError as exc:
-            if wants_json:
-                _json_error("usage_error", exc.format_message(), EXIT_USAGE)
-            raise
-
-    def invoke(self, ctx):
-        if ctx.params.get("as_json"):
-            try:
-                return super().invoke(ctx)
-            except click.UsageError as exc:
-                _json_error("usage_error", exc.format_message(), EXIT_USAGE)
-            except click.ClickException as exc:
-                _json_error("error", exc.format_message(), EXIT_ERROR)
-            except Exception as exc:
-                code = getattr(exc, "code", "error")
-                _json_error(code if isinstance(code, str) else "error", str(exc), EXIT_ERROR)
-        return super().invoke(ctx)
-
-
-def _json_error(code: str, message: str, status: int) -> None:
-    click.echo(json.dumps({"error": {"code": code, "message": message}}, ensure_ascii=False))
-    sys.exit(status)
-
-
-def _filter_options(f):
-    """The filters shared by ``search`` and ``export`` (the page's parameters)."""
-    for decorator in reversed((
-        click.option("--province", multiple=True,
-                     help="Province as named in the article (repeatable)."),
-        click.option("--province-2025", "province_2025", multiple=True,
-                     help="Province within the borders from 1 July 2025 (repeatable)."),
-        click.option("--official", multiple=True, help="Official's full name (repeatable)."),
-        click.option("--program", multiple=True, help="Programme label (repeatable)."),
-        click.option("--site", multiple=True, help="Site host, e.g. thtg.vn (repeatable)."),
-        click.option("--author", multiple=True, help="Author as in the byline (repeatable)."),
-        click.option("--section", multiple=True, help="The site's section (repeatable)."),
-        click.option("--tag", multiple=True, help="The site's tag (repeatable)."),
-        click.option("--year", multiple=True, callback=_years,
-                     help="Publication year, four digits (repeatable)."),
-        click.option("--from", "date_from", help="Published on or after YYYY-MM-DD."),
-        click.option("--to", "date_to", help="Published on or before YYYY-MM-DD."),
-        click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]),
-                     default="relevance", show_default=True),
-    )):
-        f = decorator(f)
-    return f
-
-
-def _request(query: str, opts: dict, **extra):
-    from indexer import SearchRequest
-    filters = {k: tuple(opts[k]) for k in ("province", "province_2025", "official", "program",
-                                           "site", "year", "author", "section", "tag")
-               if opts.get(k)}
-    return SearchRequest(q=query, filters=filters, date_from=_date(opts["date_from"], "--from"),
-                         date_to=_date(opts["date_to"], "--to"), sort=opts["sort"], **extra)
-
-
 @cli.command(cls=JsonErrors)
 @click.argument("query", required=False, default="")
 @_data_dir_option
-@_filter_options
+@filter_options
 @click.option("--page", type=click.IntRange(1, 1000), default=1, show_default=True)
 @click.option("--limit", "per_page", type=click.IntRange(1, 100), default=10,
               show_default=True, help="Results per page.")
@@ -250,26 +142,26 @@ def search(query: str, data_dir: Path, page: int, per_page: int, as_json: bool,
     """
     from indexer import ArchiveSearcher, IndexMissing, SearchError
 
-    req = _request(query, opts, page=page, per_page=per_page)
+    req = build_request(query, opts, page=page, per_page=per_page)
     searcher = ArchiveSearcher(data_dir)
     try:
         res = searcher.search(req)
     except (SearchError, IndexMissing) as exc:
         if as_json:
-            _json_error(getattr(exc, "code", "no_index"), str(exc), EXIT_ERROR)
+            json_error(getattr(exc, "code", "no_index"), str(exc), EXIT_ERROR)
         raise _fail(exc) from None
     finally:
         searcher.close()
     if as_json:
         click.echo(json.dumps(res, ensure_ascii=False, indent=2))
         return
-    _print_results(res)
+    print_results(res)
 
 
 @cli.command()
 @click.argument("query", required=False, default="")
 @_data_dir_option
-@_filter_options
+@filter_options
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv",
               show_default=True, help="CSV (UTF-8, formula-safe) or one JSON object a line.")
 @click.option("--output", "-o", type=click.File("w", encoding="utf-8", lazy=True),
@@ -288,7 +180,7 @@ def export(query: str, data_dir: Path, fmt: str, output, **opts) -> None:
     from indexer import ArchiveSearcher, IndexMissing, SearchError
     from web.export import csv_lines, export_rows
 
-    req = _request(query, opts, with_snippets=True)
+    req = build_request(query, opts, with_snippets=True)
     base = (os.environ.get("VNARCHIVE_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
     searcher = ArchiveSearcher(data_dir)
     try:
@@ -302,35 +194,6 @@ def export(query: str, data_dir: Path, fmt: str, output, **opts) -> None:
         raise _fail(exc) from None
     finally:
         searcher.close()
-
-
-def _strip_marks(html: str) -> str:
-    import html as html_mod
-    return html_mod.unescape(html.replace("<mark>", "[").replace("</mark>", "]"))
-
-
-def _print_results(res: dict) -> None:
-    click.echo(f"{res['total']} results ({res['took_ms']:.0f} ms)"
-               + (" — no article has every word; showing articles with some of them"
-                  if res["fallback"] else ""))
-    if res.get("suggestion"):
-        click.echo(f"Did you mean: {res['suggestion']}")
-    start = (res["page"] - 1) * res["per_page"]
-    for i, hit in enumerate(res["results"], start + 1):
-        day = (hit["published"] or "")[:10] or "undated"
-        click.secho(f"{i:>3}. {hit['title']}", bold=True)
-        click.echo(f"     {hit['site']} · {day} · id {hit['id']} · {hit['url']}")
-        if hit["snippet"]:
-            click.echo(f"     {_strip_marks(hit['snippet'])}")
-    for name, label in (("province", "Province"), ("province_2025", "Province (2025 borders)"),
-                        ("official", "Official"), ("program", "Programme"),
-                        ("site", "Site"), ("year", "Year"), ("author", "Author"),
-                        ("section", "Section"), ("tag", "Tag")):
-        values = res["facets"].get(name) or []
-        if values:
-            shown = ", ".join(f"{v['value']} ({v['count']})" + ("*" if v["selected"] else "")
-                              for v in values)
-            click.echo(f"{label}: {shown}")
 
 
 @cli.command()
@@ -434,7 +297,7 @@ def crawl(targets: tuple[str, ...], data_dir: Path, profiles_dir: Path, delay: f
         if len(pending) >= batch:
             flush()
 
-    bar = _bar(max_pages, "crawl")
+    bar = progress_bar(max_pages, "crawl")
 
     def progress(info: dict) -> None:
         bar.n = int(info.get("fetched", bar.n))
@@ -484,15 +347,15 @@ def reclean(data_dir: Path) -> None:
         raise click.ClickException(f"no WARC files in {layout.warc_dir}: nothing to re-clean")
     from archive.sources import count_items
 
-    bar = _bar(count_items(warcs) if sys.stderr.isatty() else None, "reclean")
+    bar = progress_bar(count_items(warcs) if sys.stderr.isatty() else None, "reclean")
     try:
         report = ingest_paths(warcs, data_dir, progress=bar.update)
     except (IndexBusy, StoreError, OSError) as exc:
         raise _fail(exc) from None
     finally:
         bar.close()
-    _print_report(report, "reclean")
-    _exit_for(report)
+    print_report(report, "reclean")
+    exit_for(report)
 
 
 def main() -> None:
