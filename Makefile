@@ -6,12 +6,13 @@ DATA   ?= data
 PORT   ?= 5000
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install demo bench bench-quick clean-data help
+.PHONY: run test install demo bench bench-quick clean-data help screenshots
 
 help:
 	@echo "make run    - install into .venv, build the demo archive if absent, serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   - install into .venv and run the whole test suite"
 	@echo "make bench  - run the benchmarks under bench/ (needs ../shared)"
+	@echo "make screenshots - regenerate tests/system/img/search-*.png with Chromium"
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +35,9 @@ test: install
 
 bench: install
 	$(BIN)/python bench/run_all.py
+
+screenshots: install
+	$(BIN)/python tests/system/screenshots.py
 
 clean-data:
 	rm -rf $(DATA)

@@ -1,21 +1,176 @@
 """The ``vnarchive`` command: a thin Click layer over archive/, indexer/ and web/.
 
-Library errors become one-line ``click.ClickException`` messages at this edge.
+Library errors become one-line ``click.ClickException`` messages at this edge.  The CLI
+speaks English (help, messages, labels); the article data it prints stays as published.
+
+Exit codes (also in the README and in ``vnarchive --help``):
+
+  0  success
+  1  error: no archive, index busy, cannot listen, bad query, ...
+  2  usage error (Click's): unknown option, bad value such as --year abc
+  3  ingest/reclean: some items failed, the others were stored
+  4  ingest/reclean: every item failed, nothing was stored
 """
 from __future__ import annotations
 
-import html
 import json
 import os
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
 
+import html as html_mod
+from datetime import date
+
 __all__ = ["main", "cli"]
 
 DATA_DIR_HELP = "Archive directory [env VNARCHIVE_DATA_DIR, default ./data]."
+
+
+# -- exit codes, progress, reports and results as text (English) -----------------------
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_SOME_FAILED, EXIT_ALL_FAILED = 0, 1, 2, 3, 4
+
+
+def progress_bar(total: int | None, label: str):
+    """A progress bar on stderr (only on a terminal); with a total it shows the ETA."""
+    from tqdm import tqdm
+    return tqdm(total=total, desc=label, unit=" items", disable=None, file=sys.stderr,
+                mininterval=0.5, smoothing=0.1)
+
+
+def exit_for(report) -> None:
+    """Exit 3 when some items failed, 4 when all did (nothing stored)."""
+    if report.failed and report.stored == 0:
+        click.echo("error: nothing was ingested", err=True)
+        sys.exit(EXIT_ALL_FAILED)
+    if report.failed:
+        sys.exit(EXIT_SOME_FAILED)
+
+
+def print_report(report, what: str = "ingest") -> None:
+    click.echo(f"{what}: {report.added} added, {report.replaced} replaced, "
+               f"{report.unchanged} unchanged, {report.failed} failed "
+               f"in {report.seconds:.1f} s"
+               + (f" ({report.stored / report.seconds:.1f} articles/s)" if report.seconds else ""))
+    if report.failed:
+        reasons = ", ".join(f"{k}: {v}" for k, v in sorted(report.reasons.items()))
+        click.echo(f"failures by reason: {reasons}")
+        for line in report.first_failures[:5]:
+            click.echo(f"  - {line}")
+    if report.notices:  # stored, but not as asked
+        click.echo("stored under their own url (see the failures table): " + ", ".join(
+            f"{k}: {v}" for k, v in sorted(report.notices.items())))
+
+
+def strip_marks(html: str) -> str:
+    return html_mod.unescape(html.replace("<mark>", "[").replace("</mark>", "]"))
+
+
+def print_results(res: dict) -> None:
+    click.echo(f"{res['total']} results ({res['took_ms']:.0f} ms)"
+               + (" — no article has every word; showing articles with some of them"
+                  if res["fallback"] else ""))
+    if res.get("suggestion"):
+        click.echo(f"Did you mean: {res['suggestion']}")
+    start = (res["page"] - 1) * res["per_page"]
+    for i, hit in enumerate(res["results"], start + 1):
+        day = (hit["published"] or "")[:10] or "undated"
+        click.secho(f"{i:>3}. {hit['title']}", bold=True)
+        click.echo(f"     {hit['site']} · {day} · id {hit['id']} · {hit['url']}")
+        if hit["snippet"]:
+            click.echo(f"     {strip_marks(hit['snippet'])}")
+    for name, label in (("province", "Province"), ("province_2025", "Province (2025 borders)"),
+                        ("official", "Official"), ("program", "Programme"),
+                        ("site", "Site"), ("year", "Year"), ("author", "Author"),
+                        ("section", "Section"), ("tag", "Tag")):
+        values = res["facets"].get(name) or []
+        if values:
+            shown = ", ".join(f"{v['value']} ({v['count']})" + ("*" if v["selected"] else "")
+                              for v in values)
+            click.echo(f"{label}: {shown}")
+
+
+# -- search options, the request, JSON errors for --json ------------------------------
+def parse_date(value: str | None, name: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD", param_hint=name) from None
+
+
+def _years(ctx, param, values: tuple[str, ...]) -> tuple[str, ...]:
+    for v in values:
+        if not (len(v) == 4 and v.isdigit()):
+            raise click.BadParameter(f"{v!r} is not a year (four digits, e.g. 2024)")
+    return values
+
+
+class JsonErrors(click.Command):
+    """With ``--json``, errors are JSON too: ``{"error": {"code", "message"}}`` on stdout
+    (exit 2 for usage errors, 1 for the others), so a script parses every outcome."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        wants_json = "--json" in args
+        try:
+            return super().make_context(info_name, list(args), parent=parent, **extra)
+        except click.UsageError as exc:
+            if wants_json:
+                json_error("usage_error", exc.format_message(), EXIT_USAGE)
+            raise
+
+    def invoke(self, ctx):
+        if ctx.params.get("as_json"):
+            try:
+                return super().invoke(ctx)
+            except click.UsageError as exc:
+                json_error("usage_error", exc.format_message(), EXIT_USAGE)
+            except click.ClickException as exc:
+                json_error("error", exc.format_message(), EXIT_ERROR)
+            except Exception as exc:
+                code = getattr(exc, "code", "error")
+                json_error(code if isinstance(code, str) else "error", str(exc), EXIT_ERROR)
+        return super().invoke(ctx)
+
+
+def json_error(code: str, message: str, status: int) -> None:
+    click.echo(json.dumps({"error": {"code": code, "message": message}}, ensure_ascii=False))
+    sys.exit(status)
+
+
+def filter_options(f):
+    """The filters shared by ``search`` and ``export`` (the page's parameters)."""
+    for decorator in reversed((
+        click.option("--province", multiple=True,
+                     help="Province as named in the article (repeatable)."),
+        click.option("--province-2025", "province_2025", multiple=True,
+                     help="Province within the borders from 1 July 2025 (repeatable)."),
+        click.option("--official", multiple=True, help="Official's full name (repeatable)."),
+        click.option("--program", multiple=True, help="Programme label (repeatable)."),
+        click.option("--site", multiple=True, help="Site host, e.g. thtg.vn (repeatable)."),
+        click.option("--author", multiple=True, help="Author as in the byline (repeatable)."),
+        click.option("--section", multiple=True, help="The site's section (repeatable)."),
+        click.option("--tag", multiple=True, help="The site's tag (repeatable)."),
+        click.option("--year", multiple=True, callback=_years,
+                     help="Publication year, four digits (repeatable)."),
+        click.option("--from", "date_from", help="Published on or after YYYY-MM-DD."),
+        click.option("--to", "date_to", help="Published on or before YYYY-MM-DD."),
+        click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]),
+                     default="relevance", show_default=True),
+    )):
+        f = decorator(f)
+    return f
+
+
+def build_request(query: str, opts: dict, **extra):
+    from indexer import SearchRequest
+    filters = {k: tuple(opts[k]) for k in ("province", "province_2025", "official", "program",
+                                           "site", "year", "author", "section", "tag")
+               if opts.get(k)}
+    return SearchRequest(q=query, filters=filters, date_from=parse_date(opts["date_from"], "--from"),
+                         date_to=parse_date(opts["date_to"], "--to"), sort=opts["sort"], **extra)
 
 
 def _data_dir_option(f):
@@ -39,28 +194,11 @@ def cli() -> None:
       vnarchive ingest corpus/sample
       vnarchive search "giảm nghèo" --province "Long An"
       vnarchive serve
+
+    \b
+    Exit codes: 0 success, 1 error, 2 usage error,
+    3 some ingested items failed, 4 every ingested item failed.
     """
-
-
-def _bar(total: int | None, label: str):
-    from tqdm import tqdm
-    return tqdm(total=total, desc=label, unit=" items", disable=None, file=sys.stderr,
-                mininterval=0.5, smoothing=0.1)
-
-
-def _print_report(report, what: str = "ingest") -> None:
-    click.echo(f"{what}: {report.added} added, {report.replaced} replaced, "
-               f"{report.unchanged} unchanged, {report.failed} failed "
-               f"in {report.seconds:.1f} s"
-               + (f" ({report.stored / report.seconds:.1f} articles/s)" if report.seconds else ""))
-    if report.failed:
-        reasons = ", ".join(f"{k}: {v}" for k, v in sorted(report.reasons.items()))
-        click.echo(f"failures by reason: {reasons}")
-        for line in report.first_failures[:5]:
-            click.echo(f"  - {line}")
-    if report.notices:  # stored, but not as asked
-        click.echo("stored under their own url (see the failures table): " + ", ".join(
-            f"{k}: {v}" for k, v in sorted(report.notices.items())))
 
 
 @cli.command()
@@ -78,21 +216,23 @@ def ingest(paths: tuple[Path, ...], data_dir: Path, workers: int | None, batch: 
            max_page_mb: float, max_line_mb: float) -> None:
     """Clean, store and index HTML pages, directories, JSON Lines or WARC files.
 
+    Exits 3 when some items failed (the others are stored), 4 when every item failed.
+
     \b
     Example:
       vnarchive ingest ../shared/corpus/html/thtg.vn
       vnarchive ingest news.jsonl.gz --data-dir /srv/vnarchive
     """
-    from archive.sources import Limits
+    from archive.sources import Limits, count_items
     from archive.store import StoreError
     from indexer import IndexBusy, IndexMissing, NoSpace, ingest_paths
 
+    limits = Limits(max_page_bytes=int(max_page_mb * 2**20),
+                    max_line_bytes=int(max_line_mb * 2**20))
     for p in paths:
         if not p.exists():
             raise click.ClickException(f"{p}: no such file or directory")
-    limits = Limits(max_page_bytes=int(max_page_mb * 2**20),
-                    max_line_bytes=int(max_line_mb * 2**20))
-    bar = _bar(None, "ingest")
+    bar = progress_bar(count_items(paths) if sys.stderr.isatty() else None, "ingest")
     try:
         report = ingest_paths(paths, data_dir, workers=workers, batch=batch,
                               progress=bar.update, limits=limits)
@@ -100,9 +240,8 @@ def ingest(paths: tuple[Path, ...], data_dir: Path, workers: int | None, batch: 
         raise _fail(exc) from None
     finally:
         bar.close()
-    _print_report(report)
-    if report.stored == 0 and report.failed:
-        raise click.ClickException("nothing was ingested")
+    print_report(report)
+    exit_for(report)
 
 
 @cli.command()
@@ -116,16 +255,16 @@ def reindex(data_dir: Path) -> None:
     Example:
       vnarchive reindex --data-dir data
     """
+    from archive.datadir import DataDir
     from archive.store import Store, StoreError
     from indexer import IndexBusy, NoSpace, reindex as do_reindex
-    from archive.datadir import DataDir
 
     if not DataDir(data_dir).store.exists():
         raise click.ClickException(f"no archive in {data_dir}: run `vnarchive ingest` first")
     bar = None
     try:
         with Store(DataDir(data_dir).store, readonly=True) as store:
-            bar = _bar(store.count(), "reindex")
+            bar = progress_bar(store.count(), "reindex")
         count = do_reindex(data_dir, progress=bar.update)
     except (IndexBusy, StoreError, OSError, NoSpace) as exc:
         raise _fail(exc) from None
@@ -153,35 +292,17 @@ def check(data_dir: Path) -> None:
         sys.exit(1)
 
 
-def _date(value: str | None, name: str) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD", param_hint=name) from None
-
-
-@cli.command()
+@cli.command(cls=JsonErrors)
 @click.argument("query", required=False, default="")
 @_data_dir_option
-@click.option("--province", multiple=True, help="Province as named in the article (repeatable).")
-@click.option("--province-2025", "province_2025", multiple=True,
-              help="Province within the borders from 1 July 2025 (repeatable).")
-@click.option("--official", multiple=True, help="Official's full name (repeatable).")
-@click.option("--program", multiple=True, help="Programme label (repeatable).")
-@click.option("--site", multiple=True, help="Site host, e.g. thtg.vn (repeatable).")
-@click.option("--year", multiple=True, help="Publication year (repeatable).")
-@click.option("--from", "date_from", help="Published on or after YYYY-MM-DD.")
-@click.option("--to", "date_to", help="Published on or before YYYY-MM-DD.")
-@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]),
-              default="relevance", show_default=True)
+@filter_options
 @click.option("--page", type=click.IntRange(1, 1000), default=1, show_default=True)
 @click.option("--limit", "per_page", type=click.IntRange(1, 100), default=10,
               show_default=True, help="Results per page.")
-@click.option("--json", "as_json", is_flag=True, help="Print the same JSON as /api/search.")
-def search(query: str, data_dir: Path, province, province_2025, official, program, site, year,
-           date_from, date_to, sort, page, per_page, as_json) -> None:
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the same JSON as /api/search (errors as {\"error\": ...}).")
+def search(query: str, data_dir: Path, page: int, per_page: int, as_json: bool,
+           **opts) -> None:
     """Search the archive; prints the top results and facet counts.
 
     \b
@@ -189,50 +310,62 @@ def search(query: str, data_dir: Path, province, province_2025, official, progra
       vnarchive search "giam ngheo" --province "Long An"
       vnarchive search "nông thôn mới" --json --limit 5
     """
-    from indexer import ArchiveSearcher, IndexMissing, SearchError, SearchRequest
+    from indexer import ArchiveSearcher, IndexMissing, SearchError
 
-    filters = {k: tuple(v) for k, v in (("province", province), ("province_2025", province_2025),
-                                         ("official", official), ("program", program),
-                                         ("site", site), ("year", year)) if v}
-    req = SearchRequest(q=query, filters=filters, date_from=_date(date_from, "--from"),
-                        date_to=_date(date_to, "--to"), sort=sort, page=page, per_page=per_page)
+    req = build_request(query, opts, page=page, per_page=per_page)
     from archive.store import StoreError
 
     searcher = ArchiveSearcher(data_dir)
     try:
         res = searcher.search(req)
     except (SearchError, IndexMissing, StoreError) as exc:
+        if as_json:
+            json_error(getattr(exc, "code", "no_index"), str(exc), EXIT_ERROR)
         raise _fail(exc) from None
     finally:
         searcher.close()
     if as_json:
         click.echo(json.dumps(res, ensure_ascii=False, indent=2))
         return
-    _print_results(res)
+    print_results(res)
 
 
-def _print_results(res: dict) -> None:
-    click.echo(f"{res['total']} kết quả ({res['took_ms']:.0f} ms)"
-               + (" — không có bài chứa mọi từ, hiển thị bài chứa một số từ" if res["fallback"]
-                  else ""))
-    if res.get("suggestion"):
-        click.echo(f"Có phải bạn muốn tìm: {res['suggestion']}")
-    start = (res["page"] - 1) * res["per_page"]
-    for i, hit in enumerate(res["results"], start + 1):
-        day = (hit["published"] or "")[:10] or "không rõ ngày"
-        click.secho(f"{i:>3}. {hit['title']}", bold=True)
-        click.echo(f"     {hit['site']} · {day} · id {hit['id']} · {hit['url']}")
-        if hit["snippet"]:
-            marked = hit["snippet"].replace("<mark>", "[").replace("</mark>", "]")
-            click.echo(f"     {html.unescape(marked)}")
-    for name, label in (("province", "Tỉnh/thành"), ("province_2025", "Tỉnh (từ 1/7/2025)"),
-                        ("official", "Quan chức"), ("program", "Chương trình"),
-                        ("site", "Trang"), ("year", "Năm")):
-        values = res["facets"].get(name) or []
-        if values:
-            shown = ", ".join(f"{v['value']} ({v['count']})" + ("*" if v["selected"] else "")
-                              for v in values)
-            click.echo(f"{label}: {shown}")
+@cli.command()
+@click.argument("query", required=False, default="")
+@_data_dir_option
+@filter_options
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv",
+              show_default=True, help="CSV (UTF-8, formula-safe) or one JSON object a line.")
+@click.option("--output", "-o", type=click.File("w", encoding="utf-8", lazy=True),
+              default="-", help="File to write [default: standard output].")
+def export(query: str, data_dir: Path, fmt: str, output, **opts) -> None:
+    """Write every match (no cap, unlike the web export) as CSV or JSON Lines, streamed.
+
+    Columns are those of /api/export.csv; permalinks point at http://127.0.0.1:5000 unless
+    $VNARCHIVE_BASE_URL says where the archive is served.
+
+    \b
+    Example:
+      vnarchive export "giảm nghèo" --province "Long An" > giam-ngheo.csv
+      vnarchive export "nông thôn mới" --format jsonl -o ntm.jsonl
+    """
+    from indexer import ArchiveSearcher, IndexMissing, SearchError
+    from web.export import csv_lines, export_rows
+
+    req = build_request(query, opts, with_snippets=True)
+    base = (os.environ.get("VNARCHIVE_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
+    searcher = ArchiveSearcher(data_dir)
+    try:
+        chunks = searcher.export_chunks(req, None, snippets=True)
+        rows = export_rows(chunks, lambda aid: f"{base}/articles/{aid}")
+        lines = csv_lines(rows, bom=False) if fmt == "csv" else \
+            (json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+        for text in lines:
+            output.write(text)
+    except (SearchError, IndexMissing) as exc:
+        raise _fail(exc) from None
+    finally:
+        searcher.close()
 
 
 @cli.command()
@@ -258,7 +391,7 @@ def serve(data_dir: Path, host: str, port: int, threads: int, connection_limit: 
     from indexer import SearchRequest
     from indexer.analysis import crfseg
     from web import create_app
-    from web.serving import serve as serve_app
+    from web.serving import create_server
 
     if not DataDir(data_dir).store.exists():
         raise click.ClickException(f"no archive in {data_dir}: run `vnarchive ingest` first")
@@ -270,13 +403,14 @@ def serve(data_dir: Path, host: str, port: int, threads: int, connection_limit: 
             app.extensions["vnarchive"].search(SearchRequest(q=q))
     except Exception as exc:  # an empty or missing index is reported by the page itself
         click.echo(f"warning: {exc}", err=True)
-    click.echo(f"vnarchive serving {data_dir} on http://{host}:{port}/")
-    try:
-        serve_app(app, host, port, threads=threads, connection_limit=connection_limit,
-                  channel_timeout=channel_timeout)
+    try:  # bind first: "serving" is printed only once the port is ours
+        server = create_server(app, host, port, threads=threads,
+                               connection_limit=connection_limit, channel_timeout=channel_timeout)
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") \
             from None
+    click.echo(f"vnarchive serving {data_dir} on http://{host}:{port}/")
+    server.run()
 
 
 @cli.command()
@@ -335,7 +469,7 @@ def crawl(targets: tuple[str, ...], data_dir: Path, profiles_dir: Path, delay: f
         if len(pending) >= batch:
             flush()
 
-    bar = _bar(max_pages, "crawl")
+    bar = progress_bar(max_pages, "crawl")
 
     def progress(info: dict) -> None:
         bar.n = int(info.get("fetched", bar.n))
@@ -384,7 +518,7 @@ def reclean(data_dir: Path) -> None:
 
     if not DataDir(data_dir).store.exists():
         raise click.ClickException(f"no archive in {data_dir}: run `vnarchive ingest` first")
-    bar = _bar(None, "reclean")
+    bar = progress_bar(None, "reclean")
     try:
         report = do_reclean(data_dir, progress=bar.update)
     except (IndexBusy, StoreError, OSError, NoSpace, IndexMissing) as exc:
@@ -405,6 +539,10 @@ def reclean(data_dir: Path) -> None:
         click.echo(f"failures by reason (those versions are kept as they were): {reasons}")
         for line in report.first_failures[:5]:
             click.echo(f"  - {line}")
+    if report.failed and not (report.versions - report.failed):
+        sys.exit(EXIT_ALL_FAILED)
+    if report.failed:
+        sys.exit(EXIT_SOME_FAILED)
 
 
 def main() -> None:

@@ -19,8 +19,8 @@ from urllib.parse import urlsplit
 from archive.article import VN_TZ, Article
 from archive.textnorm import clean_text
 
-__all__ = ["RawItem", "Failure", "RecordError", "Limits", "iter_raw", "to_article",
-           "article_from_record", "SUFFIXES", "FIELD_LIMITS"]
+__all__ = ["RawItem", "Failure", "RecordError", "Limits", "iter_raw", "count_items",
+           "to_article", "article_from_record", "SUFFIXES", "FIELD_LIMITS"]
 
 SUFFIXES = (".html", ".htm", ".jsonl", ".jsonl.gz", ".warc", ".warc.gz")
 _MB = 1 << 20
@@ -176,6 +176,26 @@ def _warc(path: Path, limits: Limits) -> Iterator[RawItem | Failure]:
         # the other inputs; what came before it is kept
         yield Failure(name, "unreadable", f"{name}: cannot read WARC after {seen} "
                       f"records ({type(exc).__name__}: {str(exc)[:200]})")
+
+
+def count_items(paths: Iterable[Path | str]) -> int:
+    """How many items (and failures) ``iter_raw`` will yield, without cleaning anything: files
+    are counted, JSON Lines lines counted, WARC pages walked (for a progress bar's total)."""
+    total = 0
+    for entry in _files(paths):
+        kind = None if isinstance(entry, Failure) else _kind(entry)
+        if kind in (".jsonl", ".jsonl.gz"):
+            opener = gzip.open if kind == ".jsonl.gz" else open
+            try:
+                with opener(entry, "rb") as fh:
+                    total += sum(1 for line in fh if line.strip())
+            except (OSError, EOFError, gzip.BadGzipFile):
+                total += 1  # iter_raw yields one failure for it
+        elif kind in (".warc", ".warc.gz"):
+            total += max(1, sum(1 for _ in _warc(entry, Limits())))
+        else:
+            total += 1
+    return total
 
 
 def iter_raw(paths: Iterable[Path | str], limits: Limits = Limits()

@@ -23,11 +23,15 @@ from indexer.entities.people import article_people
 # ``indexer.index.Tokens``; the name keeps resolving so that those indexes still open.
 sys.modules.setdefault("indexer.index", sys.modules[__name__])
 
-__all__ = ["FACET_FIELDS", "PAIR_FIELDS", "PAIR_JOIN", "schema", "document", "document_fields",
+__all__ = ["FACET_FIELDS", "LABEL_FIELDS", "labels", "PAIR_FIELDS", "PAIR_JOIN", "schema", "document", "document_fields",
            "pairs", "Tokens"]
 
 # Facets kept as keyword fields (multi-valued, exact values) and as in-memory columns.
-FACET_FIELDS = ("province", "province_2025", "official", "program", "site", "year")
+FACET_FIELDS = ("province", "province_2025", "official", "program", "site", "year",
+                "author", "section", "tag")
+# The article's own labels as facets (entities come from the analysis instead).
+LABEL_FIELDS = ("author", "section", "tag")
+MAX_LABEL_CHARS = 200  # longer "labels" are cleaner accidents, not values to filter on
 
 
 # Adjacent pairs of folded syllables: a two-syllable word or phrase is then one term lookup
@@ -97,6 +101,9 @@ def schema() -> Schema:
         province_2025=KEYWORD(commas=True, scorable=False, lowercase=False),
         official=KEYWORD(commas=True, scorable=False, lowercase=False),
         program=KEYWORD(commas=True, scorable=False, lowercase=False),
+        author=KEYWORD(commas=True, scorable=False, lowercase=False),
+        section=KEYWORD(commas=True, scorable=False, lowercase=False),
+        tag=KEYWORD(commas=True, scorable=False, lowercase=False),
         words=Tokens(analyzer=tokens, phrase=False),
         syl=Tokens(analyzer=tokens, phrase=True),
         fold=Tokens(analyzer=tokens, phrase=True),
@@ -109,13 +116,27 @@ def schema() -> Schema:
     )
 
 
+def labels(article: Article) -> dict[str, list[str]]:
+    """The article's authors, section and tags as facet values (each value whole)."""
+    def clean(values) -> list[str]:
+        out: list[str] = []
+        for v in values:
+            v = (v or "").strip()
+            if v and len(v) <= MAX_LABEL_CHARS and v not in out:
+                out.append(v)
+        return out
+    return {"author": clean(article.authors), "section": clean([article.section]),
+            "tag": clean(article.tags)}
+
+
 def document(article_id: int, article: Article, analysis: dict[str, Any]) -> dict[str, Any]:
     """Whoosh document for an article from its cached analysis (segmentation + entities)."""
-    return document_fields(article_id, article.published, article.site, analysis)
+    return document_fields(article_id, article.published, article.site, analysis,
+                           labels(article))
 
 
-def document_fields(article_id: int, published, site: str,
-                    analysis: dict[str, Any]) -> dict[str, Any]:
+def document_fields(article_id: int, published, site: str, analysis: dict[str, Any],
+                    label_values: dict[str, list[str]] | None = None) -> dict[str, Any]:
     """:func:`document` from the only article fields it needs (cheap to send to a worker)."""
     seg = analysis["seg"]
     body_parts = [seg["title"], seg.get("sapo") or "", *seg["paragraphs"], *seg["captions"]]
@@ -140,11 +161,16 @@ def document_fields(article_id: int, published, site: str,
     if published:
         doc["year"] = f"{published.year:04d}"
         doc["month"] = f"{published.year:04d}-{published.month:02d}"
+    # Keyword values go to the writer as lists: Whoosh then takes each one whole.  A joined
+    # string would be split again on commas, and "Xóa nhà tạm, nhà dột nát" became two values.
     for field, key in (("province", "provinces"), ("province_2025", "provinces_2025"),
                        ("program", "programs")):
         if ents.get(key):
-            doc[field] = ",".join(ents[key])
+            doc[field] = list(ents[key])
     people = [p["key"] for p in article_people(ents)]   # the person, not the bare name
     if people:
-        doc["official"] = ",".join(people)
+        doc["official"] = people
+    for field, values in (label_values or {}).items():
+        if values:
+            doc[field] = list(values)
     return doc

@@ -19,7 +19,7 @@ DEFAULTS: dict[str, Any] = {
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app for one data dir; no module-level app or index exists."""
     from indexer import ArchiveSearcher
-    from web import api, officials, pages, security
+    from web import api, feeds, officials, pages, security
 
     app = Flask(__name__)
     app.config.update(DEFAULTS)
@@ -32,6 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(officials.pages)
     app.register_blueprint(officials.api, url_prefix="/api")
     app.jinja_env.filters["official_slug"] = officials.official_slug
+    app.register_blueprint(feeds.bp)
     security.install(app)
     _install_errors(app)
     return app

@@ -8,7 +8,7 @@ from archive.store import StoreError
 from indexer import ArchiveSearcher, IndexDamaged, IndexMissing, SearchError
 from web import export as _export
 from web.openapi import spec
-from web.params import request_from_args
+from web.params import int_param, request_from_args
 
 __all__ = ["bp", "error"]
 
@@ -91,11 +91,34 @@ def suggest():
     return jsonify({"query": q, "suggestions": searcher().suggest(q) if q.strip() else []})
 
 
+FACET_LIST_MAX = 100_000
+
+
+def _facet_list(name: str) -> tuple[list[dict], int]:
+    """(the first ``limit`` values, how many values there are) for one facet."""
+    req = request_from_args(request.args)
+    limit = int_param(request.args, "limit", 500, 1, FACET_LIST_MAX)
+    values = searcher().facet_values(name, req, limit=FACET_LIST_MAX)
+    return values[:limit], len(values)
+
+
+@bp.get("/facets/<name>.csv")
+def facet_csv(name: str):
+    """One facet's values and counts as CSV (UTF-8 with BOM, formula-safe)."""
+    values, _ = _facet_list(name)
+    lines = ["\ufeffvalue,count,selected"] + [
+        ",".join(_export.csv_cell(c) for c in (v["value"], v["count"], v["selected"]))
+        for v in values]
+    response = Response("\r\n".join(lines) + "\r\n", mimetype="text/csv")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="vnarchive-{name}.csv"'
+    return response
+
+
 @bp.get("/facets/<name>")
 def facet(name: str):
-    req = request_from_args(request.args)
-    values = searcher().facet_values(name, req)
-    return jsonify({"facet": name, "values": values})
+    values, total = _facet_list(name)
+    return jsonify({"facet": name, "values": values, "total_values": total})
 
 
 @bp.get("/stats")

@@ -135,7 +135,10 @@ SCHEMAS: dict[str, Any] = {
     }),
     "Suggestions": _obj({"query": {"type": "string"}, "suggestions": _STR_LIST}),
     "FacetList": _obj({"facet": {"type": "string", "enum": list(FACETS)},
-                       "values": {"type": "array", "items": _ref("FacetValue")}}),
+                       "values": {"type": "array", "items": _ref("FacetValue")},
+                       "total_values": {"type": "integer", "minimum": 0,
+                                        "description": "how many values the facet has; "
+                                                       "`values` holds the first `limit`"}}),
     "Stats": _obj({
         "articles": {"type": "integer"}, "sites": {"type": "integer"},
         "first_published": {"type": ["string", "null"]},
@@ -155,10 +158,13 @@ SCHEMAS["Version"] = _obj({
 })
 SCHEMAS["Versions"] = _obj({"id": {"type": "integer"}, "url": {"type": "string"},
                             "versions": {"type": "array", "items": _ref("VersionSummary")}})
-# Export rows are hits without the snippet.
+# Export rows are hits (snippet as plain text, no duplicates) with sapo, authors, permalink.
 _hit = SCHEMAS["Hit"]
-SCHEMAS["ExportRow"] = _obj({k: v for k, v in _hit["properties"].items()
-                             if k not in ("snippet", "also_published_by")})
+SCHEMAS["ExportRow"] = _obj({**{k: v for k, v in _hit["properties"].items()
+                                if k != "also_published_by"},
+                             "sapo": {"type": "string"}, "authors": _STR_LIST,
+                             "permalink": {"type": "string", "format": "uri",
+                                           "description": "this archive's page of the article"}})
 SCHEMAS["Export"] = _obj({
     "query": {"type": "string"}, "total": {"type": "integer", "minimum": 0},
     "exported": {"type": "integer", "minimum": 0}, "limit": {"type": "integer", "minimum": 1},
@@ -185,6 +191,8 @@ FACET_HELP = {
     "official": "official: the person key of the official facet, e.g. 'Võ Thị Búp (Tiền "
                 "Giang)' (repeatable)", "program": "national programme (repeatable)",
     "site": "news site, e.g. thtg.vn (repeatable)", "year": "publication year (repeatable)",
+    "author": "author as in the byline (repeatable)", "section": "the site's section "
+    "(repeatable)", "tag": "the site's tag (repeatable)",
 }
 SEARCH_PARAMS = [
     _param("q", {"type": "string", "maxLength": 2000},
@@ -192,6 +200,9 @@ SEARCH_PARAMS = [
            "diacritics; empty with filters browses newest first"),
     *[_param(name, {"type": "string", "maxLength": 200}, FACET_HELP.get(name, name),
              repeat=True) for name in FACETS],
+    *[_param("-" + name, {"type": "string", "maxLength": 200},
+             f"leave out articles with this {name} value (repeatable)", repeat=True)
+      for name in FACETS],
     _param("from", {"type": "string", "format": "date"}, "published on or after (YYYY-MM-DD)"),
     _param("to", {"type": "string", "format": "date"}, "published on or before (YYYY-MM-DD)"),
     _param("sort", {"type": "string", "enum": list(SORTS), "default": "relevance"},
@@ -259,7 +270,19 @@ def spec(export_max: int = 10000) -> dict[str, Any]:
                 "Every value of one facet for a query (the 'xem thêm' list)",
                 _json("FacetList", "values with counts"),
                 [_param("name", {"type": "string", "enum": list(FACETS)}, "facet",
-                        where="path"), *SEARCH_PARAMS], errors=("400", "404")),
+                        where="path"), *SEARCH_PARAMS,
+                 _param("limit", {"type": "integer", "minimum": 1, "maximum": 100000,
+                                  "default": 500}, "most values to list")],
+                errors=("400", "404")),
+            "/api/facets/{name}.csv": _get(
+                "The same facet values and counts as CSV (UTF-8 with BOM, formula-safe)",
+                {"description": "CSV with the header row value,count,selected",
+                 "content": {"text/csv": {"schema": {"type": "string"}}}},
+                [_param("name", {"type": "string", "enum": list(FACETS)}, "facet",
+                        where="path"), *SEARCH_PARAMS,
+                 _param("limit", {"type": "integer", "minimum": 1, "maximum": 100000,
+                                  "default": 500}, "most values to list")],
+                errors=("400", "404")),
             "/api/stats": _get("Archive size and date span", _json("Stats", "figures")),
             "/api/officials": _get(
                 "Officials whose name holds every word of q (with or without diacritics)",

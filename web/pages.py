@@ -6,17 +6,21 @@ facet checkboxes); static/app.js only auto-submits and completes the query box.
 """
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from datetime import datetime
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from archive.store import StoreError
 from archive.textdiff import article_diff
-from indexer import ArchiveSearcher, IndexDamaged, IndexMissing, SearchError
+from indexer import ArchiveSearcher, IndexDamaged, IndexMissing, SearchError, SearchRequest
 from indexer.search import FACETS
-from web.params import request_from_args
+from indexer.search.snippets import snippet
+from web.params import page_hint, request_from_args
 from web.rawview import with_banner
 from web.security import RAW_CSP
 from web.timeline import timeline_svg
@@ -32,14 +36,23 @@ FACET_LABELS = {
     "program": "Chương trình",
     "site": "Trang báo",
     "year": "Năm",
+    "author": "Tác giả",
+    "section": "Chuyên mục",
+    "tag": "Thẻ",
 }
 SHORT_LABELS = {"province": "Tỉnh/thành", "province_2025": "Tỉnh/thành (từ 1/7/2025)",
                 "official": "Quan chức", "program": "Chương trình", "site": "Trang báo",
-                "year": "Năm"}
+                "year": "Năm", "author": "Tác giả", "section": "Chuyên mục", "tag": "Thẻ"}
 SORT_LABELS = {"relevance": "Liên quan", "newest": "Mới nhất", "oldest": "Cũ nhất"}
 # Parameters that only shape the page, never the result set (dropped from export links).
-VIEW_PARAMS = ("page", "per_page", "pmode")
+VIEW_PARAMS = ("page", "per_page", "pmode", "norm")
 EXAMPLES = ("giảm nghèo", "giam ngheo", '"nông thôn mới"', "title:lũ")
+PER_PAGE_CHOICES = (10, 20, 50, 100)
+FACET_PAGE_MAX = 500        # values listed on a facet's own page
+FACET_PAGE_ALL = 100_000    # counted, to say honestly how many there are
+# Values a parameter has when absent: left out of every link we make (clean URLs).
+DEFAULTS = {"sort": "relevance", "per_page": "20", "page": "1"}
+_QUERY_WORD = re.compile(r"(?<![-\w])(?:title:)?(\w+)")
 
 
 def searcher() -> ArchiveSearcher:
@@ -48,6 +61,18 @@ def searcher() -> ArchiveSearcher:
 
 def _args() -> MultiDict:
     return MultiDict(request.args)
+
+
+def _query(out: MultiDict) -> str:
+    """``?a=b...`` without empty values and without parameters at their default."""
+    keep = [(k, v) for k, v in out.items(multi=True)
+            if v != "" and DEFAULTS.get(k) != v
+            and not (k == "pmode" and v == _default_pmode(out))]
+    return "?" + urlencode(keep) if keep else "?"
+
+
+def _default_pmode(args: MultiDict) -> str:
+    return "2025" if args.getlist("province_2025") and not args.getlist("province") else "name"
 
 
 def url_with(args: MultiDict, **changes) -> str:
@@ -60,7 +85,7 @@ def url_with(args: MultiDict, **changes) -> str:
         out.poplist(key)
         if value is not None:
             out[key] = str(value)
-    return "?" + urlencode([(k, v) for k, v in out.items(multi=True) if v != ""])
+    return _query(out)
 
 
 def toggle(args: MultiDict, name: str, value: str) -> str:
@@ -74,12 +99,12 @@ def toggle(args: MultiDict, name: str, value: str) -> str:
         values.append(value)
     for v in values:
         out.add(name, v)
-    return "?" + urlencode([(k, v) for k, v in out.items(multi=True) if v != ""])
+    return _query(out)
 
 
 def clear_filters(args: MultiDict) -> str:
-    keep = [(k, args.get(k)) for k in ("q", "sort", "pmode") if args.get(k)]
-    return "?" + urlencode(keep)
+    return _query(MultiDict([(k, args.get(k)) for k in ("q", "sort", "per_page", "pmode")
+                             if args.get(k)]))
 
 
 def result_args(args: MultiDict) -> str:
@@ -90,14 +115,31 @@ def result_args(args: MultiDict) -> str:
 
 def province_mode(args: MultiDict) -> str:
     mode = args.get("pmode", "")
-    if mode in ("name", "2025"):
-        return mode
-    return "2025" if args.getlist("province_2025") and not args.getlist("province") else "name"
+    return mode if mode in ("name", "2025") else _default_pmode(args)
+
+
+def number(n: int) -> str:
+    """Vietnamese digit grouping: 10.000."""
+    return f"{n:,}".replace(",", ".")
+
+
+def query_terms(q: str) -> list[str]:
+    """The words of a query worth marking on the article page (not excluded ones, no OR).
+
+    >>> query_terms('"giảm nghèo" -covid OR title:Lũ')
+    ['giảm', 'nghèo', 'lũ']
+    """
+    return [w.lower() for w in _QUERY_WORD.findall(q) if w != "OR"]
+
+
+def highlight(text: str, terms: list[str]) -> Markup:
+    """``text`` escaped, the query's words in ``<mark>``."""
+    return Markup(snippet([text], terms, max_chars=len(text) + 1))
 
 
 def shown_facets(args: MultiDict) -> list[str]:
     prov = "province_2025" if province_mode(args) == "2025" else "province"
-    return [prov, "official", "program", "site", "year"]
+    return [prov, "official", "program", "site", "year", "author", "section", "tag"]
 
 
 @bp.app_context_processor
@@ -105,7 +147,8 @@ def _helpers():
     return {"url_with": url_with, "toggle": toggle, "FACET_LABELS": FACET_LABELS,
             "SHORT_LABELS": SHORT_LABELS, "SORT_LABELS": SORT_LABELS,
             "clear_filters": clear_filters, "result_args": result_args, "FACETS": FACETS,
-            "safe_url": safe_url}
+            "safe_url": safe_url, "number": number, "PER_PAGE_CHOICES": PER_PAGE_CHOICES,
+            "search_qs": lambda args: _query(MultiDict(args))[1:], "query_terms": query_terms}
 
 
 def safe_url(url: str | None) -> bool:
@@ -113,9 +156,11 @@ def safe_url(url: str | None) -> bool:
     return bool(url) and url.lower().startswith(("http://", "https://"))
 
 
-def _error_page(args: MultiDict, message: str, status: int):
+def _error_page(args: MultiDict, message: str, status: int, field: str | None = None):
+    """The search page with the form as it was sent, the problem said in Vietnamese."""
     return render_template("search.html", args=args, res=None, error=message,
-                           shown=shown_facets(args), pmode=province_mode(args)), status
+                           error_field=field, shown=shown_facets(args),
+                           pmode=province_mode(args)), status
 
 
 @bp.get("/")
@@ -125,7 +170,7 @@ def search_page():
         req = request_from_args(args)
         res = searcher().search(req)
     except SearchError as exc:
-        return _error_page(args, str(exc), 400)
+        return _error_page(args, page_hint(exc), 400, getattr(exc, "field", None))
     except IndexDamaged:
         return _error_page(args, "Chỉ mục tìm kiếm bị hỏng; các bài viết vẫn xem được. "
                                  "Hãy chạy `vnarchive reindex` để dựng lại.", 503)
@@ -135,15 +180,42 @@ def search_page():
     except StoreError:
         return _error_page(args, "Không đọc được kho lưu trữ; hãy chạy `vnarchive check`.", 503)
     pages = (res["total"] + req.per_page - 1) // req.per_page
+    normalised = args.get("norm") == "1"
     timeline = timeline_svg(res.get("months", []),
                             lambda a, b: url_with(args, from_=a, to=b),
-                            (args.get("from") or None, args.get("to") or None))
+                            (args.get("from") or None, args.get("to") or None),
+                            volume=_archive_volume() if normalised else None)
     browsing = not args.get("q", "").strip()
+    feed_qs = result_args(MultiDict([(k, v) for k, v in args.items(multi=True) if k != "sort"]))
     return render_template("search.html", args=args, res=res, req=req, pages=pages,
                            error=None, timeline=timeline, shown=shown_facets(args),
                            pmode=province_mode(args), browsing=browsing,
-                           has_filters=bool(req.filters or req.date_from or req.date_to),
-                           examples=EXAMPLES)
+                           has_filters=bool(req.filters or req.exclude or req.date_from
+                                            or req.date_to),
+                           examples=EXAMPLES, undated=_undated(res), normalised=normalised,
+                           excluded_undated=_excluded_undated(req),
+                           feed_url=url_for("feeds.search_feed") + ("?" + feed_qs if feed_qs
+                                                                   else ""))
+
+
+def _archive_volume() -> dict[str, int]:
+    """The whole archive's article count per month (for the normalised timeline)."""
+    whole = searcher().search(SearchRequest(per_page=1, with_snippets=False, facet_limit=1))
+    return {m["month"]: m["count"] for m in whole.get("months", [])}
+
+
+def _undated(res: dict) -> int:
+    """Matches without a publication date (they are on no month of the timeline)."""
+    return max(0, res["total"] - sum(m["count"] for m in res.get("months", [])))
+
+
+def _excluded_undated(req) -> int:
+    """How many undated matches a date filter leaves out (0 without one)."""
+    if not (req.date_from or req.date_to):
+        return 0
+    whole = searcher().search(replace(req, date_from=None, date_to=None, page=1, per_page=1,
+                                      with_snippets=False, facet_limit=1))
+    return _undated(whole)
 
 
 @bp.get("/facets/<name>")
@@ -154,12 +226,16 @@ def facet_page(name: str):
     args = _args()
     try:
         req = request_from_args(args)
-        values = searcher().facet_values(name, req)
+        values = searcher().facet_values(name, req, limit=FACET_PAGE_ALL)
     except SearchError as exc:
-        return _error_page(args, str(exc), 400)
+        return _error_page(args, page_hint(exc), 400, getattr(exc, "field", None))
     except IndexMissing:
         abort(503)
-    return render_template("facet.html", args=args, name=name, values=values,
+    shown = values[:FACET_PAGE_MAX]
+    shown += [v for v in values[FACET_PAGE_MAX:] if v["selected"]]  # ticked stay visible
+    qs = result_args(args)
+    return render_template("facet.html", args=args, name=name, values=shown,
+                           total_values=len(values), qs=qs,
                            back=url_for("pages.search_page") + url_with(args))
 
 
@@ -190,8 +266,12 @@ def article_page(article_id: int):
     has_raw = searcher().raw_html(article_id) is not None
     # Near-duplicates ("also published by") are shown only when the archive provides them.
     duplicates = [d for d in data.get("duplicates") or [] if isinstance(d, dict)]
+    args = _args()  # the search the reader came from: kept for the way back, words marked
+    terms = query_terms(args.get("q", ""))
+    mark = (lambda text: highlight(text, terms)) if terms else (lambda text: text)
     return render_template("article.html", a=data, has_raw=has_raw, duplicates=duplicates,
-                           versions=_versions(article_id), shown=None)
+                           mark=mark, versions=_versions(article_id), version_shown=None,
+                           back=url_for("pages.search_page") + _query(args).rstrip("?"))
 
 
 @bp.get(f"/articles/{_ID}/versions/{_N}")
@@ -201,7 +281,8 @@ def version_page(article_id: int, n: int):
     if found is None:
         abort(404)
     return render_template("article.html", a=found, has_raw=found["has_raw"], duplicates=[],
-                           versions=_versions(article_id), shown=found)
+                           versions=_versions(article_id), version_shown=found,
+                           mark=lambda text: text, back=url_for("pages.search_page"))
 
 
 @bp.get(f"/articles/{_ID}/diff")

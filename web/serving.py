@@ -11,25 +11,32 @@ import resource
 
 from flask import Flask
 
-__all__ = ["serve", "CONNECTION_LIMIT", "CHANNEL_TIMEOUT"]
+__all__ = ["create_server", "serve", "CONNECTION_LIMIT", "CHANNEL_TIMEOUT"]
 
 CONNECTION_LIMIT = 1000   # open connections accepted at once
 CHANNEL_TIMEOUT = 30      # seconds of silence before a connection is closed
 
 
-def serve(app: Flask, host: str, port: int, *, threads: int = 8,
-          connection_limit: int = CONNECTION_LIMIT, channel_timeout: int = CHANNEL_TIMEOUT) -> None:
-    """Block serving ``app``; raises ``OSError`` when the address cannot be bound."""
-    from waitress import serve as waitress_serve
+def create_server(app: Flask, host: str, port: int, *, threads: int = 8,
+                  connection_limit: int = CONNECTION_LIMIT,
+                  channel_timeout: int = CHANNEL_TIMEOUT):
+    """A waitress server bound to ``host:port`` (``.run()`` serves); raises ``OSError``
+    when the address cannot be bound, before anything is served."""
+    from waitress.server import create_server as waitress_server
 
     # waitress logs one "task queue depth" warning per queued request under load; a
     # supervisor that does not drain stderr would then stall the server on a full pipe.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     _raise_open_files(connection_limit + 64)
     # poll() rather than select(), which cannot watch descriptors above 1024
-    waitress_serve(app, host=host, port=port, threads=threads, ident="vnarchive",
-                   connection_limit=connection_limit, channel_timeout=channel_timeout,
-                   cleanup_interval=min(10, channel_timeout), asyncore_use_poll=True)
+    return waitress_server(app, host=host, port=port, threads=threads, ident="vnarchive",
+                           connection_limit=connection_limit, channel_timeout=channel_timeout,
+                           cleanup_interval=min(10, channel_timeout), asyncore_use_poll=True)
+
+
+def serve(app: Flask, host: str, port: int, **kwargs) -> None:
+    """Bind, then block serving ``app``."""
+    create_server(app, host, port, **kwargs).run()
 
 
 def _raise_open_files(wanted: int) -> None:

@@ -58,14 +58,35 @@ def bars(months: Sequence[dict]) -> list[Bar]:
     return [Bar(str(y), f"{y:04d}-01-01", f"{y:04d}-12-31", c) for y, c in sorted(years.items())]
 
 
+def volume_of(bar: Bar, volume: dict[str, int]) -> int:
+    """The archive's article count over a bar's months (``volume``: month → count)."""
+    return sum(volume.get(m, 0) for m in _months_between(bar.start[:7], bar.end[:7]))
+
+
+def share(count: int, of: int) -> float:
+    """``count`` as a fraction of ``of`` (0 when the archive has nothing then).
+
+    >>> share(3, 12), share(0, 0)
+    (0.25, 0.0)
+    """
+    return count / of if of else 0.0
+
+
 def timeline_svg(months: Sequence[dict], link: Callable[[str, str], str],
-                 selected: tuple[str | None, str | None] = (None, None)) -> Markup:
-    """An accessible bar chart; ``link(start, end)`` gives each bar's filtering URL."""
+                 selected: tuple[str | None, str | None] = (None, None),
+                 volume: dict[str, int] | None = None) -> Markup:
+    """An accessible bar chart; ``link(start, end)`` gives each bar's filtering URL.
+
+    With ``volume`` (the whole archive's count per month) bar heights are the matches'
+    share of everything archived that month, so a month the archive holds more of does not
+    look like more coverage."""
     data = bars(months)
     if len(data) < 2:  # one bar says nothing a count does not
         return Markup("")
     total = sum(b.count for b in data)
-    peak = max(b.count for b in data) or 1
+    heights = [share(b.count, volume_of(b, volume)) if volume is not None else float(b.count)
+               for b in data]
+    peak = max(heights) or 1
     # A few bars stay slim and centred instead of stretching into blocks.
     step = min(WIDTH / len(data), 56.0)
     offset = (WIDTH - step * len(data)) / 2
@@ -80,14 +101,18 @@ def timeline_svg(months: Sequence[dict], link: Callable[[str, str], str],
              f'<line class="axis" x1="0" y1="{plot}" x2="{WIDTH}" y2="{plot}"/>']
     label_every = max(1, -(-len(data) // 6))  # at most ~6 labels: readable on a phone
     for i, b in enumerate(data):
-        h = 0.0 if b.count == 0 else max(2.0, plot * b.count / peak)
+        h = 0.0 if b.count == 0 else max(2.0, plot * heights[i] / peak)
         x = offset + i * step + gap / 2
         chosen = selected == (b.start, b.end)
         cls = "bar selected" if chosen else "bar"
         text = f"{b.label}: {b.count} bài"
+        if volume is not None:
+            pct = f"{100 * heights[i]:.1f}".replace(".", ",")
+            text += f" ({pct}% trong {volume_of(b, volume)} bài của kho)"
         # The full-height hit area keeps short bars easy to click and to focus.
         parts.append(
-            f'<a href="{escape(link(b.start, b.end))}" aria-label="{escape(text)}">'
+            f'<a href="{escape(link(b.start, b.end))}" aria-label="{escape(text)}" '
+            f'data-start="{b.start}" data-end="{b.end}">'
             f'<rect class="hit" x="{x:.1f}" y="0" width="{step - gap:.1f}" height="{plot}"/>'
             f'<rect class="{cls}" x="{x:.1f}" y="{plot - h:.1f}" width="{step - gap:.1f}" '
             f'height="{h:.1f}"><title>{escape(text)}</title></rect></a>')

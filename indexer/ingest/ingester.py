@@ -166,21 +166,33 @@ def _process(item: RawItem) -> _Result:
     return source, article, analysis, reason, message, timings, refused
 
 
+def located(source: str, message: str) -> str:
+    """``source: message`` with the location said once (record errors carry it already).
+
+    >>> located("a.jsonl:3", "a.jsonl:3: field 'url' is required")
+    "a.jsonl:3: field 'url' is required"
+    >>> located("a.html", "not an article")
+    'a.html: not an article'
+    """
+    return message if message.startswith(source + ":") else f"{source}: {message}"
+
+
 def _process_timed(item: RawItem, timings: dict[str, float]
                    ) -> tuple[str, Article | None, dict[str, Any] | None, str, str]:
     try:
         article = to_article(item)
     except RecordError as exc:
-        return item.source, None, None, exc.reason, f"{item.source}: {exc}"
+        return item.source, None, None, exc.reason, located(item.source, str(exc))
     except ValueError as exc:  # archive.clean.cleaner.CleanError and NotAnArticle are ValueErrors
         reason = getattr(exc, "reason", None)
         if reason is None:
             log.exception("cleaning %s failed", item.source)
             reason = "error"
-        return item.source, None, None, reason, f"{item.source}: {exc}"
+        return item.source, None, None, reason, located(item.source, str(exc))
     except Exception as exc:  # a cleaner bug on one page must not stop the ingest
         log.exception("cleaning %s failed", item.source)
-        return item.source, None, None, "error", f"{item.source}: {type(exc).__name__}: {exc}"
+        return item.source, None, None, "error", located(item.source,
+                                                         f"{type(exc).__name__}: {exc}")
     cached = None
     if _worker_store is not None:
         try:
@@ -191,7 +203,8 @@ def _process_timed(item: RawItem, timings: dict[str, float]
         analysis = analyse(article, cached, timings)
     except Exception as exc:
         log.exception("analysing %s failed", item.source)
-        return item.source, None, None, "error", f"{item.source}: {type(exc).__name__}: {exc}"
+        return item.source, None, None, "error", located(item.source,
+                                                         f"{type(exc).__name__}: {exc}")
     return item.source, article, analysis, "", ""
 
 

@@ -24,13 +24,13 @@ from typing import Any
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, clean_files
 
-from indexer.schema import document_fields
+from indexer.schema import document_fields, labels
 from indexer.codec.segment_writer import fast_writer, write_segment
 
 __all__ = ["Doc", "write_job", "Publisher", "MAX_UNPUBLISHED", "drop_unpublished"]
 
 # (article id, published timestamp or None, site, cached analysis): what a document needs.
-Doc = tuple[int, Any, str, dict[str, Any]]
+Doc = tuple[int, Any, str, dict[str, Any], dict[str, list[str]]]
 
 # Jobs dispatched but not yet published.  More lets the writer fall further behind the
 # store (the index of a killed ingest misses at most this many batches, which the rerun
@@ -45,8 +45,9 @@ def write_job(job: tuple[str, list[Doc]]) -> tuple[Any, float]:
     started = time.process_time()
     gen_path, docs = job
     ix = FileStorage(gen_path, supports_mmap=False).open_index()
-    segment = write_segment(ix, (document_fields(aid, published, site, analysis)
-                                 for aid, published, site, analysis in docs),
+    known = set(ix.schema.names())  # an index built before a facet existed lacks its field
+    fields = ({k: v for k, v in document_fields(*doc).items() if k in known} for doc in docs)
+    segment = write_segment(ix, fields,
                             limitmb=512, temp_name=f"job{os.getpid()}.tmp")
     return segment, time.process_time() - started
 
@@ -85,7 +86,7 @@ class Publisher:
 
     def add(self, aid: int, article, analysis: dict[str, Any], known: bool) -> None:
         """Queue one stored article; ``known``: the store had its url before this ingest."""
-        doc: Doc = (aid, article.published, article.site, analysis)
+        doc: Doc = (aid, article.published, article.site, analysis, labels(article))
         at = self.buffered.get(aid)
         if at is not None:  # the same url twice in one batch: the later version wins
             self.docs[at] = doc

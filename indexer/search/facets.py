@@ -49,9 +49,11 @@ class Columns:
         docs = np.arange(n)
         pub = self.published
         dated = live & (pub >= 0)
-        # newest first: later date, then higher docnum; undated last (as sorted lists did)
+        # newest first: later date, then higher docnum.  Undated articles come last in both
+        # orders, among themselves by docnum (ingest order): latest stored first for
+        # "newest", so the two orders differ on an undated archive too.
         self._newest = np.concatenate([docs[dated][np.lexsort((-docs[dated], -pub[dated]))],
-                                       docs[live & ~dated]])
+                                       docs[live & ~dated][::-1]])
         self._oldest = np.concatenate([docs[dated][np.lexsort((docs[dated], pub[dated]))],
                                        docs[live & ~dated]])
         self._dated = dated

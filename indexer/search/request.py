@@ -28,6 +28,8 @@ class SearchError(ValueError):
 class SearchRequest:
     q: str = ""
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # facet values whose articles are left out (``-province=…``), applied like a filter
+    exclude: dict[str, tuple[str, ...]] = field(default_factory=dict)
     date_from: date | None = None
     date_to: date | None = None
     sort: str = "relevance"
@@ -45,7 +47,7 @@ class SearchRequest:
             raise SearchError(f"page must be between 1 and {MAX_PAGE}")
         if not 1 <= self.per_page <= MAX_PER_PAGE:
             raise SearchError(f"per_page must be between 1 and {MAX_PER_PAGE}")
-        unknown = set(self.filters) - set(FACETS)
+        unknown = (set(self.filters) | set(self.exclude)) - set(FACETS)
         if unknown:
             raise SearchError(f"unknown filter {sorted(unknown)[0]!r}")
         if self.date_from and self.date_to and self.date_from > self.date_to:

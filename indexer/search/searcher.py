@@ -171,6 +171,7 @@ class ArchiveSearcher(SearcherViews, OfficialViews):
         with self._reading():
             searcher, cols = self._ensure()
             parsed, wq, scores, matched, fallback = self._text_matches(searcher, cols, req.q)
+            matched = _without(cols, req, matched)
             dates = cols.date_range(day_start(req.date_from), day_end(req.date_to)) \
                 if (req.date_from or req.date_to) else None
             allowed = {f: cols.allowed(f, vals) for f, vals in req.filters.items() if vals}
@@ -183,7 +184,7 @@ class ArchiveSearcher(SearcherViews, OfficialViews):
             if wq is None and sort == "relevance":  # nothing to rank by: browse newest first
                 sort = "newest"
             if sort == "relevance":
-                use_filter = final if (dates is not None or allowed) else None
+                use_filter = final if (dates is not None or allowed or req.exclude) else None
                 ranked = Evaluator.top(scores, k, use_filter)
             else:
                 ranked = [(d, None) for d in cols.by_date(final, k, newest=sort == "newest")]
@@ -223,24 +224,30 @@ class ArchiveSearcher(SearcherViews, OfficialViews):
         return out
 
     def export(self, req: SearchRequest, cap: int) -> list[dict]:
-        """Up to ``cap`` matching results in the request's order, without snippets — for
-        CSV/JSON export.  Rows are read in chunks by the caller's streaming loop."""
+        """Up to ``cap`` matching results in the request's order, without snippets."""
+        return [row for chunk in self.export_chunks(req, cap) for row in chunk]
+
+    def export_chunks(self, req: SearchRequest, cap: int | None = None, *,
+                      snippets: bool = False, chunk: int = 500) -> Iterator[list[dict]]:
+        """Every match (up to ``cap``; None: all) in the request's order, as lists of rows
+        that also hold ``sapo``, ``authors`` and (with ``snippets``) the snippet — for
+        CSV/JSON export.  The ranking is taken at once; rows are read chunk by chunk."""
         req.validate()
         with self._lock:
             searcher, cols = self._ensure()
-            _, wq, scores, matched, _ = self._text_matches(searcher, cols, req.q)
+            parsed, wq, scores, matched, _ = self._text_matches(searcher, cols, req.q)
             matched = _filtered(cols, req, matched)
+            limit = int(np.count_nonzero(matched)) if cap is None else cap
             sort = req.sort if wq is not None or req.sort != "relevance" else "newest"
             if sort == "relevance":
-                ranked = Evaluator.top(scores, cap, matched)
+                ranked = Evaluator.top(scores, limit, matched)
             else:
-                ranked = [(d, None) for d in cols.by_date(matched, cap, newest=sort == "newest")]
-        out = []
-        for start in range(0, len(ranked), 500):
-            chunk = ranked[start:start + 500]
+                ranked = [(d, None) for d in cols.by_date(matched, limit, newest=sort == "newest")]
+            terms = set(syllables(parsed.positive_text())) if snippets else set()
+        for start in range(0, len(ranked), chunk):
             with self._lock:
-                out.extend(self._hits(cols, chunk, set(), with_snippets=False, collapse=False))
-        return out
+                yield self._hits(cols, ranked[start:start + chunk], terms,
+                                 with_snippets=snippets, collapse=False, full=True)
 
     def match_ids(self, req: SearchRequest) -> np.ndarray:
         """Article ids of every match of the request, unordered: the set ``total`` counts
@@ -302,8 +309,8 @@ class ArchiveSearcher(SearcherViews, OfficialViews):
         return np.where(cols.live, scores, 0.0)  # type: ignore[union-attr]
 
     def _hits(self, cols: Columns, page: Sequence[tuple[int, float | None]], terms: set[str],
-              with_snippets: bool, collapse: bool = True) -> list[dict]:
-        """Result rows for ranked docnums.  Near-duplicate copies of a story (syndicated
+              with_snippets: bool, collapse: bool = True, full: bool = False) -> list[dict]:
+        """Result rows for ranked docnums (``full``: with sapo and authors, for export).  Near-duplicate copies of a story (syndicated
         articles) on the same page are folded into the first one's ``also_published_by``."""
         ids = [int(cols.aid[d]) for d, _ in page]
         rows = self._store.get_many(ids)  # type: ignore[union-attr]
@@ -338,6 +345,8 @@ class ArchiveSearcher(SearcherViews, OfficialViews):
                 "score": round(score, 4) if score is not None else None,
                 "also_published_by": [],
             })
+            if full:
+                out[-1].update(sapo=a.sapo or "", authors=list(a.authors))
             if row.simhash is not None:
                 shown.append((row.simhash, out[-1]))
         return out
@@ -345,11 +354,20 @@ class ArchiveSearcher(SearcherViews, OfficialViews):
 def _filtered(cols: Columns, req: SearchRequest, docs: np.ndarray, skip: str | None = None
               ) -> np.ndarray:
     """``docs`` within the request's date range and facet filters (except ``skip``)."""
+    docs = _without(cols, req, docs)
     if req.date_from or req.date_to:
         docs = docs & cols.date_range(day_start(req.date_from), day_end(req.date_to))
     for name, vals in req.filters.items():
         if name != skip and vals:
             docs = docs & cols.allowed(name, vals)
+    return docs
+
+
+def _without(cols: Columns, req: SearchRequest, docs: np.ndarray) -> np.ndarray:
+    """``docs`` less the articles having an excluded facet value."""
+    for name, vals in req.exclude.items():
+        if vals:
+            docs = docs & ~cols.allowed(name, vals)
     return docs
 
 

@@ -33,3 +33,29 @@ def test_an_index_written_before_the_layout_move_still_opens(tmp_path, monkeypat
     assert isinstance(reopened.schema["syl"], Tokens)
     with reopened.searcher() as s:
         assert s.doc_count() == 1
+
+
+def test_labels_are_whole_values_of_the_article():
+    from archive.article import Article
+    from indexer.schema import labels
+    a = Article(url="https://x.example/1", title="t", paragraphs=("p",),
+                authors=("Nhật Xuân", " Nhật Xuân ", ""), section="Xã hội, đời sống",
+                tags=("giảm nghèo", "x" * 300))
+    assert labels(a) == {"author": ["Nhật Xuân"], "section": ["Xã hội, đời sống"],
+                         "tag": ["giảm nghèo"]}
+
+
+def test_new_documents_go_into_an_index_built_before_a_facet_existed(tmp_path):
+    """A segment written for an older index leaves out the fields that index lacks."""
+    from whoosh import index as whoosh_index
+    from whoosh.fields import Schema
+
+    from indexer.ingest.publisher import write_job
+    old = schema()
+    old_fields = {n: old[n] for n in old.names() if n not in ("author", "section", "tag")}
+    whoosh_index.create_in(str(tmp_path), Schema(**old_fields))
+    analysis = {"seg": {"title": "giảm nghèo", "paragraphs": ["giảm nghèo"], "captions": []},
+                "entities": {}}
+    segment, _ = write_job((str(tmp_path), [(1, None, "x.example", analysis,
+                                             {"author": ["A"], "tag": ["b"]})]))
+    assert segment.doc_count_all() == 1

@@ -149,7 +149,7 @@ def test_open_article(page):
     title = link.inner_text()
     with page.expect_navigation():
         link.click()
-    assert re.search(r"/articles/\d+$", page.url)
+    assert re.search(r"/articles/\d+\?q=", page.url)  # the search rides along
     assert page.locator("h1").inner_text() == title
     assert page.locator("a.original").get_attribute("href") == SEED_URL
     assert page.locator(".captions li").count() == 5
@@ -180,9 +180,8 @@ def test_download_csv(page, tmp_path):
     info.value.save_as(target)
     data = target.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows[0][0] == "id" and len(rows) - 1 == n
-    assert all("Long An" in r[5] for r in rows[1:])
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert len(rows) == n and all("Long An" in r["provinces"] for r in rows)
 
 
 def test_timeline_bar_filters_to_month(page):
@@ -236,3 +235,135 @@ def test_empty_state(page):
     with page.expect_navigation():
         page.locator(".empty a", has_text="giảm nghèo").click()
     assert total(page) >= 1
+
+
+# -- issue 19: keyboard, screen readers (axe-core), facet values, errors, timeline --------
+def axe_violations(pg) -> list[str]:
+    """axe-core (bundled by the axe-playwright-python wheel from PyPI) on the current page:
+    every violation of any impact, as "rule: target" lines."""
+    from axe_playwright_python.sync_playwright import Axe
+    results = Axe().run(pg, options={"resultTypes": ["violations"]})
+    assert results.response["testEngine"]["name"] == "axe-core"  # it really ran
+    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+            for v in results.response["violations"]]
+
+
+def test_axe_finds_no_violation_on_search_article_and_facet_pages(page):
+    page.goto("/?q=gi%E1%BA%A3m+ngh%C3%A8o")
+    assert axe_violations(page) == []
+    page.goto("/?q=gi%E1%BA%A3m+ngh%C3%A8o&from=2030-01-01&to=2020-01-01")  # the error page
+    assert axe_violations(page) == []
+    page.problems.remove(next(p for p in page.problems if "400" in p))  # that 400 was asked
+    page.goto("/?q=gi%E1%BA%A3m+ngh%C3%A8o")
+    with page.expect_navigation():
+        page.locator(".hit h3 a", has_text=SEED_TITLE).first.click()
+    assert axe_violations(page) == []
+    page.goto("/facets/province?q=gi%E1%BA%A3m+ngh%C3%A8o")
+    assert axe_violations(page) == []
+
+
+def test_keyboard_reaches_the_first_result_in_ten_tabs(page):
+    page.goto("/?q=gi%E1%BA%A3m+ngh%C3%A8o")
+    page.focus("#q")
+    first = page.locator(".hit h3 a").first.get_attribute("href")
+    for presses in range(1, 11):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.getAttribute('href')") == first:
+            break
+    else:
+        pytest.fail("the first result is more than 10 Tab presses from the search box")
+    print(f"first result after {presses} Tab presses")
+    shot(page, "11-keyboard-first-result", full=False)
+
+
+def test_timeline_is_one_tab_stop_with_arrow_keys(page):
+    page.goto("/")
+    stops = page.eval_on_selector_all("svg.timeline a", "els => els.filter(a => "
+                                      "a.getAttribute('tabindex') !== '-1').length")
+    assert stops == 1
+    page.locator("svg.timeline a[tabindex='0']").focus()
+    before = page.evaluate("document.activeElement.getAttribute('data-start')")
+    page.keyboard.press("ArrowLeft")
+    after = page.evaluate("document.activeElement.getAttribute('data-start')")
+    assert after < before
+    assert page.locator("svg.timeline a[tabindex='0']").get_attribute("data-start") == after
+
+
+def test_focus_stays_on_the_facet_after_reload(page):
+    page.goto("/?q=gi%E1%BA%A3m+ngh%C3%A8o")
+    box = page.locator("#facet-province input[value='Long An']")
+    box.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Space")
+    assert "province=Long+An" in page.url
+    focused = page.evaluate("[document.activeElement.name, document.activeElement.value,"
+                            " document.activeElement.checked]")
+    assert focused == ["province", "Long An", True]
+
+
+def test_programme_chip_with_a_comma_round_trip(page):
+    label = "Xóa nhà tạm, nhà dột nát"
+    res = page.request.get("/api/search", params={"program": label}).json()
+    assert res["total"] >= 1
+    hit = res["results"][0]
+    page.goto(f"/articles/{hit['id']}")
+    chips = page.locator(".entities a.chip.program", has_text=label)
+    assert chips.count() == 1  # one chip, not two pieces
+    with page.expect_navigation():
+        chips.click()
+    assert total(page) == res["total"]
+    assert page.locator(".hit h3 a", has_text=hit["title"]).count() == 1
+    assert page.locator(".active .chip", has_text=label).count() == 1
+
+
+def test_vietnamese_error_page_keeps_the_form(page):
+    response = page.goto("/?q=ocop&from=2026-01-01&to=2025-01-01")
+    assert response.status == 400
+    page.problems.remove(next(p for p in page.problems if "400" in p))  # asked for
+    alert = page.locator("[role=alert]").inner_text()
+    assert "Ngày bắt đầu (01/01/2026) sau ngày kết thúc (01/01/2025)" in alert
+    assert page.input_value("#q") == "ocop" and page.input_value("#from") == "2026-01-01"
+    # the pickers bound each other, so the browser itself refuses the reversed range
+    assert page.get_attribute("#from", "max") == "2025-01-01"
+    shot(page, "12-error-kept-form")
+    page.fill("#from", "2020-01-01")
+    with page.expect_navigation():
+        page.click("#error button[type=submit]")
+    assert "from=2020-01-01" in page.url and "to=2025-01-01" in page.url
+    assert page.locator("[role=alert]").count() == 0 and total(page) >= 0
+
+
+def test_drag_selects_a_date_range_on_the_timeline(page):
+    page.goto("/")
+    bars = page.locator("svg.timeline a[data-start]")
+    n = bars.count()
+    assert n >= 3
+    counts = [int(re.search(r": (\d+) bài", bars.nth(i).get_attribute("aria-label")).group(1))
+              for i in range(n)]
+    lo, hi = 0, min(2, n - 1)
+    start, end = bars.nth(lo).get_attribute("data-start"), bars.nth(hi).get_attribute("data-end")
+
+    def centre(i):
+        box = bars.nth(i).locator("rect.hit").bounding_box()
+        return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+    page.mouse.move(*centre(lo))
+    page.mouse.down()
+    page.mouse.move(*centre(lo + 1), steps=4)
+    page.mouse.move(*centre(hi), steps=4)
+    with page.expect_navigation():
+        page.mouse.up()
+    assert f"from={start}" in page.url and f"to={end}" in page.url
+    assert total(page) == sum(counts[lo:hi + 1])
+
+
+def test_facet_page_filter_box(page):
+    values = page.request.get("/api/facets/official").json()["values"]
+    assert len(values) > 12, "the session archive should have a long official list"
+    target = values[-1]["value"]
+    page.goto("/facets/official")
+    page.fill("#facet-filter", target.split()[-1].lower())
+    visible = page.locator("#facet-values li:visible")
+    assert 1 <= visible.count() < len(values)
+    assert page.locator("#facet-values li:visible", has_text=target).count() == 1
+    assert axe_violations(page) == []

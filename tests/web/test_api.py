@@ -5,7 +5,8 @@ from tests.conftest import SEED_URL
 
 HIT_KEYS = {"id", "url", "title", "published", "site", "snippet", "provinces", "officials",
             "programs", "score"}
-FACETS = {"province", "province_2025", "official", "program", "site", "year"}
+FACETS = {"province", "province_2025", "official", "program", "site", "year", "author",
+          "section", "tag"}
 
 
 def seed_hit(res):
@@ -144,7 +145,7 @@ def test_export_limit_and_json(client):
     data = r.get_json()
     assert r.status_code == 200 and data["exported"] == len(data["results"]) == 2
     assert data["truncated"] == (data["total"] > 2) and data["limit"] == 2
-    assert "snippet" not in data["results"][0]
+    assert "also_published_by" not in data["results"][0]
     assert client.get("/api/export.json?limit=0").status_code == 400
     assert client.get("/api/export.csv?limit=abc").get_json()["error"]["code"] == "bad_request"
     big = client.get("/api/export.json", query_string={"limit": 10**9})
@@ -155,6 +156,24 @@ def test_export_respects_app_cap(archive_dir):
     small = create_app({"DATA_DIR": str(archive_dir), "TESTING": True, "EXPORT_MAX": 3})
     data = small.test_client().get("/api/export.json").get_json()
     assert data["exported"] == 3 and data["truncated"] is True
+
+
+def test_export_has_sapo_authors_snippet_and_permalink(client):
+    url = "https://tin-thu-nghiem.example/bai-1"  # tests/data/records.jsonl: sapo, authors
+    data = client.get("/api/export.json", query_string={"q": "nông thôn"}).get_json()
+    seed = next(r for r in data["results"] if r["url"] == url)
+    assert seed["sapo"] == "Bài thử nghiệm do vnarchive viết." and seed["authors"]
+    assert "nông thôn" in seed["snippet"].lower() and "<mark>" not in seed["snippet"]
+    assert seed["permalink"] == f"http://localhost/articles/{seed['id']}"
+    assert client.get(seed["permalink"]).status_code == 200
+    r = client.get("/api/export.csv", query_string={"q": "nông thôn"})
+    rows = list(csv.DictReader(io.StringIO(r.get_data().decode("utf-8-sig"))))
+    row = next(r for r in rows if r["url"] == url)
+    assert list(rows[0]) == ["id", "title", "published", "site", "url", "permalink", "sapo",
+                             "authors", "snippet", "provinces", "provinces_2025",
+                             "officials", "programs", "score"]
+    assert (row["sapo"], row["authors"], row["snippet"], row["permalink"]) == (
+        seed["sapo"], "; ".join(seed["authors"]), seed["snippet"], seed["permalink"])
 
 
 def test_export_filters_and_sort_order(client):
@@ -204,3 +223,36 @@ def test_cors_off_by_default_and_configurable(archive_dir, client):
     assert "Access-Control-Allow-Origin" not in other.headers
     assert "Access-Control-Allow-Origin" not in c.get(
         "/", headers={"Origin": "https://example.org"}).headers
+
+
+def test_excluding_a_facet_value(client):
+    q = {"q": "giảm nghèo"}
+    res = client.get("/api/search", query_string=q).get_json()
+    long_an = next(v["count"] for v in res["facets"]["province"] if v["value"] == "Long An")
+    out = client.get("/api/search", query_string={**q, "-province": "Long An"}).get_json()
+    assert out["total"] == res["total"] - long_an
+    assert all("Long An" not in h["provinces"] for h in out["results"])
+    assert "Long An" not in [v["value"] for v in out["facets"]["province"]]
+    assert sum(m["count"] for m in out["months"]) <= out["total"]
+    rows = client.get("/api/export.json", query_string={**q, "-province": "Long An"}
+                      ).get_json()["results"]
+    assert len(rows) == out["total"] and all("Long An" not in r["provinces"] for r in rows)
+    newest = client.get("/api/search", query_string={"-province": "Long An", "sort": "newest"}
+                        ).get_json()
+    assert all("Long An" not in h["provinces"] for h in newest["results"])
+
+
+def test_author_section_and_tag_facets(client):
+    res = client.get("/api/search", query_string={"q": "nông thôn"}).get_json()
+    assert set(res["facets"]) >= {"author", "section", "tag"}
+    authors = [v["value"] for v in res["facets"]["author"]]
+    assert "Ban Biên Tập Thử Nghiệm" in authors  # tests/data/records.jsonl
+    got = client.get("/api/search", query_string={"author": "Ban Biên Tập Thử Nghiệm"}
+                     ).get_json()
+    assert [h["url"] for h in got["results"]] == ["https://tin-thu-nghiem.example/bai-1"]
+    everything = client.get("/api/search").get_json()["facets"]
+    for name in ("section", "tag"):  # the sample corpus's pages have sections and tags
+        assert everything[name], name
+        value = everything[name][0]
+        hits = client.get("/api/search", query_string={name: value["value"]}).get_json()
+        assert hits["total"] == value["count"]

@@ -18,8 +18,10 @@ def test_facet_link_filters(client):
 
 
 def test_bad_page_parameter_is_a_400_page(client):
-    r = client.get("/?page=abc")
-    assert r.status_code == 400 and "page" in r.get_data(as_text=True)
+    r = client.get("/?q=ocop&page=abc")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 400 and "Số trang phải là một số nguyên" in html
+    assert 'value="ocop"' in html
 
 
 def test_article_page_and_raw_copy(client):
@@ -93,7 +95,7 @@ def test_timeline_svg_links_filter_to_a_month(client):
     _, html = page(client, q="giảm nghèo")
     svg = re.search(r'<svg class="timeline".*?</svg>', html, re.S).group(0)
     assert re.search(r'<title id="tl-title">Số bài theo', svg)
-    links = re.findall(r'<a href="([^"]+)" aria-label="(\d\d/\d{4}): (\d+) bài">', svg)
+    links = re.findall(r'<a href="([^"]+)" aria-label="(\d\d/\d{4}): (\d+) bài"', svg)
     assert links and sum(int(n) for _, _, n in links) == int(
         re.search(r"<strong>(\d+)</strong> kết quả", html).group(1))
     href, label, count = next(x for x in links if int(x[2]) > 0)
@@ -184,3 +186,117 @@ def test_page_past_the_end_says_so(client):
     r, html = page(client, q="giảm nghèo", page=999)
     assert r.status_code == 200 and "vượt quá số kết quả" in html
     assert "Không tìm thấy bài nào" not in html
+
+
+# -- issue 19: errors that keep the search, undated articles, navigation ------------------
+def test_date_error_is_vietnamese_and_keeps_the_form(client):
+    r = client.get("/?q=ocop&province=Long+An&from=2026-01-01&to=2025-01-01")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 400
+    assert "Ngày bắt đầu (01/01/2026) sau ngày kết thúc (01/01/2025)" in html
+    assert "is after" not in html
+    assert 'value="ocop"' in html and 'name="province" value="Long An"' in html
+    assert re.search(r'id="from"[^>]*value="2026-01-01"[^>]*max="2025-01-01"[^>]*aria-invalid',
+                     html)
+    assert re.search(r'id="to"[^>]*value="2025-01-01"[^>]*min="2026-01-01"', html)
+
+
+def test_date_pickers_bound_each_other(client):
+    _, html = page(client, q="giảm nghèo", **{"from": "2020-01-01", "to": "2025-12-31"})
+    assert re.search(r'id="from"[^>]*max="2025-12-31"', html)
+    assert re.search(r'id="to"[^>]*min="2020-01-01"', html)
+
+
+def test_links_leave_out_default_parameters(client):
+    _, html = page(client, q="giảm nghèo", sort="relevance", per_page="20", page="1",
+                   pmode="name")
+    hrefs = [unescape(h) for h in re.findall(r'href="(\?[^"]*)"', html)]
+    assert hrefs
+    for h in hrefs:
+        assert "sort=relevance" not in h and "per_page=20" not in h and "page=1&" not in h
+        assert not h.endswith("page=1") and "pmode=name" not in h
+
+
+def test_pager_says_where_and_has_first_and_last(client):
+    _, html = page(client, per_page="2", page="3")
+    pages = int(re.search(r"Trang 3/(\d+)", html).group(1))
+    assert pages >= 4
+    assert 'aria-label="Trang đầu"' in html and f'page={pages}" aria-label="Trang cuối' in html
+    assert re.search(r'<option value="50">50</option>', html)
+    assert re.search(r'<option value="2" selected>|<select id="per_page"', html)
+
+
+def test_search_page_structure(client):
+    _, html = page(client, q="giảm nghèo")
+    assert re.search(r"<h1[^>]*>Tìm kiếm trong kho tin tức: giảm nghèo</h1>", html)
+    assert '<h2 id="results-h"' in html and 'aria-labelledby="results-h"' in html
+    assert html.index('class="results"') < html.index('class="facets"')
+    assert "Mỗi lần tải tối đa 10.000 bài" in html and "vnarchive export" in html
+
+
+def test_article_marks_the_query_and_links_back_to_the_search(client):
+    res = client.get("/api/search", query_string={"q": "giảm nghèo"}).get_json()
+    aid = next(h["id"] for h in res["results"] if h["url"] == SEED_URL)
+    _, html = page(client, q="giảm nghèo", province="Long An")
+    link = unescape(re.search(rf'href="(/articles/{aid}\?[^"]+)"', html).group(1))
+    article = client.get(link).get_data(as_text=True)
+    assert "<mark>giảm</mark> <mark>nghèo</mark>" in article
+    back = unescape(re.search(r'<p class="back"><a href="([^"]+)"', article).group(1))
+    assert back == "/?q=gi%E1%BA%A3m+ngh%C3%A8o&province=Long+An"
+    plain = client.get(f"/articles/{aid}").get_data(as_text=True)
+    assert "<mark>" not in plain and '<p class="back"><a href="/">' in plain
+
+
+def test_facet_page_says_how_many_values_it_shows(client, monkeypatch):
+    import web.pages
+    total = client.get("/api/facets/official").get_json()["total_values"]
+    assert total > 3
+    monkeypatch.setattr(web.pages, "FACET_PAGE_MAX", 3)
+    html = client.get("/facets/official").get_data(as_text=True)
+    assert f"Đang hiện 3 trong {total} giá trị" in html
+    assert len(re.findall(r'type="checkbox" name="official"', html)) == 3
+
+
+def test_facet_counts_download_as_csv_and_json(client):
+    import csv
+    import io
+    data = client.get("/api/facets/province", query_string={"q": "giảm nghèo"}).get_json()
+    r = client.get("/api/facets/province.csv", query_string={"q": "giảm nghèo"})
+    assert r.mimetype == "text/csv" and r.get_data().startswith("\ufeff".encode())
+    rows = list(csv.DictReader(io.StringIO(r.get_data().decode("utf-8-sig"))))
+    assert [(x["value"], int(x["count"])) for x in rows] == \
+        [(v["value"], v["count"]) for v in data["values"]]
+    assert data["total_values"] == len(data["values"])
+    few = client.get("/api/facets/province?limit=2").get_json()
+    assert len(few["values"]) == 2 and few["total_values"] >= 2
+    html = client.get("/facets/province?q=gi%E1%BA%A3m+ngh%C3%A8o").get_data(as_text=True)
+    assert 'id="facet-csv"' in html and "/api/facets/province.csv?q=" in html
+    assert client.get("/api/facets/colour.csv").status_code == 404
+
+
+def test_exclude_link_on_each_facet_value(client):
+    _, html = page(client, q="giảm nghèo")
+    link = unescape(re.search(r'<a class="exclude" href="([^"]+)" aria-label="Loại trừ Long An"',
+                              html).group(1))
+    assert "-province=Long+An" in link
+    r = client.get("/" + link)
+    out = r.get_data(as_text=True)
+    assert r.status_code == 200 and "⊖ trừ Long An" in out
+    assert 'type="hidden" name="-province" value="Long An"' in out  # kept by the form
+
+
+def test_timeline_normalised_by_the_archive_volume(client):
+    whole = client.get("/api/search").get_json()
+    volume = {m["month"]: m["count"] for m in whole["months"]}
+    _, html = page(client, q="giảm nghèo", norm="1")
+    bars = re.findall(r'aria-label="(\d\d)/(\d{4}): (\d+) bài \(([\d,]+)% trong (\d+) bài của kho\)"',
+                      html)
+    assert bars and "xem số bài" in html
+    for mm, yyyy, count, pct, of in bars:
+        assert int(of) == volume.get(f"{yyyy}-{mm}", 0)
+        expected = 100 * int(count) / int(of) if int(of) else 0.0
+        assert abs(float(pct.replace(",", ".")) - expected) < 0.06
+    assert "norm=" not in re.search(r'id="export-csv" [^>]*|href="[^"]*export.csv[^"]*"',
+                                    html).group(0)
+    _, plain = page(client, q="giảm nghèo")
+    assert "xem tỷ lệ trên tổng số bài của kho" in plain and "% trong" not in plain
