@@ -184,9 +184,9 @@ def _strip_marks(html: str) -> str:
 
 
 def _print_results(res: dict) -> None:
+    from indexer.search import FALLBACK_MESSAGES
     click.echo(f"{res['total']} kết quả ({res['took_ms']:.0f} ms)"
-               + (" — không có bài chứa mọi từ, hiển thị bài chứa một số từ" if res["fallback"]
-                  else ""))
+               + (f" — {FALLBACK_MESSAGES[res['fallback']]}" if res["fallback"] else ""))
     if res.get("suggestion"):
         click.echo(f"Có phải bạn muốn tìm: {res['suggestion']}")
     start = (res["page"] - 1) * res["per_page"]

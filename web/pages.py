@@ -11,7 +11,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from werkzeug.datastructures import MultiDict
 
 from indexer import ArchiveSearcher, IndexMissing, SearchError
-from indexer.search import FACETS
+from indexer.search import FACETS, FALLBACK_MESSAGES
 from web.params import request_from_args
 from web.security import RAW_CSP
 from web.timeline import timeline_svg
@@ -130,6 +130,7 @@ def search_page():
                             (args.get("from") or None, args.get("to") or None))
     browsing = not args.get("q", "").strip()
     return render_template("search.html", args=args, res=res, req=req, pages=pages,
+                           fallback_messages=FALLBACK_MESSAGES,
                            error=None, timeline=timeline, shown=shown_facets(args),
                            pmode=province_mode(args), browsing=browsing,
                            has_filters=bool(req.filters or req.date_from or req.date_to),

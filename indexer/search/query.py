@@ -28,7 +28,7 @@ from indexer.search.nodes import EITHER, Adjacent, AtLeast, Within
 from indexer.search.segmentation import QueryWord, query_words
 
 __all__ = ["Clause", "ParsedQuery", "QueryError", "parse", "build", "word_query", "Relax",
-           "RELAXATIONS", "MAX_QUERY_CHARS", "MAX_TERMS", "MAX_PREFIX_EXPANSION"]
+           "RELAXATIONS", "FALLBACK_MESSAGES", "MAX_QUERY_CHARS", "MAX_TERMS", "MAX_PREFIX_EXPANSION"]
 
 MAX_QUERY_CHARS = 2000
 MAX_TERMS = 64
@@ -159,12 +159,24 @@ class Relax:
 
 # The announced fallbacks, in order: reason code → relaxation (``searcher`` tries them when
 # the strict match set is empty).
-RELAXATIONS = {
-    "accented_to_folded": Relax(folded=True),
-    "adjacent_to_anywhere": Relax(folded=True, anywhere=True),
-    "all_to_most_words": Relax(folded=True, anywhere=True, most=True),
-}
+# "Most words" first keeps each word as typed and strict, then relaxes them too.
+RELAXATIONS = (
+    ("accented_to_folded", Relax(folded=True)),
+    ("adjacent_to_anywhere", Relax(folded=True, anywhere=True)),
+    ("all_to_most_words", Relax(most=True)),
+    ("all_to_most_words", Relax(folded=True, anywhere=True, most=True)),
+)
 STRICT = Relax()
+
+# What the page and the terminal say when a fallback was used.
+FALLBACK_MESSAGES = {
+    "accented_to_folded": "Không tìm thấy đúng dấu như đã gõ; đang hiển thị kết quả không "
+                          "dấu.",
+    "adjacent_to_anywhere": "Không bài nào có các tiếng của từ đứng liền nhau; đang hiển "
+                            "thị các bài có các tiếng ở bất kỳ đâu.",
+    "all_to_most_words": "Không bài nào chứa tất cả các từ; đang hiển thị các bài chứa "
+                         "nhiều từ nhất.",
+}
 
 
 def _adj(fieldname: str, tokens: list[str], boost: float, steps=None) -> Q.Query:
@@ -229,7 +241,7 @@ class _Builder:
         self.accented = accented and not relax.folded
 
     def words(self, text: str) -> list[QueryWord]:
-        return _words(text, not self.accented, self.vocabulary)
+        return _words(text, not self.accented, self.vocabulary, self.reader)
 
     def prefix(self, clause: Clause) -> Q.Query | None:
         title_only = clause.field == "title"

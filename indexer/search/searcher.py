@@ -212,7 +212,7 @@ class ArchiveSearcher(SearcherViews):
         accented = has_diacritics(parsed.positive_text())
         units = sum(len(syllables(g[0].text)) if len(g) == 1 and g[0].kind == "text" else 1
                     for g in parsed.groups)
-        for reason, relax in RELAXATIONS.items():
+        for reason, relax in RELAXATIONS:
             if (reason == "accented_to_folded" and not accented) or \
                     (reason == "all_to_most_words" and units < 2):
                 continue

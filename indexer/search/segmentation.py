@@ -24,6 +24,7 @@ __all__ = ["QueryWord", "query_words", "MAX_WORD_SYLLABLES"]
 
 MAX_WORD_SYLLABLES = 4  # longest compound considered (the words field has few longer)
 MIN_COMPOUND = 2  # a compound seen once in the archive may be a segmenter's accident
+PAIR_LIFT = 10.0  # side by side this many times more often than chance: one word
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,28 @@ def _best_split(syl: list[str], counts: dict[str, int], total: int) -> list[Quer
     return out[::-1]
 
 
-def query_words(text: str, folded: bool, vocabulary=None) -> list[QueryWord]:
+def _join_pairs(words: list[QueryWord], reader) -> list[QueryWord]:
+    """Two single-syllable words side by side in the query become one word when the
+    archive has them side by side (folded pairs, ``fpair``) at least ``MIN_COMPOUND``
+    times and ``PAIR_LIFT`` times more often than chance: a compound the segmenter did
+    not make a word (or not always) is still read as one ("tin tặc")."""
+    out: list[QueryWord] = []
+    total = reader.field_length("fold") or 1
+    for w in words:
+        prev = out[-1] if out else None
+        if prev is not None and len(prev.syllables) == 1 and len(w.syllables) == 1:
+            a, b = fold(prev.syllables[0]), fold(w.syllables[0])
+            seen = reader.frequency("fpair", f"{a}_{b}")
+            if seen >= MIN_COMPOUND:
+                chance = reader.frequency("fold", a) * reader.frequency("fold", b) / total
+                if seen >= PAIR_LIFT * chance:
+                    out[-1] = QueryWord(prev.syllables + w.syllables, (ADJACENT,))
+                    continue
+        out.append(w)
+    return out
+
+
+def query_words(text: str, folded: bool, vocabulary=None, reader=None) -> list[QueryWord]:
     """The words of a run of typed text (normalised, as ``query.parse`` gives it), with
     folded syllables when ``folded``.  Without a vocabulary (no index at hand) an accented
     run keeps underthesea's words and an unaccented one is read syllable by syllable."""
@@ -104,7 +126,8 @@ def query_words(text: str, folded: bool, vocabulary=None) -> list[QueryWord]:
                          [QueryWord((s,), ()) for w in run for s in w.syllables])
         else:
             syl = [fold(s) if folded else s for w in run for s in w.syllables]
-            words.extend(_best_split(syl, counts, total))
+            split = _best_split(syl, counts, total)
+            words.extend(_join_pairs(split, reader) if reader is not None else split)
     return [_folded(w) for w in words] if folded else words
 
 
