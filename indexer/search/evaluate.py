@@ -192,6 +192,11 @@ class Evaluator:
             total += scores[np.searchsorted(ids, sure)]
         return sure, total
 
+    def adjacent_docs(self, a: str, b: str) -> int:
+        """Documents with the exact syllables ``a`` ``b`` side by side (the query
+        segmenter's evidence that they form one word)."""
+        return len(self._phrase(Adjacent("syl", [a, b]))[0])
+
     def scores(self, q: Any) -> np.ndarray:
         """Scores of every document for ``q`` (deleted ones included), dense."""
         return self._dense(self._node(q))

@@ -236,12 +236,15 @@ def _expand_prefix(reader, fieldname: str, prefix: str) -> list[str]:
 class _Builder:
     """Query nodes of one parsed query at one relaxation."""
 
-    def __init__(self, reader, vocabulary, accented: bool, relax: Relax) -> None:
+    def __init__(self, reader, vocabulary, accented: bool, relax: Relax,
+                 adjacent_docs=None) -> None:
         self.reader, self.vocabulary, self.relax = reader, vocabulary, relax
         self.accented = accented and not relax.folded
+        self.adjacent_docs = adjacent_docs
 
     def words(self, text: str) -> list[QueryWord]:
-        return _words(text, not self.accented, self.vocabulary, self.reader)
+        return _words(text, not self.accented, self.vocabulary, self.reader,
+                      self.adjacent_docs)
 
     def prefix(self, clause: Clause) -> Q.Query | None:
         title_only = clause.field == "title"
@@ -308,13 +311,14 @@ class _Builder:
         return Q.AndMaybe(core, bonus) if bonus is not None else core
 
 
-def build(parsed: ParsedQuery, reader=None, vocabulary=None, *, relax: Relax = STRICT
-          ) -> Q.Query | None:
+def build(parsed: ParsedQuery, reader=None, vocabulary=None, *, relax: Relax = STRICT,
+          adjacent_docs=None) -> Q.Query | None:
     """Query nodes for a parsed query; None means "no text constraint" (browse).
-    ``vocabulary`` (``suggest.Vocabulary``) segments the words; ``relax`` widens the match
+    ``vocabulary`` (``suggest.Vocabulary``) and ``adjacent_docs`` (how many documents have
+    two exact syllables side by side) segment the words; ``relax`` widens the match
     (``RELAXATIONS``)."""
     accented = has_diacritics(parsed.positive_text())
-    b = _Builder(reader, vocabulary, accented, relax)
+    b = _Builder(reader, vocabulary, accented, relax, adjacent_docs)
     units: list[Q.Query] = []
     bonuses: list[Q.Query] = []
     for group in parsed.groups:
@@ -327,7 +331,7 @@ def build(parsed: ParsedQuery, reader=None, vocabulary=None, *, relax: Relax = S
         if alts:
             units.append(alts[0] if len(alts) == 1 else Q.Or(alts))
     # an excluded word is excluded as typed, whatever the relaxation of the others
-    strict = _Builder(reader, vocabulary, accented, STRICT)
+    strict = _Builder(reader, vocabulary, accented, STRICT, adjacent_docs)
     negs = [q for q in (strict.clause(c) for c in parsed.negated) if q]
     if not units and not negs:
         return None

@@ -202,7 +202,8 @@ class ArchiveSearcher(SearcherViews):
         except QueryError as exc:
             raise SearchError(str(exc), "bad_query") from None
         reader, vocab = searcher.reader(), cols.vocabulary()
-        wq = build(parsed, reader, vocab)
+        pairs = self._eval.adjacent_docs  # type: ignore[union-attr]
+        wq = build(parsed, reader, vocab, adjacent_docs=pairs)
         if wq is None:
             return parsed, None, None, cols.live, None
         scores = self._scores(wq)
@@ -216,7 +217,7 @@ class ArchiveSearcher(SearcherViews):
             if (reason == "accented_to_folded" and not accented) or \
                     (reason == "all_to_most_words" and units < 2):
                 continue
-            wq_r = build(parsed, reader, vocab, relax=relax)
+            wq_r = build(parsed, reader, vocab, relax=relax, adjacent_docs=pairs)
             if wq_r is None:
                 continue
             scores_r = self._scores(wq_r)

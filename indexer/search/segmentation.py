@@ -91,20 +91,24 @@ def _best_split(syl: list[str], counts: dict[str, int], total: int) -> list[Quer
     return out[::-1]
 
 
-def _join_pairs(words: list[QueryWord], reader) -> list[QueryWord]:
+def _join_pairs(words: list[QueryWord], reader, folded: bool, adjacent_docs=None
+                ) -> list[QueryWord]:
     """Two single-syllable words side by side in the query become one word when the
-    archive has them side by side (folded pairs, ``fpair``) at least ``MIN_COMPOUND``
-    times and ``PAIR_LIFT`` times more often than chance: a compound the segmenter did
-    not make a word (or not always) is still read as one ("tin tặc")."""
+    archive has them side by side at least ``MIN_COMPOUND`` times and ``PAIR_LIFT`` times
+    more often than chance: a compound the segmenter did not make a word (or not always)
+    is still read as one ("tin tặc").  Folded: the folded pairs' occurrences (``fpair``);
+    exact: the documents with the exact syllables side by side (``adjacent_docs``)."""
+    field = "fold" if folded else "syl"
+    total = reader.field_length(field) or 1
     out: list[QueryWord] = []
-    total = reader.field_length("fold") or 1
     for w in words:
         prev = out[-1] if out else None
         if prev is not None and len(prev.syllables) == 1 and len(w.syllables) == 1:
-            a, b = fold(prev.syllables[0]), fold(w.syllables[0])
-            seen = reader.frequency("fpair", f"{a}_{b}")
+            a, b = prev.syllables[0], w.syllables[0]
+            seen = reader.frequency("fpair", f"{a}_{b}") if folded else \
+                (adjacent_docs(a, b) if adjacent_docs is not None else 0)
             if seen >= MIN_COMPOUND:
-                chance = reader.frequency("fold", a) * reader.frequency("fold", b) / total
+                chance = reader.frequency(field, a) * reader.frequency(field, b) / total
                 if seen >= PAIR_LIFT * chance:
                     out[-1] = QueryWord(prev.syllables + w.syllables, (ADJACENT,))
                     continue
@@ -112,7 +116,8 @@ def _join_pairs(words: list[QueryWord], reader) -> list[QueryWord]:
     return out
 
 
-def query_words(text: str, folded: bool, vocabulary=None, reader=None) -> list[QueryWord]:
+def query_words(text: str, folded: bool, vocabulary=None, reader=None, adjacent_docs=None
+                ) -> list[QueryWord]:
     """The words of a run of typed text (normalised, as ``query.parse`` gives it), with
     folded syllables when ``folded``.  Without a vocabulary (no index at hand) an accented
     run keeps underthesea's words and an unaccented one is read syllable by syllable."""
@@ -127,7 +132,8 @@ def query_words(text: str, folded: bool, vocabulary=None, reader=None) -> list[Q
         else:
             syl = [fold(s) if folded else s for w in run for s in w.syllables]
             split = _best_split(syl, counts, total)
-            words.extend(_join_pairs(split, reader) if reader is not None else split)
+            words.extend(split if reader is None else
+                         _join_pairs(split, reader, folded, adjacent_docs))
     return [_folded(w) for w in words] if folded else words
 
 

@@ -20,6 +20,7 @@ DOCS = [
     ("m7", "Vĩnh Long và An Giang", "Hai tỉnh Vĩnh Long, An Giang hợp tác phát triển."),
     ("m8", "Giữ gìn hoà bình", "Nhân dân mong muốn hoà bình lâu dài."),
     ("m9", "Long An giảm nghèo", "Tỉnh Long An triển khai giảm nghèo bền vững."),
+    ("m10", "Cảnh giác lừa đảo", "Người dùng cần cảnh giác với tin tặc giả danh ngân hàng."),
 ]
 
 
@@ -43,12 +44,13 @@ def found(s, q: str) -> set[str]:
 
 
 def test_an_accented_syllable_matches_only_itself(s):
-    assert found(s, "tặc") == {"m1", "m3"}
+    assert found(s, "tặc") == {"m1", "m3", "m10"}
     assert found(s, "tác") == {"m2", "m7"}  # công tác, hợp tác: never tặc
 
 
 def test_a_compound_matches_only_side_by_side(s):
-    assert found(s, "tin tặc") == {"m1"}  # m3 has "tin, … tặc" apart
+    # underthesea keeps "tin tặc" apart here; two articles with it side by side make it a word
+    assert found(s, "tin tặc") == found(s, "tin tac") == {"m1", "m10"}  # m3: "tin, … tặc"
 
 
 def test_case_never_changes_the_set(s):
