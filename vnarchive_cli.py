@@ -69,7 +69,7 @@ def strip_marks(html: str) -> str:
 
 def print_results(res: dict) -> None:
     click.echo(f"{res['total']} results ({res['took_ms']:.0f} ms)"
-               + (" — no article has every word; showing articles with some of them"
+               + (f" — relaxed match ({res['fallback']}): nothing matched exactly as typed"
                   if res["fallback"] else ""))
     if res.get("suggestion"):
         click.echo(f"Did you mean: {res['suggestion']}")

@@ -185,8 +185,9 @@ class Vnarchive:
     def __init__(self, docs: list[dict], cache: Path, rebuild: bool, workers: int | None):
         from indexer.analysis.analyzer import ANALYSER_VERSION
         from indexer.ingest.ingester import ingest_items
+        from indexer.schema import INDEX_FORMAT
         from indexer.search import ArchiveSearcher
-        self.dir = cache / f"vn-{_key([d['url'] for d in docs], ANALYSER_VERSION)}"
+        self.dir = cache / f"vn-{_key([d['url'] for d in docs], ANALYSER_VERSION, INDEX_FORMAT)}"
         if rebuild and self.dir.exists():
             shutil.rmtree(self.dir)
         if not (self.dir / "index" / "CURRENT").exists():

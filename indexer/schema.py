@@ -16,15 +16,20 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.system import pack_uint
 
 from archive.article import Article
-from indexer.analysis.analyzer import views
+from indexer.analysis.analyzer import GAP, body_views, views
 from indexer.entities.people import article_people
 
 # Indexes written before the package layout moved pickled their schema's field class as
 # ``indexer.index.Tokens``; the name keeps resolving so that those indexes still open.
 sys.modules.setdefault("indexer.index", sys.modules[__name__])
 
-__all__ = ["FACET_FIELDS", "LABEL_FIELDS", "labels", "PAIR_FIELDS", "PAIR_JOIN", "schema", "document", "document_fields",
-           "pairs", "Tokens"]
+__all__ = ["FACET_FIELDS", "LABEL_FIELDS", "labels", "INDEX_FORMAT", "PAIR_FIELDS", "PAIR_JOIN",
+           "schema", "document", "document_fields", "pairs", "Tokens", "GAP"]
+
+# Bump when the fields an article becomes change without the cached segmentation changing
+# (then ``ANALYSER_VERSION`` stays): 2 = punctuation gaps in the positional views, no pairs
+# across them.  Benchmarks key their cached archives on it; ``vnarchive reindex`` rewrites.
+INDEX_FORMAT = 2
 
 # Facets kept as keyword fields (multi-valued, exact values) and as in-memory columns.
 FACET_FIELDS = ("province", "province_2025", "official", "program", "site", "year",
@@ -42,12 +47,13 @@ PAIR_JOIN = "_"  # syllables never contain "_" (analysis.syllables splits on it)
 
 
 def pairs(syllables: list[str]) -> list[str]:
-    """Adjacent syllable pairs of a syllable stream, in order.
+    """Adjacent syllable pairs of a syllable stream, in order (none across a ``GAP``).
 
-    >>> pairs(["xây", "dựng", "nông", "thôn"])
-    ['xây_dựng', 'dựng_nông', 'nông_thôn']
+    >>> pairs(["xây", "dựng", "nông", "|", "thôn"])
+    ['xây_dựng', 'dựng_nông']
     """
-    return [a + PAIR_JOIN + b for a, b in zip(syllables, syllables[1:])]
+    return [a + PAIR_JOIN + b for a, b in zip(syllables, syllables[1:])
+            if a != GAP and b != GAP]
 
 
 class Tokens(TEXT):
@@ -70,6 +76,8 @@ class Tokens(TEXT):
         if self.format.__class__.__name__ == "Positions":
             poses: dict[str, list[int]] = {}
             for pos, tok in enumerate(tokens):
+                if tok == GAP:
+                    continue
                 got = poses.get(tok)
                 if got is None:
                     poses[tok] = [pos]
@@ -84,7 +92,7 @@ class Tokens(TEXT):
                 out.append((tok.encode(), n, n * fb, pack_uint(n) + dumps(deltas, 2), plist))
             return out
         return [(tok.encode(), n, n * fb, pack_uint(n), None)
-                for tok, n in Counter(tokens).items()]
+                for tok, n in Counter(tokens).items() if tok != GAP]
 
 
 def schema() -> Schema:
@@ -140,7 +148,7 @@ def document_fields(article_id: int, published, site: str, analysis: dict[str, A
     """:func:`document` from the only article fields it needs (cheap to send to a worker)."""
     seg = analysis["seg"]
     body_parts = [seg["title"], seg.get("sapo") or "", *seg["paragraphs"], *seg["captions"]]
-    body = views(" ".join(p for p in body_parts if p))
+    body = body_views([p for p in body_parts if p])
     title = views(seg["title"])
     ents = analysis["entities"]
     # the text fields get their token lists as they are (``Tokens`` takes lists or text):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from indexer.search import FACETS, MAX_PAGE, MAX_PER_PAGE, SORTS
+from indexer.search import FACETS, FALLBACK_MESSAGES, MAX_PAGE, MAX_PER_PAGE, SORTS
 
 __all__ = ["spec"]
 
@@ -56,8 +56,14 @@ SCHEMAS: dict[str, Any] = {
         "page": {"type": "integer", "minimum": 1},
         "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
         "took_ms": {"type": "number", "minimum": 0},
-        "fallback": {"type": "boolean",
-                     "description": "no article had every word; results match some words"},
+        "fallback": {"type": ["string", "null"], "enum": [*FALLBACK_MESSAGES, None],
+                     "description": "null: the strict match (each query word's syllables "
+                     "side by side in one field, exact syllables when the query has "
+                     "diacritics, folded otherwise; every word). When it was empty, the "
+                     "relaxation used: accented_to_folded (diacritics ignored), "
+                     "adjacent_to_anywhere (a word's syllables anywhere in the article), "
+                     "all_to_most_words (the articles with the most of the words). total, "
+                     "facets, months and exports all describe the set used."},
         "suggestion": {"type": ["string", "null"], "description": "did-you-mean query"},
         "results": {"type": "array", "items": _ref("Hit")},
         "facets": _obj({name: {"type": "array", "items": _ref("FacetValue")}

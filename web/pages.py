@@ -18,7 +18,7 @@ from werkzeug.datastructures import MultiDict
 from archive.store import StoreError
 from archive.textdiff import article_diff
 from indexer import ArchiveSearcher, IndexDamaged, IndexMissing, SearchError, SearchRequest
-from indexer.search import FACETS
+from indexer.search import FACETS, FALLBACK_MESSAGES
 from indexer.search.snippets import snippet
 from web.params import page_hint, request_from_args
 from web.rawview import with_banner
@@ -188,6 +188,7 @@ def search_page():
     browsing = not args.get("q", "").strip()
     feed_qs = result_args(MultiDict([(k, v) for k, v in args.items(multi=True) if k != "sort"]))
     return render_template("search.html", args=args, res=res, req=req, pages=pages,
+                           fallback_messages=FALLBACK_MESSAGES,
                            error=None, timeline=timeline, shown=shown_facets(args),
                            pmode=province_mode(args), browsing=browsing,
                            has_filters=bool(req.filters or req.exclude or req.date_from

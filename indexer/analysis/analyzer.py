@@ -10,7 +10,10 @@ Steps (each a small pure function, tested with Vietnamese examples):
 3. ``views``      — the indexed token streams, lower-cased:
    ``words`` (compound words, exact diacritics), ``syl`` (syllables with positions, for phrases
    and so that recall never depends on segmentation luck) and ``fold`` (syllables without
-   diacritics, đ→d, for unaccented queries).
+   diacritics, đ→d, for unaccented queries).  ``syl`` and ``fold`` carry a ``GAP`` token
+   where punctuation (or another paragraph) stands between two syllables: the index leaves
+   a position free there, so syllables are side by side only when nothing but spaces
+   separates them in the text (``Vĩnh Long, An Giang`` has no *Long An*).
 
 >>> views(segment(normalize("Xây dựng nông thôn mới ở Thanh Hoá")))["words"]
 ['xây_dựng', 'nông_thôn', 'mới', 'ở', 'thanh_hóa']
@@ -24,13 +27,20 @@ from functools import lru_cache
 from archive.textnorm import canonical_tones, clean_text, fold
 from indexer.analysis.crfseg import word_tokenize
 
-__all__ = ["ANALYSER_VERSION", "normalize", "sentences", "segment", "views",
-           "syllables", "word_key", "has_diacritics", "fold"]
+__all__ = ["ANALYSER_VERSION", "GAP", "normalize", "sentences", "segment", "views",
+           "body_views", "syllables", "syllable_stream", "word_key", "has_diacritics", "fold"]
 
 # Bump when any step changes: cached segmentations with another version are recomputed.
 ANALYSER_VERSION = 1
 
 _ALNUM = re.compile(r"\w+")
+# a syllable, or a run of what breaks adjacency: anything but word characters and spaces
+# ("_" joins a compound's syllables; a line break separates like punctuation)
+_SYL_OR_BREAK = re.compile(r"[^\W_]+|[^\w ]+")
+# In the positional syllable streams: no syllable, no posting, but it takes a position, so
+# the syllables on either side are not side by side.  Two in a row between body parts, so
+# that a quoted phrase (which may step over one) never spans a title and a paragraph.
+GAP = "|"
 _HAS_ALNUM = re.compile(r"[^\W_]")
 
 
@@ -104,6 +114,25 @@ def syllables(segmented: str) -> list[str]:
     return _ALNUM.findall(segmented.replace("_", " ").lower())
 
 
+def syllable_stream(segmented: str) -> list[str]:
+    """``syllables`` with one ``GAP`` wherever punctuation separates two syllables.
+
+    >>> syllable_stream("Vĩnh_Long , An_Giang 8/11")
+    ['vĩnh', 'long', '|', 'an', 'giang', '8', '|', '11']
+    """
+    out: list[str] = []
+    gap = False
+    for tok in _SYL_OR_BREAK.findall(segmented.lower()):
+        if tok[0].isalnum():  # [^\W_] runs start with a letter or digit; breaks never do
+            if gap and out:
+                out.append(GAP)
+            gap = False
+            out.append(tok)
+        else:
+            gap = True
+    return out
+
+
 def has_diacritics(text: str) -> bool:
     """True when folding changes the text.
 
@@ -121,10 +150,31 @@ def views(segmented: str) -> dict[str, list[str]]:
     (['đường_sắt', 'bắc_nam'], ['đường', 'sắt', 'bắc', 'nam'], ['duong', 'sat', 'bac', 'nam'])
     """
     words = [word_key(w) for w in segmented.split() if _HAS_ALNUM.search(w)]
-    syl = syllables(segmented)
+    syl = syllable_stream(segmented)
     # one fold over the joined syllables instead of one call each (a syllable folds to a
     # non-empty run without spaces, so the split gives them back one for one)
     folded = fold(" ".join(syl)).split(" ") if syl else []
     if len(folded) != len(syl):  # cannot happen for \w+ syllables; stay correct anyway
         folded = [fold(s) for s in syl]
     return {"words": words, "syl": syl, "fold": folded}
+
+
+def body_views(parts: list[str]) -> dict[str, list[str]]:
+    """``views`` of several segmented texts (headline, sapo, paragraphs, captions) as one
+    field, two ``GAP`` between parts.
+
+    >>> body_views(["Hạ_Long", "Long_An"])["syl"]
+    ['hạ', 'long', '|', '|', 'long', 'an']
+    """
+    out: dict[str, list[str]] = {"words": [], "syl": [], "fold": []}
+    for part in parts:
+        v = views(part)
+        if not v["syl"]:
+            out["words"].extend(v["words"])
+            continue
+        for key in ("syl", "fold"):
+            if out[key]:
+                out[key].extend((GAP, GAP))
+            out[key].extend(v[key])
+        out["words"].extend(v["words"])
+    return out

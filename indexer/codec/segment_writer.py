@@ -25,6 +25,7 @@ from indexer.codec.sidecar import FIELDS as SIDECAR_FIELDS
 from indexer.codec.sidecar import SUFFIX as SIDECAR_SUFFIX
 from indexer.codec.sidecar import SidecarBuilder
 from indexer.codec.termwrite import write_block, write_field
+from indexer.schema import GAP
 from indexer.codec.tokenfields import TokenColumn
 from indexer.codec.tokenfields import supported as tokenfields_supported
 from indexer.codec.tokenfields import write_token_field
@@ -267,7 +268,7 @@ class FastWriter(SegmentWriter):
                     tokens = value.split() if isinstance(value, str) else value
                     if tokens:
                         pool.add_tokens(name, docnum, tokens, field)
-                    length = len(tokens)
+                    length = len(tokens) - tokens.count(GAP)  # a gap is a position only
                 elif field.indexed:
                     with_positions = getattr(field, "index_with_positions", None)
                     items = with_positions(value) if with_positions else field.index(value)

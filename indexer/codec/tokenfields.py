@@ -26,6 +26,7 @@ from whoosh.util.numeric import length_to_byte
 from indexer.codec.sidecar import FIELDS as SIDECAR_FIELDS
 from indexer.codec.sidecar import SidecarBuilder
 from indexer.codec.termwrite import TERMINFO, TermSink, encode_block
+from indexer.schema import GAP
 
 __all__ = ["supported", "TokenColumn", "write_token_field"]
 
@@ -88,14 +89,21 @@ class _Postings:
             return
         sizes = np.array(column.sizes, dtype=np.int64)
         vocab = column.vocab
-        self.terms = sorted(vocab)  # str order is UTF-8 byte order: Whoosh's term order
-        rank = np.empty(len(ids), dtype=np.int64)  # every id is below the tokens drawn
-        rank[np.fromiter(map(vocab.__getitem__, self.terms), dtype=np.int64,
-                         count=len(self.terms))] = np.arange(len(self.terms))
-        tok_rank = rank[ids]
         tok_doc = np.repeat(np.array(column.docs, dtype=np.int64), sizes)
         starts = np.cumsum(sizes) - sizes
         tok_pos = np.arange(len(ids), dtype=np.int64) - np.repeat(starts, sizes)
+        gap = vocab.get(GAP)
+        if gap is not None:  # a gap takes its position and makes no posting
+            keep = ids != gap
+            ids, tok_doc, tok_pos = ids[keep], tok_doc[keep], tok_pos[keep]
+            if not len(ids):
+                return
+        # str order is UTF-8 byte order: Whoosh's term order
+        self.terms = sorted(t for t in vocab if t != GAP)
+        rank = np.empty(max(vocab.values()) + 1, dtype=np.int64)
+        rank[np.fromiter(map(vocab.__getitem__, self.terms), dtype=np.int64,
+                         count=len(self.terms))] = np.arange(len(self.terms))
+        tok_rank = rank[ids]
         # tokens arrive by document then position: a stable sort by term keeps that order
         order = np.argsort(tok_rank, kind="stable")
         r, d = tok_rank[order], tok_doc[order]

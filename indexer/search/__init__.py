@@ -10,7 +10,8 @@ stored text; ``suggest`` restores diacritics for did-you-mean and completion;
 beside search (one article, stats, completion).
 """
 from indexer.search.request import FACETS, MAX_PAGE, MAX_PER_PAGE, SORTS, SearchError, SearchRequest
+from indexer.search.query import FALLBACK_MESSAGES
 from indexer.search.searcher import ArchiveSearcher
 
 __all__ = ["ArchiveSearcher", "SearchRequest", "SearchError", "FACETS", "SORTS", "MAX_PAGE",
-           "MAX_PER_PAGE"]
+           "MAX_PER_PAGE", "FALLBACK_MESSAGES"]

@@ -25,7 +25,7 @@ from whoosh import query as Q
 
 from archive.textnorm import fold
 from indexer.schema import PAIR_FIELDS, PAIR_JOIN
-from indexer.search.nodes import Adjacent
+from indexer.search.nodes import ADJACENT, Adjacent, AtLeast, Within
 from indexer.search.postings_cache import NO_IDS, SHIFT, Cache, TermReader
 
 __all__ = ["Evaluator", "Unsupported"]
@@ -90,27 +90,30 @@ class Evaluator:
     def _phrase(self, q: Q.Phrase) -> Sparse:
         if q.slop != 1:
             raise Unsupported("sloppy phrase")
-        loose = type(q) is Adjacent
-        key = (q.fieldname, tuple(q.words), loose)
+        steps = q.steps if type(q) is Adjacent else (ADJACENT,) * (len(q.words) - 1)
+        key = (q.fieldname, tuple(q.words), steps)
         got = self._phrases.get(key)
         if got is None:
             pf = self._pairs.get(q.fieldname)
             if pf is None:
-                got = self._phrase_docs(q.fieldname, list(q.words))
+                got = self._phrase_docs(q.fieldname, list(q.words), steps)
             else:
-                got = self._pair_docs(q.fieldname, pf, list(q.words), exact=not loose)
+                got = self._pair_docs(q.fieldname, pf, list(q.words), steps)
             self._phrases.put(key, got)
         return got if q.boost == 1.0 else (got[0], got[1] * q.boost)
 
-    def _pair_docs(self, field: str, pair_field: str, words: list[str], exact: bool
-                   ) -> Sparse:
-        """Documents with every adjacent folded pair and every syllable of ``words``;
-        positions checked on those candidates only when ``exact`` requires it."""
+    def _pair_docs(self, field: str, pair_field: str, words: list[str],
+                   steps: tuple[tuple[int, ...], ...]) -> Sparse:
+        """Documents with the folded pair of every two syllables that must stand side by
+        side, and every syllable of ``words``; positions checked on those candidates unless
+        the pairs decide (two folded syllables side by side: a pair never spans a gap)."""
         folded = field in ("fold", "t_fold")
         keys = words if folded else [fold(w) for w in words]
-        needed = [(pair_field, a + PAIR_JOIN + b) for a, b in zip(keys, keys[1:])]
-        if not folded:
-            needed += [(field, w) for w in words]
+        needed = [(pair_field, a + PAIR_JOIN + b)
+                  for a, b, step in zip(keys, keys[1:], steps) if step == ADJACENT]
+        side_by_side = len(needed) == len(steps)
+        if not folded or not side_by_side:
+            needed += [(field, w) for w in dict.fromkeys(words)]
         posts = []
         for key in needed:
             posts.append(self.terms.packed(*key)[0])
@@ -120,45 +123,51 @@ class Evaluator:
         cands = posts[0]
         for p in posts[1:]:
             cands = np.intersect1d(cands, p, assume_unique=True)
-        if len(cands) and (len(words) > 2 or (exact and not folded)):
+        if len(cands) and (len(words) > 2 or not folded or not side_by_side):
             sure = NO_IDS
-            if not folded:  # the compound word, as segmented, has its syllables side by side
+            if not folded and side_by_side:
+                # the compound word, as segmented, has its syllables side by side
                 compound = self.terms.packed(("t_" if field == "t_syl" else "") + "words",
                                              "_".join(words))[0]
                 sure = np.intersect1d(cands, compound, assume_unique=True)
             check = np.setdiff1d(cands, sure, assume_unique=True)
             if len(check):
-                sure = np.union1d(sure, self._adjacent(field, words, check))
+                sure = np.union1d(sure, self._adjacent(field, words, check, steps))
             cands = sure
         return self._scores_for(field, words, cands.astype(np.int32))
 
     def _adjacent(self, field: str, words: list[str], cands: np.ndarray,
-                  decode_whole: bool = False) -> np.ndarray:
-        """Documents of ``cands`` (sorted) with ``words`` side by side.  Each word's
-        occurrences are doc<<SHIFT|position integers, so adjacency is an intersection of
-        sorted arrays (from the sidecars) or of sets (from Whoosh's blocks, decoded for the
-        candidates only unless ``decode_whole``: then the word is decoded whole and cached)."""
+                  steps: tuple[tuple[int, ...], ...], decode_whole: bool = False
+                  ) -> np.ndarray:
+        """Documents of ``cands`` (sorted) with ``words`` in order, ``steps`` apart.  Each
+        word's occurrences are doc<<SHIFT|position integers, so adjacency is an
+        intersection of sorted arrays (from the sidecars) or of sets (from Whoosh's blocks,
+        decoded for the candidates only unless ``decode_whole``: then the word is decoded
+        whole and cached)."""
         spans = self.terms.occurrences(field, words[0], cands)
         if spans is not None:
-            for word in words[1:]:
+            for word, step in zip(words[1:], steps):
                 if not len(spans):
                     return NO_IDS
                 got = self.terms.occurrences(field, word, cands)
                 if got is None:
                     break
-                spans = np.intersect1d(spans + 1, got, assume_unique=True)
+                nxt = [np.intersect1d(spans + s, got, assume_unique=True) for s in step]
+                spans = nxt[0] if len(nxt) == 1 else np.union1d(*nxt)
             else:
                 return np.unique(spans >> SHIFT).astype(np.int32)
         check = set(cands.tolist())
         only = None if decode_whole else check
         found = self.terms.positions(field, words[0], only)
-        for word in words[1:]:
-            found = {x + 1 for x in found}.intersection(self.terms.positions(field, word, only))
+        for word, step in zip(words[1:], steps):
+            found = {x + s for x in found for s in step}.intersection(
+                self.terms.positions(field, word, only))
             if not found:
                 return NO_IDS
         return np.array(sorted({x >> SHIFT for x in found}.intersection(check)), dtype=np.int32)
 
-    def _phrase_docs(self, field: str, words: list[str]) -> Sparse:
+    def _phrase_docs(self, field: str, words: list[str], steps: tuple[tuple[int, ...], ...]
+                     ) -> Sparse:
         """A phrase on an index without pair fields: positions of every candidate."""
         per_word = [self._term_scores(field, w, 1.0) for w in words]
         if not all(len(ids) for ids, _ in per_word):
@@ -167,7 +176,7 @@ class Evaluator:
         for ids, _ in per_word:
             cands = np.intersect1d(cands, ids, assume_unique=True)
         sure = NO_IDS
-        if field in ("syl", "t_syl"):
+        if field in ("syl", "t_syl") and all(s == ADJACENT for s in steps):
             # a document holding the compound word has its syllables side by side
             compound = self.terms.packed(("t_" if field == "t_syl" else "") + "words",
                                    "_".join(words))[0]
@@ -176,11 +185,17 @@ class Evaluator:
         if len(cands):
             # a word whose documents are mostly candidates is decoded whole and cached
             few = len(cands) * 2 < min(len(ids) for ids, _ in per_word)
-            sure = np.union1d(sure, self._adjacent(field, words, cands, decode_whole=not few))
+            sure = np.union1d(sure, self._adjacent(field, words, cands, steps,
+                                                   decode_whole=not few))
         total = np.zeros(len(sure), dtype=np.float64)
         for ids, scores in per_word:
             total += scores[np.searchsorted(ids, sure)]
         return sure, total
+
+    def adjacent_docs(self, a: str, b: str) -> int:
+        """Documents with the exact syllables ``a`` ``b`` side by side (the query
+        segmenter's evidence that they form one word)."""
+        return len(self._phrase(Adjacent("syl", [a, b]))[0])
 
     def scores(self, q: Any) -> np.ndarray:
         """Scores of every document for ``q`` (deleted ones included), dense."""
@@ -215,6 +230,13 @@ class Evaluator:
             a = self._dense(a, copy=True)
             b = self._dense(self._node(q.b))
             out = a + np.where(a > 0, b, 0.0)
+        elif kind is Within:
+            req = self._node(q.required)
+            if _empty(req):
+                return NO_IDS, _NO_SCORES
+            out = np.where(self._dense(req) > 0, self._dense(self._node(q.scoring)), 0.0)
+        elif kind is AtLeast:
+            out = self._at_least([self._node(sub) for sub in q.subqueries], q.minimum)
         elif kind is Q.AndNot:
             a = self._node(q.a)
             if _empty(a):
@@ -246,6 +268,16 @@ class Evaluator:
                 out += p
             else:
                 out[p[0]] += p[1]  # docnums are unique within a part
+        return out
+
+    def _at_least(self, parts: list[Sparse | np.ndarray], minimum: int) -> np.ndarray:
+        out = np.zeros(self.n, dtype=np.float64)
+        hits = np.zeros(self.n, dtype=np.int32)
+        for p in parts:
+            d = self._dense(p)
+            out += d
+            hits += d > 0
+        out[hits < (minimum or max(int(hits.max()), 1))] = 0.0
         return out
 
     def _and(self, parts: list[Sparse | np.ndarray]) -> Sparse | np.ndarray:

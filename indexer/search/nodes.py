@@ -4,13 +4,55 @@ from __future__ import annotations
 
 from whoosh import query as Q
 
-__all__ = ["Adjacent"]
+__all__ = ["Adjacent", "Within", "AtLeast", "ADJACENT", "GAPPED", "EITHER"]
+
+# Allowed position steps from one syllable to the next (``Adjacent.steps``): side by side;
+# across one punctuation gap (typed inside the query word too, "COVID-19"); either (between
+# the words of a quoted phrase).
+ADJACENT, GAPPED, EITHER = (1,), (2,), (1, 2)
 
 
 class Adjacent(Q.Phrase):
-    """Syllables side by side, for query words and the adjacency bonus.  Two syllables are
-    answered from the folded pair and the syllables' postings alone (for exact views: the
-    folded pair side by side and every exact syllable present — a pair written with other
-    diacritics next to the exact syllables elsewhere is a negligible risk); longer runs are
-    checked on positions like a phrase, on the pair candidates only.  Whoosh itself (the
-    fallback) treats it as the exact phrase."""
+    """Syllables in order, each ``steps[i]`` positions after the one before (default: side
+    by side).  The index leaves a free position where punctuation breaks adjacency
+    (``indexer.analysis.analyzer.GAP``), so side by side means nothing but spaces between.
+    Candidates come from the folded pair fields and the syllables' postings; positions are
+    checked on those candidates unless the pairs alone decide (two folded syllables side by
+    side).  Whoosh itself (the fallback) treats it as the exact phrase."""
+
+    def __init__(self, fieldname: str, words: list[str], boost: float = 1.0,
+                 steps: tuple[tuple[int, ...], ...] | None = None) -> None:
+        super().__init__(fieldname, words, boost=boost)
+        self.steps = tuple(steps) if steps else (ADJACENT,) * (len(words) - 1)
+        assert len(self.steps) == len(words) - 1
+
+    @property
+    def side_by_side(self) -> bool:
+        return all(s == ADJACENT for s in self.steps)
+
+    def __repr__(self) -> str:
+        return f"Adjacent({self.fieldname!r}, {self.words!r}, {self.boost}, {self.steps})"
+
+
+class Within(Q.Query):
+    """The documents of ``required``, scored by ``scoring`` (which must match each of them).
+    A query word's match set is strict (its exact or folded syllables side by side) while
+    its score keeps every view's evidence, as ranking had it before the match was strict."""
+
+    def __init__(self, required: Q.Query, scoring: Q.Query, boost: float = 1.0) -> None:
+        self.required, self.scoring, self.boost = required, scoring, boost
+
+    def __repr__(self) -> str:
+        return f"Within({self.required!r}, {self.scoring!r})"
+
+
+class AtLeast(Q.Query):
+    """Documents matching at least ``minimum`` of ``subqueries`` (0: as many as the best
+    document matches, so "most words" are the articles with the most of them); scores
+    summed."""
+
+    def __init__(self, subqueries: list[Q.Query], minimum: int, boost: float = 1.0) -> None:
+        self.subqueries, self.minimum, self.boost = list(subqueries), minimum, boost
+
+    def __repr__(self) -> str:
+        return f"AtLeast({self.subqueries!r}, {self.minimum})"

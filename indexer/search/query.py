@@ -1,8 +1,15 @@
-"""User query text → Whoosh query objects, through the same analyser as the index.
+"""User query text → query nodes, through the same analyser as the index.
 
 Supported syntax (never a parser error: anything unrecognised is searched as text):
-``giảm nghèo`` (all words, any diacritics), ``"nông thôn mới"`` (phrase), ``-từ`` (exclude),
+``giảm nghèo`` (all words), ``"nông thôn mới"`` (phrase), ``-từ`` (exclude),
 ``a OR b``, ``title:ocop`` / ``tieude:`` (title only), ``nông*`` (prefix, capped expansion).
+
+Match semantics: a query word (found by ``indexer.search.segmentation``) matches where its
+syllables stand side by side in one field with nothing but spaces between; a query with a
+diacritic anywhere matches exact syllables, one without matches the folded view; a quoted
+phrase steps over punctuation between its words, never inside one.  The match set is
+strict and the score keeps every view's evidence (``nodes.Within``).  ``Relax`` widens
+the match one announced step at a time (``indexer.search.searcher``).
 
 Whoosh's own parser splits on spaces before analysis, which would cut Vietnamese words into
 syllables and fail on stray quotes; building query objects ourselves avoids both.
@@ -16,11 +23,12 @@ from functools import lru_cache
 from whoosh import query as Q
 
 from archive.textnorm import fold
-from indexer.analysis.analyzer import has_diacritics, normalize, segment, syllables, word_key
-from indexer.search.nodes import Adjacent
+from indexer.analysis.analyzer import has_diacritics, normalize, syllables
+from indexer.search.nodes import EITHER, Adjacent, AtLeast, Within
+from indexer.search.segmentation import QueryWord, query_words
 
-__all__ = ["Clause", "ParsedQuery", "QueryError", "parse", "build", "MAX_QUERY_CHARS",
-           "MAX_TERMS", "MAX_PREFIX_EXPANSION"]
+__all__ = ["Clause", "ParsedQuery", "QueryError", "parse", "build", "word_query", "Relax",
+           "RELAXATIONS", "FALLBACK_MESSAGES", "MAX_QUERY_CHARS", "MAX_TERMS", "MAX_PREFIX_EXPANSION"]
 
 MAX_QUERY_CHARS = 2000
 MAX_TERMS = 64
@@ -32,13 +40,9 @@ W_TITLE = 3.0
 W_PHRASE_BONUS = 1.5
 # A compound's syllables found apart (the query segmenter joined words the text keeps apart)
 W_LOOSE = 0.3
-# From this many words on, a document needs all the words of either half of the query, not
-# all words: a 15-word headline with one word mistyped or missing still finds its article.
-MOST_WORDS_FROM = 6
 
-# A query is segmented once more when nothing matches all its words (the any-word retry)
-# and again by every repeated query: cache the (short) query texts' segmentation.
-_segment = lru_cache(maxsize=1024)(segment)
+# A repeated query (pages, facets, exports) is segmented once.
+_words = lru_cache(maxsize=1024)(query_words)
 
 _FIELDS = {"title": "title", "tieude": "title", "tiêu_đề": "title", "tiêuđề": "title"}
 _TOKEN = re.compile(r'(-?)(?:(\w+):)?("([^"]*)"?|[^\s"]+)')
@@ -142,33 +146,82 @@ def _merge_runs(groups: list[list[Clause]]) -> list[list[Clause]]:
     return out
 
 
-def _seq(fieldname: str, tokens: list[str], boost: float, exact: bool = False) -> Q.Query:
-    """One token, or tokens side by side: an explicit (quoted) phrase is checked exactly;
-    a query word's syllables only need their adjacent pairs (one lookup per pair)."""
+
+@dataclass(frozen=True)
+class Relax:
+    """How far a query's match is widened: ``folded`` (accented words match their folded
+    view), ``anywhere`` (a word's syllables anywhere in the article), ``most`` (the
+    articles with the most of the words: as many as any article has).  Each implies the ones before it in ``RELAXATIONS``."""
+    folded: bool = False
+    anywhere: bool = False
+    most: bool = False
+
+
+# The announced fallbacks, in order: reason code → relaxation (``searcher`` tries them when
+# the strict match set is empty).
+# "Most words" first keeps each word as typed and strict, then relaxes them too.
+RELAXATIONS = (
+    ("accented_to_folded", Relax(folded=True)),
+    ("adjacent_to_anywhere", Relax(folded=True, anywhere=True)),
+    ("all_to_most_words", Relax(most=True)),
+    ("all_to_most_words", Relax(folded=True, anywhere=True, most=True)),
+)
+STRICT = Relax()
+
+# What the page and the terminal say when a fallback was used.
+FALLBACK_MESSAGES = {
+    "accented_to_folded": "Không tìm thấy đúng dấu như đã gõ; đang hiển thị kết quả không "
+                          "dấu.",
+    "adjacent_to_anywhere": "Không bài nào có các tiếng của từ đứng liền nhau; đang hiển "
+                            "thị các bài có các tiếng ở bất kỳ đâu.",
+    "all_to_most_words": "Không bài nào chứa tất cả các từ; đang hiển thị các bài chứa "
+                         "nhiều từ nhất.",
+}
+
+
+def _adj(fieldname: str, tokens: list[str], boost: float, steps=None) -> Q.Query:
+    """One token, or tokens in order ``steps`` apart (default: side by side)."""
     if len(tokens) == 1:
         return Q.Term(fieldname, tokens[0], boost=boost)
-    return (Q.Phrase if exact else Adjacent)(fieldname, tokens, boost=boost)
+    return Adjacent(fieldname, tokens, boost=boost, steps=steps)
 
 
-def word_query(word: str, *, title_only: bool = False) -> Q.Query:
-    """All views of one (possibly compound) query word, weighted exact > folded."""
-    syl = syllables(word)
+def _loose(fieldname: str, tokens: list[str], boost: float = 1.0) -> Q.Query:
+    if len(tokens) == 1:
+        return Q.Term(fieldname, tokens[0], boost=boost)
+    return Q.And([Q.Term(fieldname, t) for t in tokens], boost=boost)
+
+
+def word_query(word: QueryWord | str, *, title_only: bool = False, accented: bool | None = None,
+               relax: Relax = STRICT) -> Q.Query:
+    """One (possibly compound) query word: its match (exact syllables side by side, or
+    folded ones; anywhere when relaxed) scored over every view, weighted exact > folded."""
+    if isinstance(word, str):
+        syl0 = syllables(word)
+        word = QueryWord(tuple(syl0), ((1,),) * (len(syl0) - 1))
+        accented = has_diacritics(word.key) if accented is None else accented
+    syl, steps = list(word.syllables), word.steps
     fsyl = [fold(s) for s in syl]
-    accented = has_diacritics(word)
-    key = word_key(word)
+    accented = bool(accented) and not relax.folded
     parts: list[Q.Query] = []
     for prefix, weight in (("t_", W_TITLE),) + ((("", 1.0),) if not title_only else ()):
         if accented:
-            parts.append(_seq(prefix + "syl", syl, W_EXACT * weight))
+            parts.append(_adj(prefix + "syl", syl, W_EXACT * weight, steps))
             if len(syl) > 1:
-                parts.append(Q.Term(prefix + "words", key, boost=W_WORD * weight))
-                parts.append(Q.And([Q.Term(prefix + "syl", s) for s in syl],
-                                   boost=W_LOOSE * weight))
-            parts.append(_seq(prefix + "fold", fsyl, W_FOLD_OF_ACCENTED * weight))
+                parts.append(Q.Term(prefix + "words", word.key, boost=W_WORD * weight))
+                parts.append(_loose(prefix + "syl", syl, W_LOOSE * weight))
+            parts.append(_adj(prefix + "fold", fsyl, W_FOLD_OF_ACCENTED * weight, steps))
         else:
-            parts.append(_seq(prefix + "fold", fsyl, W_FOLD * weight))
-            parts.append(_seq(prefix + "syl", syl, 0.2 * weight))
-    return Q.Or(parts)
+            parts.append(_adj(prefix + "fold", fsyl, W_FOLD * weight, steps))
+            parts.append(_adj(prefix + "syl", syl, 0.2 * weight, steps))
+    where = "t_" if title_only else ""  # the body field holds the headline too
+    field, toks = (where + "syl", syl) if accented else (where + "fold", fsyl)
+    if relax.anywhere and len(toks) > 1:
+        required = _loose(field, toks)
+        parts.append(_loose(field, toks, W_LOOSE))  # every match scores
+    else:
+        required = _adj(field, toks, 1.0, steps)
+    return Within(required, Q.Or(parts))
 
 
 def _expand_prefix(reader, fieldname: str, prefix: str) -> list[str]:
@@ -180,67 +233,117 @@ def _expand_prefix(reader, fieldname: str, prefix: str) -> list[str]:
     return out
 
 
-def clause_query(clause: Clause, reader=None, *, any_word: bool = False) -> Q.Query | None:
-    title_only = clause.field == "title"
-    if clause.kind == "prefix":
+class _Builder:
+    """Query nodes of one parsed query at one relaxation."""
+
+    def __init__(self, reader, vocabulary, accented: bool, relax: Relax,
+                 adjacent_docs=None) -> None:
+        self.reader, self.vocabulary, self.relax = reader, vocabulary, relax
+        self.accented = accented and not relax.folded
+        self.adjacent_docs = adjacent_docs
+
+    def words(self, text: str) -> list[QueryWord]:
+        return _words(text, not self.accented, self.vocabulary, self.reader,
+                      self.adjacent_docs)
+
+    def prefix(self, clause: Clause) -> Q.Query | None:
+        title_only = clause.field == "title"
         stem = syllables(clause.text)
-        if not stem or reader is None:
+        if not stem or self.reader is None:
             return None
         head, last = stem[:-1], stem[-1]
         field = "syl" if has_diacritics(last) else "fold"
-        terms = _expand_prefix(reader, ("t_" if title_only else "") + field,
+        terms = _expand_prefix(self.reader, ("t_" if title_only else "") + field,
                                last if field == "syl" else fold(last))
         if not terms:
             return Q.NullQuery
         alts = Q.Or([Q.Term(("t_" if title_only else "") + field, t) for t in terms])
-        return Q.And([word_query(w, title_only=title_only) for w in head] + [alts]) \
-            if head else alts
-    if clause.kind == "phrase":
-        syl = syllables(clause.text)
+        return Q.And([word_query(w, title_only=title_only, accented=self.accented,
+                                 relax=self.relax) for w in head] + [alts]) if head else alts
+
+    def phrase(self, clause: Clause) -> Q.Query | None:
+        """Words in order; between two words, side by side or across punctuation."""
+        title_only = clause.field == "title"
+        words = self.words(clause.text)
+        if not words:
+            return None
+        syl = [s for w in words for s in w.syllables]
+        steps: list = []
+        for i, w in enumerate(words):
+            steps.extend(w.steps)
+            if i + 1 < len(words):
+                steps.append(EITHER)
+        fsyl = [fold(s) for s in syl]  # ``syl``: exact when accented, else folded already
         parts = []
         for prefix, weight in (("t_", W_TITLE),) + ((("", 1.0),) if not title_only else ()):
-            if has_diacritics(clause.text):
-                parts.append(_seq(prefix + "syl", syl, weight, exact=True))
-                parts.append(_seq(prefix + "fold", [fold(s) for s in syl],
-                                  W_FOLD_OF_ACCENTED * weight, exact=True))
+            if self.accented:
+                parts.append(_adj(prefix + "syl", syl, weight, steps))
+                parts.append(_adj(prefix + "fold", fsyl, W_FOLD_OF_ACCENTED * weight, steps))
             else:
-                parts.append(_seq(prefix + "fold", [fold(s) for s in syl], weight, exact=True))
-        return Q.Or(parts)
-    # Plain text: segment with diacritics (compound words), else syllable by syllable.
-    text = clause.text
-    words = _segment(text).split() if has_diacritics(text) else syllables(text)
-    words = [w for w in words if syllables(w)]
-    if not words:
-        return None
-    subs = [word_query(w, title_only=title_only) for w in words]
-    if any_word:
-        core: Q.Query = Q.Or(subs)
-    elif len(subs) >= MOST_WORDS_FROM:
-        half = len(subs) // 2
-        required = Q.Or([Q.And(subs[:half]), Q.And(subs[half:])])
-        core = Q.AndMaybe(required, Q.Or(subs))  # score every word, require most
-    else:
-        core = Q.And(subs)
-    syl = syllables(text)
-    if len(syl) > 1:  # adjacency bonus: the words as typed, in order
-        fsyl = [fold(s) for s in syl]
-        bonus = Q.Or([Adjacent("t_fold", fsyl, boost=W_PHRASE_BONUS * W_TITLE),
-                      Adjacent("fold", fsyl, boost=W_PHRASE_BONUS)])
-        core = Q.AndMaybe(core, bonus)
-    return core
+                parts.append(_adj(prefix + "fold", fsyl, weight, steps))
+        where = "t_" if title_only else ""
+        required = _adj(where + ("syl" if self.accented else "fold"), syl, 1.0, steps)
+        return Within(required, Q.Or(parts))
+
+    def run(self, clause: Clause) -> tuple[list[Q.Query], Q.Query | None]:
+        """A run of plain words: one node per word, and the bonus for the words as typed
+        side by side."""
+        words = self.words(clause.text)
+        title_only = clause.field == "title"
+        units = [word_query(w, title_only=title_only, accented=self.accented,
+                            relax=self.relax) for w in words]
+        fsyl = [fold(s) for s in syllables(clause.text)]
+        bonus = None
+        if len(fsyl) > 1:  # adjacency bonus: the words as typed, in order
+            bonus = Q.Or([Adjacent("t_fold", fsyl, boost=W_PHRASE_BONUS * W_TITLE),
+                          Adjacent("fold", fsyl, boost=W_PHRASE_BONUS)])
+        return units, bonus
+
+    def clause(self, clause: Clause) -> Q.Query | None:
+        if clause.kind == "prefix":
+            return self.prefix(clause)
+        if clause.kind == "phrase":
+            return self.phrase(clause)
+        units, bonus = self.run(clause)
+        if not units:
+            return None
+        core = units[0] if len(units) == 1 else Q.And(units)
+        return Q.AndMaybe(core, bonus) if bonus is not None else core
 
 
-def build(parsed: ParsedQuery, reader=None, *, any_word: bool = False) -> Q.Query | None:
-    """Whoosh query for a parsed query; None means "no text constraint" (browse)."""
-    groups: list[Q.Query] = []
+def build(parsed: ParsedQuery, reader=None, vocabulary=None, *, relax: Relax = STRICT,
+          adjacent_docs=None) -> Q.Query | None:
+    """Query nodes for a parsed query; None means "no text constraint" (browse).
+    ``vocabulary`` (``suggest.Vocabulary``) and ``adjacent_docs`` (how many documents have
+    two exact syllables side by side) segment the words; ``relax`` widens the match
+    (``RELAXATIONS``)."""
+    accented = has_diacritics(parsed.positive_text())
+    b = _Builder(reader, vocabulary, accented, relax, adjacent_docs)
+    units: list[Q.Query] = []
+    bonuses: list[Q.Query] = []
     for group in parsed.groups:
-        alts = [q for q in (clause_query(c, reader, any_word=any_word) for c in group) if q]
+        if len(group) == 1 and group[0].kind == "text":
+            got, bonus = b.run(group[0])
+            units.extend(got)
+            bonuses.extend([bonus] if bonus is not None else [])
+            continue
+        alts = [q for q in (b.clause(c) for c in group) if q]
         if alts:
-            groups.append(alts[0] if len(alts) == 1 else Q.Or(alts))
-    negs = [q for q in (clause_query(c, reader) for c in parsed.negated) if q]
-    if not groups and not negs:
+            units.append(alts[0] if len(alts) == 1 else Q.Or(alts))
+    # an excluded word is excluded as typed, whatever the relaxation of the others
+    strict = _Builder(reader, vocabulary, accented, STRICT, adjacent_docs)
+    negs = [q for q in (strict.clause(c) for c in parsed.negated) if q]
+    if not units and not negs:
         return None
-    positive: Q.Query = (Q.Or(groups) if any_word else Q.And(groups)) if groups else Q.Every()
+    positive: Q.Query = Q.Every()
+    if units:
+        if relax.most and len(units) > 1:
+            positive = AtLeast(units, 0)  # as many of the words as any article has
+        else:
+            positive = units[0] if len(units) == 1 else Q.And(units)
+        if bonuses:
+            positive = Q.AndMaybe(positive, bonuses[0] if len(bonuses) == 1 else Q.Or(bonuses))
     if negs:
         return Q.AndNot(positive, Q.Or(negs))
     return positive
+

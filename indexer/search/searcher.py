@@ -22,12 +22,12 @@ import numpy as np
 
 from archive.dedup import hamming
 from archive.store import MAX_DUPLICATE_DISTANCE, Store, StoreError
-from indexer.analysis.analyzer import syllables
+from indexer.analysis.analyzer import has_diacritics, syllables
 from indexer.search.facets import Columns
 from indexer.search.evaluate import Evaluator, Unsupported
 from indexer.generations import DAMAGE_ERRORS, IndexDamaged, IndexMissing, current_path, open_current
 from archive.datadir import DataDir
-from indexer.search.query import QueryError, build, parse
+from indexer.search.query import RELAXATIONS, QueryError, build, parse
 from indexer.search.request import FACETS, SearchError, SearchRequest, day_end, day_start
 from indexer.search.views import SearcherViews
 from indexer.search.officials import OfficialViews
@@ -274,25 +274,38 @@ class ArchiveSearcher(SearcherViews, OfficialViews):
             return out
 
     def _text_matches(self, searcher, cols: Columns, q: str):
-        """(parsed, query, scores, matched docnums, fallback) for the text of a request;
-        when no article has every word, the articles with some of them (``fallback``)."""
+        """(parsed, query, scores, matched docnums, fallback) for the text of a request.
+        The match is strict; when no article matches, the announced relaxations are tried
+        in order (``query.RELAXATIONS``) and ``fallback`` names the one used (else None).
+        Filters do not take part: the set is the text's, so facets stay comparable."""
         try:
             parsed = parse(q)
         except QueryError as exc:
             raise SearchError(str(exc), "bad_query") from None
-        wq = build(parsed, searcher.reader())
+        reader, vocab = searcher.reader(), cols.vocabulary()
+        pairs = self._eval.adjacent_docs  # type: ignore[union-attr]
+        wq = build(parsed, reader, vocab, adjacent_docs=pairs)
         if wq is None:
-            return parsed, None, None, cols.live, False
+            return parsed, None, None, cols.live, None
         scores = self._scores(wq)
         matched = scores > 0
-        if not matched.any() and _word_count(parsed) > 1:
-            wq_or = build(parsed, searcher.reader(), any_word=True)
-            if wq_or is not None:
-                scores_or = self._scores(wq_or)
-                matched_or = scores_or > 0
-                if matched_or.any():
-                    return parsed, wq_or, scores_or, matched_or, True
-        return parsed, wq, scores, matched, False
+        if matched.any() or not parsed.groups:
+            return parsed, wq, scores, matched, None
+        accented = has_diacritics(parsed.positive_text())
+        units = sum(len(syllables(g[0].text)) if len(g) == 1 and g[0].kind == "text" else 1
+                    for g in parsed.groups)
+        for reason, relax in RELAXATIONS:
+            if (reason == "accented_to_folded" and not accented) or \
+                    (reason == "all_to_most_words" and units < 2):
+                continue
+            wq_r = build(parsed, reader, vocab, relax=relax, adjacent_docs=pairs)
+            if wq_r is None:
+                continue
+            scores_r = self._scores(wq_r)
+            matched_r = scores_r > 0
+            if matched_r.any():
+                return parsed, wq_r, scores_r, matched_r, reason
+        return parsed, wq, scores, matched, None
 
     def _scores(self, wq) -> np.ndarray:
         """BM25F scores of the live documents matching ``wq``, dense (lock held)."""

@@ -36,6 +36,7 @@ class Vocabulary:
         self._syl_best: dict[str, tuple[str, int]] | None = None
         self._entries: dict[str, tuple[str, int]] | None = None
         self._keys: list[str] = []
+        self._counts: dict[bool, tuple[dict[str, int], int]] = {}
 
     @property
     def syl_best(self) -> dict[str, tuple[str, int]]:
@@ -78,24 +79,39 @@ class Vocabulary:
     def known_fold(self, syllable: str) -> bool:
         return syllable in self.syl_best
 
+    def word_counts(self, folded: bool) -> tuple[dict[str, int], int]:
+        """Occurrences of each word of the ``words`` field (compounds joined by ``_``),
+        exact or folded (every exact form of a folded word summed), and their total: the
+        archive's own word statistics, for segmenting queries
+        (``indexer.search.segmentation``)."""
+        got = self._counts.get(folded)
+        if got is None:
+            counts: dict[str, int] = {}
+            for term, cf in _terms(self._reader, "words", total=True):
+                key = fold(term) if folded else term
+                counts[key] = counts.get(key, 0) + cf
+            got = self._counts[folded] = (counts, sum(counts.values()))
+        return got
 
-def _terms(reader, fieldname: str) -> Iterable[tuple[str, int]]:
-    """(term, document frequency) of a field, summed over the reader's segments."""
+
+def _terms(reader, fieldname: str, total: bool = False) -> Iterable[tuple[str, int]]:
+    """(term, document frequency) of a field, summed over the reader's segments; with
+    ``total``, the term's occurrences instead."""
     counts: Counter[bytes] = Counter()
     leaves = reader.leaf_readers() if hasattr(reader, "leaf_readers") else [(reader, 0)]
     try:
         for leaf, _ in leaves:
             terms = getattr(leaf, "_terms", None)
-            if type(terms) is W3TermsReader and _count_field(terms, fieldname, counts):
+            if type(terms) is W3TermsReader and _count_field(terms, fieldname, counts, total):
                 continue
             if terms is None or not hasattr(terms, "items_from"):
                 for term, info in leaf.iter_field(fieldname):
-                    counts[term] += info.doc_frequency()
+                    counts[term] += int(info.weight()) if total else info.doc_frequency()
                 continue
             for (name, term), info in terms.items_from(fieldname, b""):
                 if name != fieldname:
                     break
-                counts[term] += info.doc_frequency()
+                counts[term] += int(info.weight()) if total else info.doc_frequency()
     except Exception:  # an empty index has no such field yet
         return
     for term, df in counts.items():
@@ -104,9 +120,11 @@ def _terms(reader, fieldname: str) -> Iterable[tuple[str, int]]:
 
 _ROW = struct.Struct("!ii")  # a term-index row: key length, value length, then both
 _DOC_FREQ = struct.Struct("!I")  # in a W3TermInfo, after its flags byte and weight float
+_WEIGHT = struct.Struct("!f")  # the term's total frequency, after the flags byte
 
 
-def _count_field(terms, fieldname: str, counts: Counter[bytes]) -> bool:
+def _count_field(terms, fieldname: str, counts: Counter[bytes], total: bool = False
+                 ) -> bool:
     """Add one segment's document frequencies of ``fieldname`` to ``counts``, reading the
     field's rows of the term index in one piece (Whoosh decodes a whole term info through
     several file reads per term: 7 s for the words of a 100k-article index).  False when
@@ -129,13 +147,14 @@ def _count_field(terms, fieldname: str, counts: Counter[bytes]) -> bool:
     buf = tindex.dbfile.get(start, end - start)
     found: list[tuple[bytes, int]] = []
     pos, size = 0, len(buf)
-    row, doc_freq = _ROW.unpack_from, _DOC_FREQ.unpack_from
+    row = _ROW.unpack_from
+    stat, at = (_WEIGHT.unpack_from, 1) if total else (_DOC_FREQ.unpack_from, 5)
     while pos < size:
         klen, vlen = row(buf, pos)
         pos += 8
         if buf[pos:pos + 2] != prefix:
             return False
-        found.append((buf[pos + 2:pos + klen], doc_freq(buf, pos + klen + 5)[0]))
+        found.append((buf[pos + 2:pos + klen], int(stat(buf, pos + klen + at)[0])))
         pos += klen + vlen
     if pos != size:
         return False

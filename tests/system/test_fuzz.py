@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from archive.article import Article
 from archive.clean.cleaner import CleanError, clean_page
-from indexer.search.query import QueryError, build, parse
+from indexer.search.query import RELAXATIONS, QueryError, build, parse
 from indexer.search import SearchError, SearchRequest
 from tests.conftest import shared_path
 
@@ -210,7 +210,8 @@ def check_query(text: str, reader) -> None:
             assert str(exc)
             return
         q = build(parsed, reader)
-        build(parsed, reader, any_word=True)
+        for _, relax in RELAXATIONS:
+            build(parsed, reader, relax=relax)
     if q is not None:
         assert hasattr(q, "matcher")
 

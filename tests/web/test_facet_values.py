@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from conftest import ROOT
+from tests.conftest import ROOT
 
 LABELS = [p["label"] for p in tomllib.loads(
     (ROOT / "corpus" / "gazetteer" / "programs.toml").read_text("utf-8"))["program"]]

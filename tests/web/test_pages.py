@@ -121,7 +121,10 @@ def test_suggestion_fallback_and_empty_state(client):
     _, html = page(client, q="zzqxy wvvkk")
     assert "Không tìm thấy bài nào" in html and "Ví dụ:" in html
     _, html = page(client, q="giảm nghèo zzqxy")
-    assert "đang hiển thị các bài chứa một số từ" in html
+    assert 'data-fallback="all_to_most_words"' in html
+    assert "Không bài nào chứa tất cả các từ" in html
+    _, html = page(client, q="giảm nghéo")  # diacritics mistyped: the folded view, announced
+    assert 'data-fallback="accented_to_folded"' in html and "Không tìm thấy đúng dấu" in html
 
 
 def test_sort_and_date_inputs(client):

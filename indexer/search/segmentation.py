@@ -1,0 +1,141 @@
+"""A query's words, found with the archive's own vocabulary (entry point: ``query_words``).
+
+A query word matches as a word (its syllables side by side), so which syllables form one
+word decides the match set.  The archive's text was segmented in context by underthesea;
+the ``words`` field counts how often each word (compound or single syllable) stands in it
+(``indexer.search.suggest.Vocabulary.word_counts``).  A run of typed syllables is split
+into the most probable sequence of words under those unigram counts — exact forms for a
+query with diacritics, folded forms (every spelling of ``ban`` summed: bàn, bán, bạn…)
+for one without.  A compound wins only where it is more frequent than its syllables
+standing side by side by chance (``P(long_an) > P(long)·P(an)``), so rare accidental
+pairs stay apart.  Punctuation typed between syllables ends a run; a token with
+punctuation inside ("COVID-19", "8/11") is one word whose parts stand across one gap.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import log
+
+from archive.textnorm import fold
+from indexer.analysis.analyzer import GAP, segment, syllable_stream
+from indexer.search.nodes import ADJACENT, GAPPED
+
+__all__ = ["QueryWord", "query_words", "MAX_WORD_SYLLABLES"]
+
+MAX_WORD_SYLLABLES = 4  # longest compound considered (the words field has few longer)
+MIN_COMPOUND = 2  # a compound seen once in the archive may be a segmenter's accident
+PAIR_LIFT = 10.0  # side by side this many times more often than chance: one word
+
+
+@dataclass(frozen=True)
+class QueryWord:
+    """Syllables (lower-case, as typed) of one query word and the position step between
+    each two: ``ADJACENT`` or, where the typed word has punctuation inside, ``GAPPED``."""
+    syllables: tuple[str, ...]
+    steps: tuple[tuple[int, ...], ...]
+    form: str = ""  # a token with punctuation inside, as typed (lower-case)
+
+    @property
+    def key(self) -> str:
+        """The word as the ``words`` field holds it (compounds joined by ``_``)."""
+        return self.form or "_".join(self.syllables)
+
+    @property
+    def side_by_side(self) -> bool:
+        return all(s == ADJACENT for s in self.steps)
+
+
+def _pieces(segmented: str) -> list[list[QueryWord]]:
+    """The underthesea words of segmented query text, in runs split at punctuation (the
+    same tokens as the index's: "22h" is "22 h" there too).  A token with punctuation
+    inside ("COVID-19", "5/10") is a run of its own: one word across its gaps."""
+    runs: list[list[QueryWord]] = [[]]
+    for token in segmented.split():
+        stream = syllable_stream(token)
+        if not stream:  # punctuation alone: a break
+            runs.append([])
+        elif GAP in stream:
+            syl = tuple(s for s in stream if s != GAP)
+            steps = tuple(GAPPED if a == GAP else ADJACENT
+                          for a, b in zip(stream, stream[1:]) if b != GAP)
+            runs.extend(([QueryWord(syl, steps, token.lower())], []))
+        else:
+            runs[-1].append(QueryWord(tuple(stream), (ADJACENT,) * (len(stream) - 1)))
+    return [r for r in runs if r]
+
+
+def _gapped(run: list[QueryWord]) -> bool:
+    return len(run) == 1 and not run[0].side_by_side
+
+
+def _best_split(syl: list[str], counts: dict[str, int], total: int) -> list[QueryWord]:
+    """Most probable segmentation of ``syl`` (dynamic programming over word ends)."""
+    n = len(syl)
+    denom = log(total + len(counts) + 1)
+    best: list[tuple[float, int]] = [(0.0, 0)] + [(float("inf"), 0)] * n
+    for end in range(1, n + 1):
+        for size in range(1, min(MAX_WORD_SYLLABLES, end) + 1):
+            start = end - size
+            seen = counts.get("_".join(syl[start:end]), 0)
+            if size > 1 and seen < MIN_COMPOUND:
+                continue
+            cost = best[start][0] + denom - log(seen + 1)
+            if cost < best[end][0]:
+                best[end] = (cost, start)
+    out: list[QueryWord] = []
+    end = n
+    while end:
+        start = best[end][1]
+        out.append(QueryWord(tuple(syl[start:end]), (ADJACENT,) * (end - start - 1)))
+        end = start
+    return out[::-1]
+
+
+def _join_pairs(words: list[QueryWord], reader, folded: bool, adjacent_docs=None
+                ) -> list[QueryWord]:
+    """Two single-syllable words side by side in the query become one word when the
+    archive has them side by side at least ``MIN_COMPOUND`` times and ``PAIR_LIFT`` times
+    more often than chance: a compound the segmenter did not make a word (or not always)
+    is still read as one ("tin tặc").  Folded: the folded pairs' occurrences (``fpair``);
+    exact: the documents with the exact syllables side by side (``adjacent_docs``)."""
+    field = "fold" if folded else "syl"
+    total = reader.field_length(field) or 1
+    out: list[QueryWord] = []
+    for w in words:
+        prev = out[-1] if out else None
+        if prev is not None and len(prev.syllables) == 1 and len(w.syllables) == 1:
+            a, b = prev.syllables[0], w.syllables[0]
+            seen = reader.frequency("fpair", f"{a}_{b}") if folded else \
+                (adjacent_docs(a, b) if adjacent_docs is not None else 0)
+            if seen >= MIN_COMPOUND:
+                chance = reader.frequency(field, a) * reader.frequency(field, b) / total
+                if seen >= PAIR_LIFT * chance:
+                    out[-1] = QueryWord(prev.syllables + w.syllables, (ADJACENT,))
+                    continue
+        out.append(w)
+    return out
+
+
+def query_words(text: str, folded: bool, vocabulary=None, reader=None, adjacent_docs=None
+                ) -> list[QueryWord]:
+    """The words of a run of typed text (normalised, as ``query.parse`` gives it), with
+    folded syllables when ``folded``.  Without a vocabulary (no index at hand) an accented
+    run keeps underthesea's words and an unaccented one is read syllable by syllable."""
+    words: list[QueryWord] = []
+    counts, total = vocabulary.word_counts(folded) if vocabulary is not None else ({}, 0)
+    for run in _pieces(segment(text)):
+        if _gapped(run):
+            words.extend(run)
+        elif vocabulary is None:
+            words.extend(run if not folded else
+                         [QueryWord((s,), ()) for w in run for s in w.syllables])
+        else:
+            syl = [fold(s) if folded else s for w in run for s in w.syllables]
+            split = _best_split(syl, counts, total)
+            words.extend(split if reader is None else
+                         _join_pairs(split, reader, folded, adjacent_docs))
+    return [_folded(w) for w in words] if folded else words
+
+
+def _folded(word: QueryWord) -> QueryWord:
+    return QueryWord(tuple(fold(s) for s in word.syllables), word.steps, fold(word.form))
