@@ -8,7 +8,8 @@ Top-level modules: ``schema`` (fields of an indexed article) and ``generations``
 generations and the write lock).  See ARCHITECTURE.md.
 """
 from indexer.generations import IndexBusy, IndexDamaged, IndexMissing, NoSpace
-from indexer.ingest.ingester import IngestReport, ingest_items, ingest_paths
+from indexer.ingest.ingester import ingest_items, ingest_paths
+from indexer.ingest.report import IngestReport
 from indexer.ingest.reindexer import reindex
 from indexer.search import ArchiveSearcher, SearchError, SearchRequest
 

@@ -22,7 +22,6 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +36,8 @@ from indexer.generations import (IndexDamaged, IndexMissing, NoSpace, current_pa
                                  is_no_space, new_generation, open_current, switch_to,
                                  writer_lock)
 from indexer.ingest.orphans import die_with_parent
-from indexer.ingest.publisher import Publisher, drop_unpublished
+from indexer.ingest.publisher import Publisher
+from indexer.ingest.report import IngestReport, drop_unpublished
 from indexer.codec.sidecar_merge import index_segments, merge, merge_due
 
 __all__ = ["IngestReport", "analyse", "ingest_paths", "ingest_items"]
@@ -47,44 +47,6 @@ ENTITIES_VERSION = 2  # bump when entity extraction changes: reindex then redoes
 
 # Syndicated copies are detected on bodies of at least this many characters.
 MIN_SIMHASH_CHARS = 300
-
-
-@dataclass
-class IngestReport:
-    added: int = 0
-    replaced: int = 0
-    unchanged: int = 0
-    failed: int = 0
-    reasons: dict[str, int] = field(default_factory=dict)
-    first_failures: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-    # CPU seconds (process time) per stage, summed over processes
-    stages: dict[str, float] = field(default_factory=dict)
-
-    # Items stored, but not as they asked (a refused canonical url), by reason.
-    notices: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def stored(self) -> int:
-        return self.added + self.replaced + self.unchanged
-
-    def fail(self, reason: str, message: str) -> None:
-        self.failed += 1
-        self.reasons[reason] = self.reasons.get(reason, 0) + 1
-        if len(self.first_failures) < 10:
-            self.first_failures.append(message)
-
-    def notice(self, reason: str) -> None:
-        self.notices[reason] = self.notices.get(reason, 0) + 1
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"added": self.added, "replaced": self.replaced, "unchanged": self.unchanged,
-                "failed": self.failed, "reasons": self.reasons, "notices": self.notices,
-                "first_failures": self.first_failures, "seconds": round(self.seconds, 2),
-                "stages": {k: round(v, 2) for k, v in self.stages.items()}}
-
-    def add_time(self, stage: str, seconds: float) -> None:
-        self.stages[stage] = self.stages.get(stage, 0.0) + seconds
 
 
 def _segment_article(article: Article, paragraphs: list[str]) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from jsonschema import Draft202012Validator
 
-from officials_archive import HA_TINH, LONG_AN, build
+from tests.officials_archive import HA_TINH, LONG_AN, build
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ import pytest
 
 from indexer import ArchiveSearcher, SearchRequest
 from indexer.entities.people import person_key, slug
-from officials_archive import HA_TINH, LONG_AN, build
+from tests.officials_archive import HA_TINH, LONG_AN, build
 
 
 @pytest.fixture(scope="module")
