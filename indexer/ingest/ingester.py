@@ -36,8 +36,8 @@ from indexer.generations import (IndexDamaged, IndexMissing, NoSpace, current_pa
                                  is_no_space, new_generation, open_current, switch_to,
                                  writer_lock)
 from indexer.ingest.orphans import die_with_parent
-from indexer.ingest.publisher import Publisher
-from indexer.ingest.report import IngestReport, drop_unpublished
+from indexer.ingest.publisher import Publisher, drop_unpublished
+from indexer.ingest.report import IngestReport
 from indexer.codec.sidecar_merge import index_segments, merge, merge_due
 
 __all__ = ["IngestReport", "analyse", "ingest_paths", "ingest_items"]
