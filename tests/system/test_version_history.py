@@ -11,10 +11,11 @@ from click.testing import CliRunner
 
 from archive.datadir import DataDir
 from archive.store import Store
-from indexer import ArchiveSearcher, SearchRequest, ingest_paths
+from indexer import ingest_paths
 from vnarchive_cli import cli
 
 from tests.crawlsite import CrawlSite, Site
+from tests.querying import total
 
 URL = "https://bao-thu.example/tin/ho-tro-ho-ngheo.html"
 PARAS = ["Sáng 5/3, UBND huyện Tân Trụ tổ chức hội nghị tổng kết chương trình giảm nghèo "
@@ -42,14 +43,6 @@ def ingest_page(tmp: Path, data: Path, html: bytes, name: str):
 def client(data: Path):
     from web import create_app
     return create_app({"DATA_DIR": str(data), "TESTING": True}).test_client()
-
-
-def total(data: Path, q: str) -> int:
-    s = ArchiveSearcher(data)
-    try:
-        return s.search(SearchRequest(q=q))["total"]
-    finally:
-        s.close()
 
 
 def test_changed_reingest_keeps_both_versions_and_shows_the_diff(tmp_path):

@@ -3,12 +3,12 @@ changed current versions and reports them; the captures themselves stay as they 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from archive.datadir import DataDir
 from archive.store import Store
-from indexer import ArchiveSearcher, SearchRequest, ingest_paths
+from indexer import ingest_paths
 from indexer.ingest.recleaner import reclean
+from tests.querying import total
 
 URL = "https://bao-thu.example/tin/tranh-chap.html"
 P1 = ("Tòa án nhân dân tỉnh đã xét xử vụ tranh chấp hợp đồng tín dụng giữa ngân hàng và "
@@ -21,14 +21,6 @@ def page(extra: str) -> bytes:
     return (f'<!doctype html><html><head><meta charset="utf-8"><title>Xử vụ tranh chấp</title>'
             f'<link rel="canonical" href="{URL}"></head><body><article><h1>Xử vụ tranh chấp</h1>'
             f"<p>{P1}</p><p>{P2} {extra}</p></article></body></html>").encode()
-
-
-def total(data: Path, q: str) -> int:
-    s = ArchiveSearcher(data)
-    try:
-        return s.search(SearchRequest(q=q))["total"]
-    finally:
-        s.close()
 
 
 def test_reclean_restores_words_an_older_cleaner_dropped(tmp_path):

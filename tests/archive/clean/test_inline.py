@@ -107,14 +107,18 @@ def test_boilerplate_classed_inline_words_stay_in_every_gold_paragraph(use_profi
     assert not problems, "\n".join(problems)
 
 
+def _article_of(sentence: str, url: str):
+    """An article of four paragraphs, each the sentence then "Đoạn i."."""
+    body = "".join(f"<p>{sentence} Đoạn {i}.</p>" for i in range(4))
+    return clean_page(f"<html><head><title>Tranh chấp tín dụng</title></head><body><article>"
+                      f"<h1>Tranh chấp tín dụng</h1>{body}</article></body></html>", url)
+
+
 def test_keyword_link_inside_a_sentence_is_text() -> None:
     sentence = ("Tòa án đã thụ lý vụ <a class=\"relate-link\" href=\"/t\">tranh chấp</a> hợp "
                 "đồng tín dụng giữa hai bên, với sự tham dự của Phó <span class=\"share ads\">"
                 "Chủ tịch</span> tỉnh, cùng lãnh đạo các sở ngành liên quan.")
-    body = "".join(f"<p>{sentence} Đoạn {i}.</p>" for i in range(4))
-    page = (f"<html><head><title>Tranh chấp tín dụng</title></head><body><article>"
-            f"<h1>Tranh chấp tín dụng</h1>{body}</article></body></html>")
-    a = clean_page(page, "https://bao-mau.vn/a.html")
+    a = _article_of(sentence, "https://bao-mau.vn/a.html")
     assert a.paragraphs[0].startswith("Tòa án đã thụ lý vụ tranh chấp hợp đồng tín dụng")
     assert "của Phó Chủ tịch tỉnh, cùng" in a.paragraphs[0]
 
@@ -134,8 +138,5 @@ def test_loose_text_with_an_inline_link_between_blocks_is_one_line() -> None:
 def test_words_a_hiding_class_keeps_off_screen_are_not_text() -> None:
     sentence = ("Tòa án đã thụ lý vụ tranh chấp <span class=\"sr-only\">(liên kết ngoài)</span>"
                 "hợp đồng tín dụng giữa hai bên, với sự tham dự của lãnh đạo các sở ngành.")
-    body = "".join(f"<p>{sentence} Đoạn {i}.</p>" for i in range(4))
-    page = (f"<html><head><title>Tranh chấp tín dụng</title></head><body><article>"
-            f"<h1>Tranh chấp tín dụng</h1>{body}</article></body></html>")
-    a = clean_page(page, "https://bao-mau.vn/h.html")
+    a = _article_of(sentence, "https://bao-mau.vn/h.html")
     assert a.paragraphs[0].startswith("Tòa án đã thụ lý vụ tranh chấp hợp đồng tín dụng")

@@ -1,0 +1,30 @@
+"""Serving: the address is bound before anything is said, limits set deliberately."""
+from __future__ import annotations
+
+import socket
+
+import pytest
+from flask import Flask
+
+from web.serving import CHANNEL_TIMEOUT, CONNECTION_LIMIT, create_server
+
+
+def test_a_busy_port_is_an_oserror_before_serving():
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen(1)
+    try:
+        with pytest.raises(OSError):
+            create_server(Flask(__name__), "127.0.0.1", busy.getsockname()[1])
+    finally:
+        busy.close()
+
+
+def test_limits_are_passed_to_waitress():
+    server = create_server(Flask(__name__), "127.0.0.1", 0, connection_limit=50,
+                           channel_timeout=7)
+    try:
+        assert server.adj.connection_limit == 50 and server.adj.channel_timeout == 7
+        assert CONNECTION_LIMIT >= 1000 and CHANNEL_TIMEOUT <= 60
+    finally:
+        server.close()
