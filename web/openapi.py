@@ -241,82 +241,84 @@ def _get(summary: str, ok: dict, params: list | None = None, errors=("400",)) ->
 
 def spec(export_max: int = 10000) -> dict[str, Any]:
     """The whole document; ``export_max`` is the app's EXPORT_MAX."""
-    limit = _param("limit", {"type": "integer", "minimum": 1, "maximum": export_max,
-                             "default": export_max}, f"most rows to export (≤ {export_max})")
     return {
         "openapi": "3.1.0",
         "info": {"title": "vnarchive API", "version": "1",
                  "description": "Full-text search over an archive of Vietnamese news. Every "
                                 "failure answers {\"error\": {\"code\", \"message\"}}. CORS is "
                                 "off unless the server sets CORS_ORIGINS."},
-        "paths": {
-            "/api/search": _get("Search with facets and a month histogram",
-                                _json("SearchResponse", "one page of results"),
-                                SEARCH_PARAMS + PAGING),
-            "/api/articles/{id}": _get(
-                "One stored article with its entities", _json("Article", "the article"),
-                [_param("id", {"type": "integer"}, "article id", where="path")],
-                errors=("404",)),
-            "/api/articles/{id}/versions": _get(
-                "Every distinct capture of the article, oldest first",
-                _json("Versions", "the versions"),
-                [_param("id", {"type": "integer"}, "article id", where="path")],
-                errors=("404",)),
-            "/api/articles/{id}/versions/{n}": _get(
-                "One version as it was captured, with every article field",
-                _json("Version", "the version"),
-                [_param("id", {"type": "integer"}, "article id", where="path"),
-                 _param("n", {"type": "integer", "minimum": 1}, "version number",
-                        where="path")], errors=("404",)),
-            "/api/suggest": _get(
-                "Completions of a partly typed query, diacritics restored",
-                _json("Suggestions", "up to 8 completions"),
-                [_param("q", {"type": "string", "maxLength": 200}, "typed prefix")]),
-            "/api/facets/{name}": _get(
-                "Every value of one facet for a query (the 'xem thêm' list)",
-                _json("FacetList", "values with counts"),
-                [_param("name", {"type": "string", "enum": list(FACETS)}, "facet",
-                        where="path"), *SEARCH_PARAMS,
-                 _param("limit", {"type": "integer", "minimum": 1, "maximum": 100000,
-                                  "default": 500}, "most values to list")],
-                errors=("400", "404")),
-            "/api/facets/{name}.csv": _get(
-                "The same facet values and counts as CSV (UTF-8 with BOM, formula-safe)",
-                {"description": "CSV with the header row value,count,selected",
-                 "content": {"text/csv": {"schema": {"type": "string"}}}},
-                [_param("name", {"type": "string", "enum": list(FACETS)}, "facet",
-                        where="path"), *SEARCH_PARAMS,
-                 _param("limit", {"type": "integer", "minimum": 1, "maximum": 100000,
-                                  "default": 500}, "most values to list")],
-                errors=("400", "404")),
-            "/api/stats": _get("Archive size and date span", _json("Stats", "figures")),
-            "/api/officials": _get(
-                "Officials whose name holds every word of q (with or without diacritics)",
-                _json("OfficialList", "most mentioned first"),
-                [_param("q", {"type": "string", "maxLength": 200}, "name or part of it",
-                        required=True),
-                 _param("limit", {"type": "integer", "minimum": 1, "maximum": 100,
-                                  "default": 20}, "most officials")]),
-            "/api/officials/{slug}": _get(
-                "One official: titles over time, provinces, programmes, co-mentioned "
-                "officials, and their articles (searchable with q)",
-                _json("OfficialRecord", "the official"),
-                [_param("slug", {"type": "string"}, "from the official facet or "
-                        "/api/officials", where="path"),
-                 _param("q", {"type": "string", "maxLength": 500}, "search within their "
-                        "articles"), *PAGING], errors=("400", "404")),
-            "/api/export.json": _get(
-                f"All matches (up to {export_max}) as one streamed JSON document",
-                _json("Export", "matches in the requested order"), SEARCH_PARAMS + [limit]),
-            "/api/export.csv": _get(
-                f"All matches (up to {export_max}) as CSV (UTF-8 with BOM, formula-safe)",
-                {"description": "CSV with a header row",
-                 "content": {"text/csv": {"schema": {"type": "string"}}}},
-                SEARCH_PARAMS + [limit]),
-            "/api/openapi.json": _get("This document",
-                                      {"description": "OpenAPI 3.1",
-                                       "content": {"application/json": {
-                                           "schema": {"type": "object"}}}}, errors=()),
-        },
+        "paths": _paths(export_max),
         "components": {"schemas": SCHEMAS},
+    }
+
+
+def _paths(export_max: int) -> dict[str, Any]:
+    limit = _param("limit", {"type": "integer", "minimum": 1, "maximum": export_max,
+                             "default": export_max}, f"most rows to export (≤ {export_max})")
+    facet = [_param("name", {"type": "string", "enum": list(FACETS)}, "facet", where="path"),
+             *SEARCH_PARAMS,
+             _param("limit", {"type": "integer", "minimum": 1, "maximum": 100000,
+                              "default": 500}, "most values to list")]
+    return {
+        "/api/search": _get("Search with facets and a month histogram",
+                            _json("SearchResponse", "one page of results"),
+                            SEARCH_PARAMS + PAGING),
+        "/api/articles/{id}": _get(
+            "One stored article with its entities", _json("Article", "the article"),
+            [_param("id", {"type": "integer"}, "article id", where="path")],
+            errors=("404",)),
+        "/api/articles/{id}/versions": _get(
+            "Every distinct capture of the article, oldest first",
+            _json("Versions", "the versions"),
+            [_param("id", {"type": "integer"}, "article id", where="path")],
+            errors=("404",)),
+        "/api/articles/{id}/versions/{n}": _get(
+            "One version as it was captured, with every article field",
+            _json("Version", "the version"),
+            [_param("id", {"type": "integer"}, "article id", where="path"),
+             _param("n", {"type": "integer", "minimum": 1}, "version number",
+                    where="path")], errors=("404",)),
+        "/api/suggest": _get(
+            "Completions of a partly typed query, diacritics restored",
+            _json("Suggestions", "up to 8 completions"),
+            [_param("q", {"type": "string", "maxLength": 200}, "typed prefix")]),
+        "/api/facets/{name}": _get(
+            "Every value of one facet for a query (the 'xem thêm' list)",
+            _json("FacetList", "values with counts"),
+            facet,
+            errors=("400", "404")),
+        "/api/facets/{name}.csv": _get(
+            "The same facet values and counts as CSV (UTF-8 with BOM, formula-safe)",
+            {"description": "CSV with the header row value,count,selected",
+             "content": {"text/csv": {"schema": {"type": "string"}}}},
+            facet,
+            errors=("400", "404")),
+        "/api/stats": _get("Archive size and date span", _json("Stats", "figures")),
+        "/api/officials": _get(
+            "Officials whose name holds every word of q (with or without diacritics)",
+            _json("OfficialList", "most mentioned first"),
+            [_param("q", {"type": "string", "maxLength": 200}, "name or part of it",
+                    required=True),
+             _param("limit", {"type": "integer", "minimum": 1, "maximum": 100,
+                              "default": 20}, "most officials")]),
+        "/api/officials/{slug}": _get(
+            "One official: titles over time, provinces, programmes, co-mentioned "
+            "officials, and their articles (searchable with q)",
+            _json("OfficialRecord", "the official"),
+            [_param("slug", {"type": "string"}, "from the official facet or "
+                    "/api/officials", where="path"),
+             _param("q", {"type": "string", "maxLength": 500}, "search within their "
+                    "articles"), *PAGING], errors=("400", "404")),
+        "/api/export.json": _get(
+            f"All matches (up to {export_max}) as one streamed JSON document",
+            _json("Export", "matches in the requested order"), SEARCH_PARAMS + [limit]),
+        "/api/export.csv": _get(
+            f"All matches (up to {export_max}) as CSV (UTF-8 with BOM, formula-safe)",
+            {"description": "CSV with a header row",
+             "content": {"text/csv": {"schema": {"type": "string"}}}},
+            SEARCH_PARAMS + [limit]),
+        "/api/openapi.json": _get("This document",
+                                  {"description": "OpenAPI 3.1",
+                                   "content": {"application/json": {
+                                       "schema": {"type": "object"}}}}, errors=()),
     }

@@ -124,24 +124,7 @@ def _first(root: HtmlElement, selectors: tuple[str, ...]) -> HtmlElement | None:
 
 def _clean(page: bytes | str, url: str | None, content_type: str | None,
            fetched: datetime | None, use_profiles: bool) -> Article:
-    if isinstance(page, str):
-        raw, text = page.encode("utf-8", "surrogatepass"), unicodedata.normalize("NFC", page)
-        if mojibake_ratio(text) > 0.02:
-            text = repair_mojibake(text)
-        if mojibake_ratio(text) > MAX_GARBLED:
-            raise CleanError("encoding:unrepairable", "text is double-encoded, cannot repair")
-    elif isinstance(page, (bytes, bytearray, memoryview)):
-        raw = bytes(page)
-        if not raw.strip():
-            raise CleanError("empty", "page is empty")
-        decoded = decode_html(raw, content_type)
-        if decoded.garbled > MAX_GARBLED:
-            raise CleanError("encoding:unrepairable",
-                             f"{decoded.garbled:.0%} of words are still mojibake after repair")
-        text = decoded.text
-    else:
-        raise CleanError("empty", f"page must be bytes or str, not {type(page).__name__}")
-
+    raw, text = _decoded(page, content_type)
     doc = _parse(text)
     pm = read_meta(doc, url)
     page_url, url_note = _page_url(pm.canonical, pm.get("og:url"), url)
@@ -161,25 +144,8 @@ def _clean(page: bytes | str, url: str | None, content_type: str | None,
     if _SOFT_404.search(title) or _SOFT_404.search(pm.title_tag[:80]) and len(pm.title_tag) < 80:
         raise NotAnArticle("not-article:soft-404", f"page looks like an error page: {title!r}")
 
-    authors: list[str] = []
-    if profile and profile.byline:
-        for el in (e for sel in profile.byline for e in select(doc, sel)):
-            authors.extend(n for n in split_authors(text_of(el)) if n not in authors)
-            if authors:
-                break
-    authors = authors or ld_authors(pm, site_names)
-    byline_fallback = find_byline_authors(doc) or find_author_links(doc)
-    section = _profile_text(doc, profile.section, last=True) if profile else None
-    section = section or find_section(doc, pm)
-    tags = _profile_all(doc, profile.tags) if profile and profile.tags else []
-    tags = tags or find_tags(doc)
-    published = None
-    if profile and profile.date:
-        el = _first(doc, profile.date)
-        if el is not None:
-            published = find_visible_date(text_of(el))
-    published = published or find_published(doc, pm)
-    modified = find_modified(pm, doc)
+    authors, byline_fallback, section, tags, published, modified = \
+        _head_fields(doc, pm, profile, site_names)
 
     body = doc.find("body")
     drops = [e for sel in profile.drop for e in select(body, sel)] if profile else []
@@ -220,6 +186,51 @@ def _clean(page: bytes | str, url: str | None, content_type: str | None,
         section=section or None, tags=tuple(tags), language=lang, raw_html=raw,
         url_note=url_note,
     )
+
+
+def _decoded(page: bytes | str, content_type: str | None) -> tuple[bytes, str]:
+    """(raw bytes, NFC text with mojibake repaired) of a page, or a CleanError."""
+    if isinstance(page, str):
+        raw, text = page.encode("utf-8", "surrogatepass"), unicodedata.normalize("NFC", page)
+        if mojibake_ratio(text) > 0.02:
+            text = repair_mojibake(text)
+        if mojibake_ratio(text) > MAX_GARBLED:
+            raise CleanError("encoding:unrepairable", "text is double-encoded, cannot repair")
+        return raw, text
+    if isinstance(page, (bytes, bytearray, memoryview)):
+        raw = bytes(page)
+        if not raw.strip():
+            raise CleanError("empty", "page is empty")
+        decoded = decode_html(raw, content_type)
+        if decoded.garbled > MAX_GARBLED:
+            raise CleanError("encoding:unrepairable",
+                             f"{decoded.garbled:.0%} of words are still mojibake after repair")
+        return raw, decoded.text
+    raise CleanError("empty", f"page must be bytes or str, not {type(page).__name__}")
+
+
+def _head_fields(doc, pm, profile: ExtractProfile | None, site_names: list[str]):
+    """(authors, byline fallback, section, tags, published, modified), read before pruning
+    removes the bylines, breadcrumbs and tag lists they come from."""
+    authors: list[str] = []
+    if profile and profile.byline:
+        for el in (e for sel in profile.byline for e in select(doc, sel)):
+            authors.extend(n for n in split_authors(text_of(el)) if n not in authors)
+            if authors:
+                break
+    authors = authors or ld_authors(pm, site_names)
+    byline_fallback = find_byline_authors(doc) or find_author_links(doc)
+    section = _profile_text(doc, profile.section, last=True) if profile else None
+    section = section or find_section(doc, pm)
+    tags = _profile_all(doc, profile.tags) if profile and profile.tags else []
+    tags = tags or find_tags(doc)
+    published = None
+    if profile and profile.date:
+        el = _first(doc, profile.date)
+        if el is not None:
+            published = find_visible_date(text_of(el))
+    published = published or find_published(doc, pm)
+    return authors, byline_fallback, section, tags, published, find_modified(pm, doc)
 
 
 def _page_url(canonical: str | None, og_url: str | None, url: str | None) -> tuple[str, str]:
