@@ -103,3 +103,18 @@ def test_every_subpackage_opens_with_its_role_and_entry_point():
     for init in [p for pkg in PACKAGES for p in (ROOT / pkg).rglob("__init__.py")]:
         doc = " ".join((ast.get_docstring(ast.parse(init.read_text("utf-8"))) or "").split())
         assert "entry point" in doc.lower() or init.parent.name in ("web",), init
+
+
+MAX_FUNCTION_LINES = 80
+HOT_PATH = {("indexer.codec.tokenfields", "_write")}  # one loop over a segment's terms, kept whole
+
+
+def test_functions_stay_short_off_the_hot_path():
+    long = []
+    for name, path in _modules().items():
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
+                    node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES and \
+                    (name, node.name) not in HOT_PATH:
+                long.append(f"{name}.{node.name}")
+    assert long == []
