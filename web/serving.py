@@ -6,10 +6,16 @@ limits here make that take many more connections; in public, a reverse proxy tha
 requests should stand in front (README, "Serving")."""
 from __future__ import annotations
 
+import json
 import logging
+import re
 import resource
 
 from flask import Flask
+from waitress.channel import HTTPChannel
+from waitress.task import ErrorTask
+
+from web.security import PAGE_CSP
 
 __all__ = ["create_server", "serve", "CONNECTION_LIMIT", "CHANNEL_TIMEOUT"]
 
@@ -29,14 +35,39 @@ def create_server(app: Flask, host: str, port: int, *, threads: int = 8,
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     _raise_open_files(connection_limit + 64)
     # poll() rather than select(), which cannot watch descriptors above 1024
-    return waitress_server(app, host=host, port=port, threads=threads, ident="vnarchive",
-                           connection_limit=connection_limit, channel_timeout=channel_timeout,
-                           cleanup_interval=min(10, channel_timeout), asyncore_use_poll=True)
+    server = waitress_server(app, host=host, port=port, threads=threads, ident="vnarchive",
+                             connection_limit=connection_limit, channel_timeout=channel_timeout,
+                             cleanup_interval=min(10, channel_timeout), asyncore_use_poll=True)
+    server.channel_class = _Channel
+    return server
 
 
 def serve(app: Flask, host: str, port: int, **kwargs) -> None:
     """Bind, then block serving ``app``."""
     create_server(app, host, port, **kwargs).run()
+
+
+class _JsonErrorTask(ErrorTask):
+    """waitress's own error answers (431 headers too large, 400 malformed request, …), in
+    the API's error shape and with the security headers every other response carries."""
+
+    def execute(self) -> None:
+        e = self.request.error
+        code = re.sub(r"[^a-z]+", "_", e.reason.lower()).strip("_")
+        body = json.dumps({"error": {"code": code, "message": f"{e.reason}: {e.body}"}},
+                          ensure_ascii=False).encode("utf-8")
+        self.status = f"{e.code} {e.reason}"
+        self.response_headers.extend([
+            ("Content-Type", "application/json"), ("Content-Security-Policy", PAGE_CSP),
+            ("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer"),
+            ("X-Frame-Options", "SAMEORIGIN")])
+        self.set_close_on_finish()
+        self.content_length = len(body)
+        self.write(body)
+
+
+class _Channel(HTTPChannel):
+    error_task_class = _JsonErrorTask
 
 
 def _raise_open_files(wanted: int) -> None:

@@ -28,3 +28,27 @@ def test_limits_are_passed_to_waitress():
         assert CONNECTION_LIMIT >= 1000 and CHANNEL_TIMEOUT <= 60
     finally:
         server.close()
+
+
+def test_waitress_own_errors_have_the_json_shape_and_security_headers():
+    import json
+    import threading
+    import urllib.request
+    from urllib.error import HTTPError
+
+    server = create_server(Flask(__name__), "127.0.0.1", 0)
+    port = server.effective_port
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        req = urllib.request.Request(f"http://127.0.0.1:{port}/api/search",
+                                     headers={"X-Big": "x" * 300_000})
+        with pytest.raises(HTTPError) as err:
+            urllib.request.urlopen(req, timeout=10)
+        assert err.value.code == 431
+        assert err.value.headers["X-Content-Type-Options"] == "nosniff"
+        assert err.value.headers["Content-Security-Policy"]
+        body = json.loads(err.value.read())
+        assert body["error"]["code"] == "request_header_fields_too_large"
+    finally:
+        server.close()
