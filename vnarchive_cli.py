@@ -24,6 +24,22 @@ def _data_dir_option(f):
         show_default="./data", help=DATA_DIR_HELP)(f)
 
 
+def _engine_options(f):
+    f = click.option("--opensearch-url", metavar="URL", help="OpenSearch node url(s), "
+                     "comma-separated [env VNARCHIVE_OPENSEARCH_URL].")(f)
+    return click.option("--engine", type=click.Choice(["embedded", "opensearch"]),
+                        default=lambda: os.environ.get("VNARCHIVE_ENGINE") or "embedded",
+                        help="Search engine [env VNARCHIVE_ENGINE, default embedded].")(f)
+
+
+def _feed(data_dir: Path, url: str | None, since: str | None) -> None:
+    from indexer import feed_engine  # an ingest's articles (stored ``since``), or all
+    try:
+        click.echo(feed_engine(data_dir, url, since=since))
+    except Exception as exc:  # unreachable cluster, refused documents: one line, exit 1
+        raise _fail(exc) from None
+
+
 def _fail(exc: BaseException) -> click.ClickException:
     return click.ClickException(str(exc) or type(exc).__name__)
 
@@ -49,8 +65,7 @@ def _bar(total: int | None, label: str):
 
 def _print_report(report, what: str = "ingest") -> None:
     click.echo(f"{what}: {report.added} added, {report.replaced} replaced, "
-               f"{report.unchanged} unchanged, {report.failed} failed "
-               f"in {report.seconds:.1f} s"
+               f"{report.unchanged} unchanged, {report.failed} failed in {report.seconds:.1f} s"
                + (f" ({report.stored / report.seconds:.1f} articles/s)" if report.seconds else ""))
     if report.failed:
         reasons = ", ".join(f"{k}: {v}" for k, v in sorted(report.reasons.items()))
@@ -66,7 +81,9 @@ def _print_report(report, what: str = "ingest") -> None:
               help="Worker processes for cleaning and segmentation [default: all cores].")
 @click.option("--batch", type=click.IntRange(1, 100000), default=1000, show_default=True,
               help="Articles per commit (a crash loses at most one batch).")
-def ingest(paths: tuple[Path, ...], data_dir: Path, workers: int | None, batch: int) -> None:
+@_engine_options
+def ingest(paths: tuple[Path, ...], data_dir: Path, workers: int | None, batch: int,
+           engine: str, opensearch_url: str | None) -> None:
     """Clean, store and index HTML pages, directories, JSON Lines or WARC files.
 
     \b
@@ -75,12 +92,12 @@ def ingest(paths: tuple[Path, ...], data_dir: Path, workers: int | None, batch: 
       vnarchive ingest news.jsonl.gz --data-dir /srv/vnarchive
     """
     from archive.store import StoreError
-    from indexer import IndexBusy, ingest_paths
+    from indexer import IndexBusy, ingest_paths, started_at
 
-    for p in paths:
-        if not p.exists():
-            raise click.ClickException(f"{p}: no such file or directory")
+    for p in (p for p in paths if not p.exists()):
+        raise click.ClickException(f"{p}: no such file or directory")
     bar = _bar(None, "ingest")
+    since = started_at()
     try:
         report = ingest_paths(paths, data_dir, workers=workers, batch=batch,
                               progress=bar.update)
@@ -91,11 +108,14 @@ def ingest(paths: tuple[Path, ...], data_dir: Path, workers: int | None, batch: 
     _print_report(report)
     if report.stored == 0 and report.failed:
         raise click.ClickException("nothing was ingested")
+    if engine == "opensearch":
+        _feed(data_dir, opensearch_url, since)
 
 
 @cli.command()
 @_data_dir_option
-def reindex(data_dir: Path) -> None:
+@_engine_options
+def reindex(data_dir: Path, engine: str, opensearch_url: str | None) -> None:
     """Rebuild the search index from the stored articles, then switch to it atomically.
 
     The old index keeps serving until the switch.  Cached segmentation is reused.
@@ -112,6 +132,8 @@ def reindex(data_dir: Path) -> None:
         raise click.ClickException(f"no archive in {data_dir}: run `vnarchive ingest` first")
     with Store(DataDir(data_dir).store, readonly=True) as store:
         total = store.count()
+    if engine == "opensearch":
+        return _feed(data_dir, opensearch_url, None)
     bar = _bar(total, "reindex")
     try:
         count = do_reindex(data_dir, progress=bar.update)
@@ -149,8 +171,9 @@ def _date(value: str | None, name: str) -> date | None:
 @click.option("--limit", "per_page", type=click.IntRange(1, 100), default=10,
               show_default=True, help="Results per page.")
 @click.option("--json", "as_json", is_flag=True, help="Print the same JSON as /api/search.")
+@_engine_options
 def search(query: str, data_dir: Path, province, province_2025, official, program, site, year,
-           date_from, date_to, sort, page, per_page, as_json) -> None:
+           date_from, date_to, sort, page, per_page, as_json, engine, opensearch_url) -> None:
     """Search the archive; prints the top results and facet counts.
 
     \b
@@ -158,20 +181,21 @@ def search(query: str, data_dir: Path, province, province_2025, official, progra
       vnarchive search "giam ngheo" --province "Long An"
       vnarchive search "nông thôn mới" --json --limit 5
     """
-    from indexer import ArchiveSearcher, IndexMissing, SearchError, SearchRequest
+    from indexer import IndexMissing, SearchError, SearchRequest, open_engine
 
     filters = {k: tuple(v) for k, v in (("province", province), ("province_2025", province_2025),
                                          ("official", official), ("program", program),
                                          ("site", site), ("year", year)) if v}
     req = SearchRequest(q=query, filters=filters, date_from=_date(date_from, "--from"),
                         date_to=_date(date_to, "--to"), sort=sort, page=page, per_page=per_page)
-    searcher = ArchiveSearcher(data_dir)
     try:
-        res = searcher.search(req)
+        searcher = open_engine(data_dir, engine, opensearch_url)
+        try:
+            res = searcher.search(req)
+        finally:
+            searcher.close()
     except (SearchError, IndexMissing) as exc:
         raise _fail(exc) from None
-    finally:
-        searcher.close()
     if as_json:
         click.echo(json.dumps(res, ensure_ascii=False, indent=2))
         return
@@ -213,7 +237,9 @@ def _print_results(res: dict) -> None:
                    "you mean to publish it.")
 @click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
 @click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True)
-def serve(data_dir: Path, host: str, port: int, threads: int) -> None:
+@_engine_options
+def serve(data_dir: Path, host: str, port: int, threads: int, engine: str,
+          opensearch_url: str | None) -> None:
     """Serve the search page and JSON API with waitress.
 
     \b
@@ -222,10 +248,9 @@ def serve(data_dir: Path, host: str, port: int, threads: int) -> None:
     """
     from waitress import serve as waitress_serve
 
-    from indexer import SearchRequest
-    from web import create_app
-
     from archive.datadir import DataDir
+    from indexer import IndexMissing, SearchRequest
+    from web import create_app
 
     if not DataDir(data_dir).store.exists():
         raise click.ClickException(f"no archive in {data_dir}: run `vnarchive ingest` first")
@@ -235,9 +260,12 @@ def serve(data_dir: Path, host: str, port: int, threads: int) -> None:
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     from indexer.analysis import crfseg
     crfseg.use_model(False)  # queries are a few words: underthesea's own model, less memory
-    app = create_app({"DATA_DIR": str(data_dir)})
-    try:  # warm up (segmenter model, columns, field lengths, did-you-mean vocabulary) so
-        # the first visitor does not wait
+    config = {"DATA_DIR": str(data_dir), "ENGINE": engine, "OPENSEARCH_URL": opensearch_url}
+    try:
+        app = create_app(config)
+    except IndexMissing as exc:  # e.g. the OpenSearch client library is missing
+        raise _fail(exc) from None
+    try:  # warm up (segmenter, columns, lengths, vocabulary): the first visitor won't wait
         for q in ("khởi động", "khoi dong"):
             app.extensions["vnarchive"].search(SearchRequest(q=q))
     except Exception as exc:  # an empty or missing index is reported by the page itself
@@ -346,7 +374,7 @@ def reclean(data_dir: Path) -> None:
       vnarchive reclean --data-dir data
     """
     from archive.store import StoreError
-    from indexer import IndexBusy, ingest_paths
+    from indexer import IndexBusy, ingest_paths, started_at
 
     from archive.datadir import DataDir
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from indexer import ArchiveSearcher, IndexMissing, SearchError
+from indexer import IndexMissing, SearchEngine, SearchError
 from web import export as _export
 from web.openapi import spec
 from web.params import request_from_args
@@ -14,7 +14,7 @@ __all__ = ["bp", "error"]
 bp = Blueprint("api", __name__)
 
 
-def searcher() -> ArchiveSearcher:
+def searcher() -> SearchEngine:
     return current_app.extensions["vnarchive"]
 
 

@@ -23,7 +23,7 @@ from datetime import datetime
 from flask import Response, current_app, stream_with_context
 from werkzeug.datastructures import MultiDict
 
-from indexer import ArchiveSearcher
+from indexer import SearchEngine
 from web.params import int_param, request_from_args
 
 __all__ = ["CSV_COLUMNS", "safe_cell", "export_csv", "export_json", "export_limit"]
@@ -49,7 +49,7 @@ def export_limit(args: MultiDict) -> int:
     return int_param(args, "limit", cap, 1, cap)
 
 
-def _rows(searcher: ArchiveSearcher, args: MultiDict) -> tuple[dict, list[dict], int]:
+def _rows(searcher: SearchEngine, args: MultiDict) -> tuple[dict, list[dict], int]:
     req = request_from_args(args)
     limit = export_limit(args)
     head = searcher.search(replace(req, page=1, per_page=1, with_snippets=False,
@@ -62,7 +62,7 @@ def _filename(ext: str) -> str:
     return f"vnarchive-{datetime.now():%Y%m%d-%H%M%S}.{ext}"
 
 
-def export_csv(searcher: ArchiveSearcher, args: MultiDict) -> Response:
+def export_csv(searcher: SearchEngine, args: MultiDict) -> Response:
     head, rows, limit = _rows(searcher, args)
 
     def generate() -> Iterator[str]:
@@ -83,7 +83,7 @@ def export_csv(searcher: ArchiveSearcher, args: MultiDict) -> Response:
     return response
 
 
-def export_json(searcher: ArchiveSearcher, args: MultiDict) -> Response:
+def export_json(searcher: SearchEngine, args: MultiDict) -> Response:
     head, rows, limit = _rows(searcher, args)
     meta = {"query": head["query"], "total": head["total"], "exported": len(rows),
             "limit": limit, "truncated": head["total"] > len(rows)}

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from indexer import ArchiveSearcher, IndexMissing, SearchError
+from indexer import IndexMissing, SearchEngine, SearchError
 from indexer.search import FACETS
 from web.params import request_from_args
 from web.security import RAW_CSP
@@ -37,7 +37,7 @@ VIEW_PARAMS = ("page", "per_page", "pmode")
 EXAMPLES = ("giảm nghèo", "giam ngheo", '"nông thôn mới"', "title:lũ")
 
 
-def searcher() -> ArchiveSearcher:
+def searcher() -> SearchEngine:
     return current_app.extensions["vnarchive"]
 
 

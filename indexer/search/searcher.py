@@ -15,8 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from archive.dedup import hamming
-from archive.store import MAX_DUPLICATE_DISTANCE, Store
+from archive.store import Store
 from indexer.analysis.analyzer import syllables
 from indexer.search.facets import Columns
 from indexer.search.evaluate import Evaluator, Unsupported
@@ -26,7 +25,7 @@ from indexer.search.query import QueryError, build, parse
 from indexer.search.request import FACETS, SearchError, SearchRequest, day_end, day_start
 from indexer.search.views import SearcherViews
 from indexer.codec.sidecar import merged_stamp
-from indexer.search.snippets import snippet
+from indexer.search.hits import hit_rows
 
 __all__ = ["ArchiveSearcher"]
 
@@ -229,44 +228,9 @@ class ArchiveSearcher(SearcherViews):
 
     def _hits(self, cols: Columns, page: Sequence[tuple[int, float | None]], terms: set[str],
               with_snippets: bool, collapse: bool = True) -> list[dict]:
-        """Result rows for ranked docnums.  Near-duplicate copies of a story (syndicated
-        articles) on the same page are folded into the first one's ``also_published_by``."""
-        ids = [int(cols.aid[d]) for d, _ in page]
-        rows = self._store.get_many(ids)  # type: ignore[union-attr]
-        out = []
-        shown: list[tuple[int, dict]] = []  # (simhash, hit) of hits kept on this page
-        for (docnum, score), aid in zip(page, ids):
-            row = rows.get(aid)
-            if row is None:  # indexed but no longer stored: never show a broken hit
-                continue
-            a = row.article
-            if row.simhash is not None and collapse:
-                original = next((hit for h, hit in shown
-                                 if hamming(h, row.simhash) <= MAX_DUPLICATE_DISTANCE),
-                                None)
-                if original is not None:  # a syndicated copy: shown once, credited
-                    original["also_published_by"].append(
-                        {"id": aid, "site": a.site, "url": a.url})
-                    continue
-            ents = (row.analysis or {}).get("entities", {})
-            texts = [a.sapo or "", *a.paragraphs] if terms else [a.sapo or "", *a.paragraphs[:1]]
-            out.append({
-                "id": aid,
-                "url": a.url,
-                "title": a.title,
-                "published": a.published.isoformat() if a.published else None,
-                "site": a.site,
-                "snippet": snippet(texts, terms) if with_snippets else "",
-                "provinces": list(ents.get("provinces", [])),
-                "provinces_2025": list(ents.get("provinces_2025", [])),
-                "officials": [o["name"] for o in ents.get("officials", [])],
-                "programs": list(ents.get("programs", [])),
-                "score": round(score, 4) if score is not None else None,
-                "also_published_by": [],
-            })
-            if row.simhash is not None:
-                shown.append((row.simhash, out[-1]))
-        return out
+        """Result rows for ranked docnums (``indexer.search.hits.hit_rows``)."""
+        return hit_rows(self._store, [(int(cols.aid[d]), s) for d, s in page],  # type: ignore
+                        terms, with_snippets, collapse)
 
 def _filtered(cols: Columns, req: SearchRequest, docs: np.ndarray, skip: str | None = None
               ) -> np.ndarray:

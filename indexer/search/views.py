@@ -18,7 +18,7 @@ from indexer.search.facets import Columns
 from indexer.search.query import MAX_PREFIX_EXPANSION
 from indexer.search.suggest import complete_from_texts, correct_syllables, restore_from_texts
 
-__all__ = ["SearcherViews"]
+__all__ = ["SearcherViews", "article_view"]
 
 
 class SearcherViews:
@@ -98,37 +98,7 @@ class SearcherViews:
     def article(self, article_id: int) -> dict[str, Any] | None:
         with self._lock:
             self._ensure()
-            row = self._store.get(article_id)  # type: ignore[union-attr]
-        if row is None:
-            return None
-        data = row.article.to_dict()
-        ents = (row.analysis or {}).get("entities", {})
-        data.update({
-            "id": row.id,
-            "provinces": list(ents.get("provinces", [])),
-            "provinces_2025": list(ents.get("provinces_2025", [])),
-            "officials": [{"name": o["name"], "titles": list(o.get("titles", [])),
-                           "organisation": o.get("organisation")}
-                          for o in ents.get("officials", [])],
-            "programs": list(ents.get("programs", [])),
-            "duplicates": self._duplicates(row.id),
-        })
-        return data
-
-    def _duplicates(self, article_id: int) -> list[dict[str, Any]]:
-        with self._lock:
-            store = self._store
-            near = store.near_duplicates(article_id)  # type: ignore[union-attr]
-            rows = store.get_many([i for i, _ in near])  # type: ignore[union-attr]
-        out = []
-        for other, distance in near:
-            row = rows.get(other)
-            if row is not None:
-                a = row.article
-                out.append({"id": other, "url": a.url, "site": a.site, "title": a.title,
-                            "published": a.published.isoformat() if a.published else None,
-                            "distance": distance})
-        return out
+            return article_view(self._store, article_id)  # type: ignore[arg-type]
 
     def raw_html(self, article_id: int) -> bytes | None:
         with self._lock:
@@ -152,3 +122,38 @@ def _by_frequency(reader, field: str, prefix: str, limit: int = 2000) -> list[tu
     return sorted(((reader.doc_frequency(field, t), t)
                    for t in itertools.islice(reader.expand_prefix(field, prefix), limit)),
                   reverse=True)
+
+
+def article_view(store: Store, article_id: int) -> dict[str, Any] | None:
+    """One stored article with its entities and near-duplicates (the ``/api/articles/<id>``
+    body); None if unknown.  Shared by both engines: the store answers it."""
+    row = store.get(article_id)
+    if row is None:
+        return None
+    data = row.article.to_dict()
+    ents = (row.analysis or {}).get("entities", {})
+    data.update({
+        "id": row.id,
+        "provinces": list(ents.get("provinces", [])),
+        "provinces_2025": list(ents.get("provinces_2025", [])),
+        "officials": [{"name": o["name"], "titles": list(o.get("titles", [])),
+                       "organisation": o.get("organisation")}
+                      for o in ents.get("officials", [])],
+        "programs": list(ents.get("programs", [])),
+        "duplicates": _duplicates(store, row.id),
+    })
+    return data
+
+
+def _duplicates(store: Store, article_id: int) -> list[dict[str, Any]]:
+    near = store.near_duplicates(article_id)
+    rows = store.get_many([i for i, _ in near])
+    out = []
+    for other, distance in near:
+        row = rows.get(other)
+        if row is not None:
+            a = row.article
+            out.append({"id": other, "url": a.url, "site": a.site, "title": a.title,
+                        "published": a.published.isoformat() if a.published else None,
+                        "distance": distance})
+    return out
