@@ -25,5 +25,7 @@ def source(doc: dict[str, Any]) -> dict[str, Any]:
     for name in FACET_FIELDS:
         value = doc.get(name)
         if value:
-            out[name] = value.split(",") if name in _MULTI else value
+            # as Whoosh's comma-separated keywords read them: split, stripped, non-empty
+            out[name] = [v.strip() for v in value.split(",") if v.strip()] \
+                if name in _MULTI else value
     return out

@@ -19,7 +19,7 @@ from archive.store import Store
 from indexer.ingest.reindexer import stored_documents
 from indexer.opensearch.bulk import BulkFailed, BulkFeeder, BulkReport
 from indexer.opensearch.documents import source
-from indexer.opensearch.mapping import ALIAS, index_body
+from indexer.opensearch.mapping import ALIAS, EngineUnavailable, index_body
 
 __all__ = ["reindex_opensearch", "sync_opensearch", "alias_target"]
 
@@ -48,7 +48,11 @@ def reindex_opensearch(data_dir: Path | str, client, *, alias: str = ALIAS,
     wanted_replicas = body["settings"]["index"]["number_of_replicas"]
     # while loading: no refreshes and no replicas (copied once at the end, far cheaper)
     body["settings"]["index"].update({"refresh_interval": "-1", "number_of_replicas": 0})
-    client.indices.create(index=name, body=body)
+    from opensearchpy.exceptions import ConnectionError as OsConnectionError
+    try:
+        client.indices.create(index=name, body=body)
+    except OsConnectionError as exc:
+        raise EngineUnavailable(f"OpenSearch unreachable: {exc.info or exc}") from None
     try:
         store = Store(DataDir(data_dir).store)
         try:
@@ -80,7 +84,12 @@ def sync_opensearch(data_dir: Path | str, client, *, since: str | None, alias: s
     """After an ingest: send the articles stored since ``since`` (ISO time) to the index
     behind the alias; without an index yet, build it from the whole store.  Raises
     ``BulkFailed`` naming the documents that did not go in."""
-    if not alias_target(client, alias):
+    from opensearchpy.exceptions import ConnectionError as OsConnectionError
+    try:
+        exists = bool(alias_target(client, alias))
+    except OsConnectionError as exc:
+        raise EngineUnavailable(f"OpenSearch unreachable: {exc.info or exc}") from None
+    if not exists:
         return reindex_opensearch(data_dir, client, alias=alias, threads=threads,
                                   chunk=chunk, progress=progress)
     store = Store(DataDir(data_dir).store)
