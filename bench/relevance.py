@@ -28,6 +28,7 @@ did-you-mean suggestion for the unaccented query equals the accented one.
 
     .venv/bin/python bench/relevance.py                # defaults: 3000 docs, 300 targets
     .venv/bin/python bench/relevance.py --docs 6000 --targets 500 --seed 7
+    .venv/bin/python bench/relevance.py --systems vnarchive,opensearch   # both engines
 """
 from __future__ import annotations
 
@@ -205,6 +206,23 @@ class Vnarchive:
         return [r["url"] for r in self.last["results"]]
 
 
+class OpenSearchPeer(Vnarchive):
+    """The same archive, queries and request on OpenSearch (``indexer.opensearch``): a real
+    single node on 127.0.0.1 (``tests/opensearch_node.py``), fed from the store."""
+    name = "opensearch"
+
+    def __init__(self, docs: list[dict], cache: Path, rebuild: bool, workers: int | None):
+        super().__init__(docs, cache, rebuild, workers)
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+        import opensearch_node as osnode
+        from indexer.opensearch import OpenSearchEngine, connect, reindex_opensearch
+        self.searcher.close()
+        self.node = osnode.start_node(osnode.ensure_distribution(), None, "relevance",
+                                      heap="512m", timeout=240)
+        reindex_opensearch(self.dir, connect(self.node.url))
+        self.searcher = OpenSearchEngine(self.dir, self.node.url)
+
+
 class Fts5:
     name = "fts5"
 
@@ -341,6 +359,8 @@ def main(argv: list[str] | None = None) -> int:
         t = time.perf_counter()
         if name == "vnarchive":
             system = Vnarchive(docs, OUT, args.rebuild, args.workers)
+        elif name == "opensearch":
+            system = OpenSearchPeer(docs, OUT, args.rebuild, args.workers)
         elif name == "fts5":
             system = Fts5(docs)
         elif name == "whoosh":

@@ -173,6 +173,15 @@ class OpenSearchEngine:
             raise SearchError(str(exc), "bad_query") from None
         return parsed, to_dsl(parsed)
 
+    def _matching_text(self, q: str) -> dict | None:
+        """The text query, or its any-word fallback when no article has every word (as
+        ``search`` announces it)."""
+        parsed, text = self._text(q)
+        if text is not None and len(syllables(parsed.positive_text())) > 1 \
+                and self._count(text) == 0:
+            return to_dsl(parsed, any_word=True) or text
+        return text
+
     # -- the engine -----------------------------------------------------------------------
     def search(self, req: SearchRequest) -> dict[str, Any]:
         req.validate()
@@ -235,10 +244,7 @@ class OpenSearchEngine:
         """Every match up to ``cap`` in the request's order, paged with a point in time and
         ``search_after`` (never deep ``from``), ties broken by article id."""
         req.validate()
-        parsed, text = self._text(req.q)
-        if text is not None and self._count(text) == 0 \
-                and len(syllables(parsed.positive_text())) > 1:
-            text = to_dsl(parsed, any_word=True) or text  # the same fallback as search
+        text = self._matching_text(req.q)
         sort = req.sort if text is not None or req.sort != "relevance" else "newest"
         query = self._base(text, req, list(self._filters(req).values()))
         pit = self._call(self.client.create_pit, index=self.alias,
@@ -268,7 +274,7 @@ class OpenSearchEngine:
         if name not in FACETS:
             raise SearchError(f"unknown facet {name!r}", "not_found")
         req.validate()
-        parsed, text = self._text(req.q)
+        text = self._matching_text(req.q)
         others = [d for f, d in self._filters(req).items() if f != name]
         selected = self._selected(name, req)
         res = self._search({"size": 0, "query": self._base(text, req, others),
