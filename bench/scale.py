@@ -120,7 +120,10 @@ def main(argv: list[str] | None = None) -> int:
         with gzip.open(VIETNEWS, "rt", encoding="utf-8") as fh:
             src.write_text("".join(itertools.islice(fh, args.limit)), "utf-8")
         ingest_paths([src], data, workers=2)
-    rows = [embedded(data, queries := _queries(data, args.queries))]
+    from indexer import reindex
+    reindex(data, workers=2)  # the query set is drawn from the index; embedded() rebuilds it
+    queries = _queries(data, args.queries)
+    rows = [embedded(data, queries)]
     for nodes in (1, 3):
         rows.append(opensearch(data, queries, nodes, args.heap, args.out))
     base = rows[0]["per_s"]

@@ -87,9 +87,16 @@ class OpenSearchEngine:
                 from None
 
     def _search(self, body: dict[str, Any]) -> dict[str, Any]:
-        # global term statistics, as the embedded engine's BM25F uses, whatever the shards
-        return self._call(self.client.search, index=self.alias, body=body,
-                          params={"search_type": "dfs_query_then_fetch"})
+        """One search with global term statistics (as the embedded BM25F uses, whatever the
+        shards).  An answer missing shards (a node just died) would count wrong: it is
+        asked again, then refused, never returned."""
+        for attempt in range(3):
+            res = self._call(self.client.search, index=self.alias, body=body,
+                             params={"search_type": "dfs_query_then_fetch"})
+            if not res.get("_shards", {}).get("failed"):
+                return res
+            time.sleep(0.2 * (attempt + 1))
+        raise EngineUnavailable("OpenSearch answered without some shards; try again")
 
     def _count(self, query: dict[str, Any]) -> int:
         got = self._call(self.client.count, index=self.alias, body={"query": query})
