@@ -43,12 +43,13 @@ def _timed_queries(engine, queries: list[tuple[str, dict]]) -> tuple[float, floa
     return percentile(times, 50) * 1000, percentile(times, 95) * 1000
 
 
-def embedded(data: Path, queries: list) -> dict[str, Any]:
+def embedded(data: Path, per_kind: int) -> tuple[dict[str, Any], list]:
     from archive.datadir import DataDir
     from indexer import ArchiveSearcher, SearchRequest, reindex
     t = time.perf_counter()
     n = reindex(data, workers=2)
     build = time.perf_counter() - t
+    queries = _queries(data, per_kind)  # drawn from the index just built
     t = time.perf_counter()
     s = ArchiveSearcher(data)
     s.search(SearchRequest(q="khởi động"))
@@ -59,7 +60,7 @@ def embedded(data: Path, queries: list) -> dict[str, Any]:
            "index_bytes": dir_bytes(DataDir(data).root / "index"), "open_s": opened,
            "rss": rss_tree(), "p50_ms": p50, "p95_ms": p95}
     s.close()
-    return out
+    return out, queries
 
 
 def opensearch(data: Path, queries: list, nodes: int, heap: str, base: Path) -> dict[str, Any]:
@@ -104,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--archive", type=Path, help="an archive.sqlite3 with cached analysis")
     ap.add_argument("--limit", type=int, default=2000, help="vietnews articles without --archive")
+    ap.add_argument("--articles", type=int, default=0, help="keep the first N of --archive")
     ap.add_argument("--queries", type=int, default=20, help="queries per kind (5 kinds)")
     ap.add_argument("--heap", default="512m")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "scale")
@@ -120,10 +122,19 @@ def main(argv: list[str] | None = None) -> int:
         with gzip.open(VIETNEWS, "rt", encoding="utf-8") as fh:
             src.write_text("".join(itertools.islice(fh, args.limit)), "utf-8")
         ingest_paths([src], data, workers=2)
-    from indexer import reindex
-    reindex(data, workers=2)  # the query set is drawn from the index; embedded() rebuilds it
-    queries = _queries(data, args.queries)
-    rows = [embedded(data, queries)]
+    if args.articles:  # the first N articles of the store (for a quick run)
+        import sqlite3
+        db = sqlite3.connect(data / "archive.sqlite3")
+        keep = db.execute("SELECT id FROM articles ORDER BY id LIMIT 1 OFFSET ?",
+                          (args.articles - 1,)).fetchone()
+        if keep:
+            db.execute("DELETE FROM articles WHERE id > ?", keep)
+            db.execute("DELETE FROM simhash_bands WHERE article_id > ?", keep)
+            db.commit()
+        db.execute("VACUUM")
+        db.close()
+    row, queries = embedded(data, args.queries)
+    rows = [row]
     for nodes in (1, 3):
         rows.append(opensearch(data, queries, nodes, args.heap, args.out))
     base = rows[0]["per_s"]

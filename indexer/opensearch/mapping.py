@@ -57,4 +57,4 @@ def connect(url: str | list[str], timeout: float = 60.0):
                                 "$VNARCHIVE_OPENSEARCH_URL)")
     return OpenSearch(hosts=[h for h in hosts if h], timeout=timeout, max_retries=3,
                       retry_on_timeout=True, retry_on_status=(502, 503, 504),
-                      http_compress=False)
+                      http_compress=False, pool_maxsize=16)  # bulk threads + web threads
