@@ -222,6 +222,10 @@ class OpenSearchPeer(Vnarchive):
         reindex_opensearch(self.dir, connect(self.node.url))
         self.searcher = OpenSearchEngine(self.dir, self.node.url)
 
+    def close(self) -> None:
+        self.searcher.close()
+        self.node.stop(remove_data=True)
+
 
 class Fts5:
     name = "fts5"
@@ -369,6 +373,8 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit(f"unknown system {name}")
         print(f"{name}: ready in {time.perf_counter() - t:.1f} s", file=sys.stderr)
         results[name] = evaluate(system, queries)
+        if hasattr(system, "close"):
+            system.close()
         if args.dump and name == "vnarchive":
             with open(args.dump, "w", encoding="utf-8") as fh:
                 for q in queries:
