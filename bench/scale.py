@@ -67,6 +67,7 @@ def opensearch(data: Path, queries: list, nodes: int, heap: str, base: Path) -> 
     import opensearch_node as osnode
     from indexer import SearchRequest
     from indexer.opensearch import OpenSearchEngine, connect, reindex_opensearch
+    from indexer.opensearch.lifecycle import wait_for
     dist = osnode.ensure_distribution()
     t = time.perf_counter()
     if nodes == 1:
@@ -82,7 +83,7 @@ def opensearch(data: Path, queries: list, nodes: int, heap: str, base: Path) -> 
         shards, replicas = (1, 0) if nodes == 1 else (nodes, 1)
         rep = reindex_opensearch(data, client, shards=shards, replicas=replicas, threads=2)
         if nodes > 1:
-            client.cluster.health(wait_for_status="green")
+            wait_for(client, "green")
         size = client.indices.stats(index="vnarchive", metric="store")["_all"]["total"]
         t = time.perf_counter()
         engine = OpenSearchEngine(data, urls)
@@ -135,8 +136,10 @@ def main(argv: list[str] | None = None) -> int:
         db.close()
     row, queries = embedded(data, args.queries)
     rows = [row]
+    print(row, flush=True)
     for nodes in (1, 3):
         rows.append(opensearch(data, queries, nodes, args.heap, args.out))
+        print(rows[-1], flush=True)
     base = rows[0]["per_s"]
     print(table(f"Scale: {rows[0]['articles']} articles, {len(queries)} full queries "
                 "(facets, months, snippets)",

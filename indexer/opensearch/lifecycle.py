@@ -21,7 +21,7 @@ from indexer.opensearch.bulk import BulkFailed, BulkFeeder, BulkReport
 from indexer.opensearch.documents import source
 from indexer.opensearch.mapping import ALIAS, EngineUnavailable, index_body
 
-__all__ = ["reindex_opensearch", "sync_opensearch", "alias_target"]
+__all__ = ["reindex_opensearch", "sync_opensearch", "alias_target", "wait_for"]
 
 
 def alias_target(client, alias: str = ALIAS) -> list[str]:
@@ -29,6 +29,19 @@ def alias_target(client, alias: str = ALIAS) -> list[str]:
     if not client.indices.exists_alias(name=alias):
         return []
     return sorted(client.indices.get_alias(name=alias))
+
+
+def wait_for(client, status: str, *, index: str | None = None, tries: int = 20) -> None:
+    """Wait until the cluster (or ``index``) is at least ``status``; the server answers 408
+    after its own 30 s, so a busy cluster is asked again, ``tries`` times in all."""
+    from opensearchpy.exceptions import TransportError
+    for attempt in range(tries):
+        try:
+            client.cluster.health(index=index, wait_for_status=status)
+            return
+        except TransportError as exc:
+            if exc.status_code != 408 or attempt == tries - 1:
+                raise
 
 
 def _sources(store: Store, rows: Iterable[Any]) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -65,7 +78,7 @@ def reindex_opensearch(data_dir: Path | str, client, *, alias: str = ALIAS,
         client.indices.put_settings(index=name, body={"index": {
             "refresh_interval": "1s", "number_of_replicas": wanted_replicas}})
         client.indices.refresh(index=name)
-        client.cluster.health(index=name, wait_for_status="yellow")
+        wait_for(client, "yellow", index=name)
     except BaseException:
         client.indices.delete(index=name, ignore_unavailable=True)
         raise
