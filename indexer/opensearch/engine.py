@@ -126,8 +126,9 @@ class OpenSearchEngine:
             if not vals:
                 continue
             names, norm = known[name]
-            hits = [h for h in (resolve_value(name, v, names, norm) for v in vals) if h]
-            out[name] = {"terms": {name: sorted(set(hits))}} if hits else {"match_none": {}}
+            # a value not resolved is asked as typed: it matches what it exactly names
+            hits = {resolve_value(name, v, names, norm) or v for v in vals}
+            out[name] = {"terms": {name: sorted(hits)}}
         return out
 
     def _selected(self, name: str, req: SearchRequest) -> list[str]:
