@@ -1,4 +1,5 @@
-"""Serving the app with waitress, with its limits chosen deliberately (entry point: ``serve``).
+"""Serving the app with waitress, with its limits chosen deliberately (entry point:
+``create_server``).
 
 waitress's defaults (100 connections, 120 s of silence) let 100 clients that send a header
 line every few seconds lock everyone out (it reads headers without a total deadline).  The
@@ -17,7 +18,7 @@ from waitress.task import ErrorTask
 
 from web.security import PAGE_CSP
 
-__all__ = ["create_server", "serve", "CONNECTION_LIMIT", "CHANNEL_TIMEOUT"]
+__all__ = ["create_server", "CONNECTION_LIMIT", "CHANNEL_TIMEOUT"]
 
 CONNECTION_LIMIT = 1000   # open connections accepted at once
 CHANNEL_TIMEOUT = 30      # seconds of silence before a connection is closed
@@ -41,10 +42,6 @@ def create_server(app: Flask, host: str, port: int, *, threads: int = 8,
     server.channel_class = _Channel
     return server
 
-
-def serve(app: Flask, host: str, port: int, **kwargs) -> None:
-    """Bind, then block serving ``app``."""
-    create_server(app, host, port, **kwargs).run()
 
 
 class _JsonErrorTask(ErrorTask):

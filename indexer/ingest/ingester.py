@@ -40,7 +40,7 @@ from indexer.ingest.publisher import Publisher, drop_unpublished
 from indexer.ingest.report import IngestReport
 from indexer.codec.sidecar_merge import index_segments, merge, merge_due
 
-__all__ = ["IngestReport", "analyse", "ingest_paths", "ingest_items"]
+__all__ = ["IngestReport", "analyse", "ingest_paths", "ingest_items", "worker_pool", "default_workers"]
 
 log = logging.getLogger(__name__)
 ENTITIES_VERSION = 2  # bump when entity extraction changes: reindex then redoes it
@@ -226,7 +226,7 @@ def default_workers() -> int:
 
 
 @contextmanager
-def _pool(workers: int, db_path: Path) -> Iterator[Any]:
+def worker_pool(workers: int, db_path: Path) -> Iterator[Any]:
     """Worker processes for both analysis and index jobs (None: do everything here)."""
     if workers <= 1:
         _worker_init(str(db_path))
@@ -287,7 +287,7 @@ def ingest_items(items: Iterable[RawItem | Failure], data_dir: Path, *,
 def _run(items: Iterable[RawItem | Failure], data_dir: Path, workers: int, store: Store, ix,
          gen_path: Path, report: IngestReport, batch: int,
          progress: Callable[[int], None] | None) -> None:
-    with _pool(workers, DataDir(data_dir).store) as pool:
+    with worker_pool(workers, DataDir(data_dir).store) as pool:
         def commit_store() -> None:
             t0 = time.process_time()
             store.commit()

@@ -20,7 +20,7 @@ from archive.sources import RawItem, to_article
 from archive.store import Store
 from archive.versions import iter_raw_versions
 from indexer.generations import current_path, new_generation, open_current, switch_to, writer_lock
-from indexer.ingest.ingester import _pool, analyse, default_workers, ingest_items
+from indexer.ingest.ingester import analyse, default_workers, ingest_items, worker_pool
 from indexer.ingest.publisher import Publisher
 
 __all__ = ["RecleanReport", "reclean"]
@@ -101,7 +101,7 @@ def reclean(data_dir: Path, *, workers: int | None = None,
                 switch_to(data_dir, path)
             publisher = Publisher(ix, current_path(data_dir), None, commit_store=store.commit)
             jobs = list(_jobs(store))  # read first: the rewrites below change the table
-            with _pool(workers or default_workers(), layout.store) as pool:
+            with worker_pool(workers or default_workers(), layout.store) as pool:
                 results = map(_clean, jobs) if pool is None else \
                     pool.imap(_clean, jobs, chunksize=CHUNK)
                 try:

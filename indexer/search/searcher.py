@@ -384,7 +384,3 @@ def _without(cols: Columns, req: SearchRequest, docs: np.ndarray) -> np.ndarray:
     return docs
 
 
-def _word_count(parsed) -> int:
-    return len(syllables(parsed.positive_text()))
-
-
