@@ -336,3 +336,13 @@ def fast_settings(**overrides):
                 contact_url="https://example.org/vnarchive-test")
     base.update(overrides)
     return CrawlSettings(**base)
+
+
+def warc_pages(data_dir: Path) -> list:
+    """Every page the crawl's WARC files give back, in file order."""
+    from archive.crawl.warc import iter_warc_pages
+    return [p for f in sorted((data_dir / "warc").glob("*.warc.gz")) for p in iter_warc_pages(f)]
+
+
+def article_paths(pages) -> list[str]:
+    return sorted(urlsplit(p.url).path for p in pages if "/bai-viet/" in p.url)

@@ -2,6 +2,7 @@
 import pytest
 
 from tests.conftest import SEED_URL
+from web import create_app
 
 HIT_KEYS = {"id", "url", "title", "published", "site", "snippet", "provinces", "officials",
             "programs", "score"}
@@ -104,13 +105,6 @@ def test_security_headers_on_api(client):
     assert "Access-Control-Allow-Origin" not in r.headers
 
 
-# -- added with issue 6: export, errors, CORS, OpenAPI route --------------------------------
-import csv
-import io
-
-from web import create_app
-
-
 def test_province_2025_filter_and_fields(client):
     res = client.get("/api/search", query_string={"q": "giảm nghèo"}).get_json()
     hit = seed_hit(res)
@@ -121,67 +115,6 @@ def test_province_2025_filter_and_fields(client):
     assert seed_hit(res2)
     assert all(merged in h["provinces_2025"] for h in res2["results"])
     assert any(v["selected"] for v in res2["facets"]["province_2025"])
-
-
-def test_export_csv_is_complete_bom_and_formula_safe(client):
-    total = client.get("/api/search", query_string={"q": "giảm nghèo"}).get_json()["total"]
-    r = client.get("/api/export.csv", query_string={"q": "giảm nghèo"})
-    assert r.status_code == 200 and r.mimetype == "text/csv"
-    assert "Content-Length" not in r.headers  # streamed, not buffered
-    assert "attachment" in r.headers["Content-Disposition"]
-    body = r.get_data()
-    assert body.startswith("\ufeff".encode())
-    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
-    assert rows[0][:5] == ["id", "title", "published", "site", "url"]
-    assert len(rows) - 1 == total == int(r.headers["X-Total-Count"])
-    assert SEED_URL in {row[4] for row in rows[1:]}
-    for row in rows[1:]:
-        for cell in row:
-            assert not cell.startswith(("=", "+", "-", "@"))
-
-
-def test_export_limit_and_json(client):
-    r = client.get("/api/export.json", query_string={"q": "giảm nghèo", "limit": 2})
-    data = r.get_json()
-    assert r.status_code == 200 and data["exported"] == len(data["results"]) == 2
-    assert data["truncated"] == (data["total"] > 2) and data["limit"] == 2
-    assert "also_published_by" not in data["results"][0]
-    assert client.get("/api/export.json?limit=0").status_code == 400
-    assert client.get("/api/export.csv?limit=abc").get_json()["error"]["code"] == "bad_request"
-    big = client.get("/api/export.json", query_string={"limit": 10**9})
-    assert big.status_code == 400 and "limit" in big.get_json()["error"]["message"]
-
-
-def test_export_respects_app_cap(archive_dir):
-    small = create_app({"DATA_DIR": str(archive_dir), "TESTING": True, "EXPORT_MAX": 3})
-    data = small.test_client().get("/api/export.json").get_json()
-    assert data["exported"] == 3 and data["truncated"] is True
-
-
-def test_export_has_sapo_authors_snippet_and_permalink(client):
-    url = "https://tin-thu-nghiem.example/bai-1"  # tests/data/records.jsonl: sapo, authors
-    data = client.get("/api/export.json", query_string={"q": "nông thôn"}).get_json()
-    seed = next(r for r in data["results"] if r["url"] == url)
-    assert seed["sapo"] == "Bài thử nghiệm do vnarchive viết." and seed["authors"]
-    assert "nông thôn" in seed["snippet"].lower() and "<mark>" not in seed["snippet"]
-    assert seed["permalink"] == f"http://localhost/articles/{seed['id']}"
-    assert client.get(seed["permalink"]).status_code == 200
-    r = client.get("/api/export.csv", query_string={"q": "nông thôn"})
-    rows = list(csv.DictReader(io.StringIO(r.get_data().decode("utf-8-sig"))))
-    row = next(r for r in rows if r["url"] == url)
-    assert list(rows[0]) == ["id", "title", "published", "site", "url", "permalink", "sapo",
-                             "authors", "snippet", "provinces", "provinces_2025",
-                             "officials", "programs", "score"]
-    assert (row["sapo"], row["authors"], row["snippet"], row["permalink"]) == (
-        seed["sapo"], "; ".join(seed["authors"]), seed["snippet"], seed["permalink"])
-
-
-def test_export_filters_and_sort_order(client):
-    data = client.get("/api/export.json", query_string={"province": "Long An",
-                                                        "sort": "oldest"}).get_json()
-    dates = [r["published"] for r in data["results"] if r["published"]]
-    assert dates == sorted(dates) and data["exported"] == data["total"] >= 1
-    assert all("Long An" in r["provinces"] for r in data["results"])
 
 
 def test_405_has_allow_header(client):

@@ -3,11 +3,8 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
-import time
-import unicodedata
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,40 +13,18 @@ import pytest
 ROOT = Path(__file__).resolve().parents[3]
 SHARED = ROOT.parent / "shared"
 
-from tests.crawlsite import BIG, DISALLOWED, HTML, WIN1258, CrawlSite, Site, fast_settings, profile_for  # noqa: E402
+from tests.archive.crawl.conftest import DELAY  # noqa: E402
+from tests.crawlsite import (BIG, DISALLOWED, HTML, CrawlSite, Site, article_paths, fast_settings,  # noqa: E402
+                             profile_for, warc_pages)
 
 from archive.crawl.crawler import crawl  # noqa: E402
 from archive.sites import load_crawl_profiles  # noqa: E402
-from archive.encoding import decode_html  # noqa: E402
 from archive.urls import canonical_url  # noqa: E402
 from archive.crawl.warc import iter_warc_pages  # noqa: E402
-
-DELAY = 0.05
 
 
 def test_shared_corpus_present():
     assert (SHARED / "corpus" / "html" / "MANIFEST.tsv").is_file(), f"missing {SHARED}"
-
-
-def warc_pages(data_dir: Path) -> list:
-    return [p for f in sorted((data_dir / "warc").glob("*.warc.gz")) for p in iter_warc_pages(f)]
-
-
-def article_paths(pages) -> list[str]:
-    return sorted(urlsplit(p.url).path for p in pages if "/bai-viet/" in p.url)
-
-
-@pytest.fixture(scope="module")
-def full(tmp_path_factory):
-    """One uninterrupted crawl of the site; several tests read its outcome."""
-    data = tmp_path_factory.mktemp("full")
-    with CrawlSite() as site:
-        got = []
-        t0 = time.monotonic()
-        report = crawl(["lan"], data, fast_settings(delay=DELAY), on_article=got.append,
-                       profiles={"lan": profile_for(site)})
-        elapsed = time.monotonic() - t0
-        yield site, report, got, data, elapsed
 
 
 def test_every_allowed_article_archived_exactly_once(full):
@@ -82,28 +57,6 @@ def test_each_article_requested_once_and_variants_deduplicated(full):
     for path in site.site.articles:
         assert requested.count(path) == 1, path
     assert not any("utm_" in p or "#" in p for p in requested)
-
-
-def test_faults_skipped_or_failed_with_reasons(full):
-    site, report, _, data, _ = full
-    errors = dict(report.errors)
-    u = site.url
-    assert errors[u("/bai-viet/loi-may-chu.html")] == "http_500"
-    assert errors[u("/bai-viet/luon-cham.html")] == "timeout"
-    assert errors[u("/bai-viet/vong-lap.html")] == "redirect_loop"
-    assert report.skipped["content_type"] == 1 and report.skipped["too_large"] == 2
-    assert report.ignored_links["offsite"] > 0 and "offsite" not in report.skipped
-    db = sqlite3.connect(data / "crawl.sqlite3")
-    reason = dict(db.execute("SELECT url, reason FROM urls"))
-    assert reason[u("/bai-viet/bang-gia.html")] == "content_type:application/pdf"
-    assert reason[u("/bai-viet/rat-lon.html")] == reason[u("/bai-viet/rat-lon-2.html")] == "too_large"
-    assert reason[u(f"{DISALLOWED}mat.html")] == "robots"
-    failures = db.execute("SELECT COUNT(*) FROM failures WHERE url=?", (u("/bai-viet/loi-may-chu.html"),))
-    assert failures.fetchone()[0] == 3  # first try + 2 retries, each logged
-    hits = site.site.hits
-    assert hits["/bai-viet/loi-may-chu.html"] == 3 and hits["/bai-viet/luon-cham.html"] == 3
-    assert hits["/bai-viet/chap-chon.html"] == 3 and hits["/bai-viet/qua-tai.html"] == 2
-    assert hits["/bai-viet/vong-lap.html"] == 1 and hits["/bai-viet/vong-lap-2.html"] == 1
 
 
 def test_big_pages_not_read_whole(full):
@@ -142,24 +95,6 @@ def test_delays_respected(full):
     assert elapsed < 30
 
 
-def test_windows_1258_page_kept_as_sent(full):
-    site, _, got, _, _ = full
-    page = next(p for p in got if p.url.endswith(WIN1258))
-    raw = (HTML / "thtg.vn" / "giam-ngheo-cai-lay-tan-tru.windows-1258.html").read_bytes()
-    assert page.body == raw and "windows-1258" in page.headers["content-type"]
-    utf8 = (HTML / "thtg.vn" / "giam-ngheo-cai-lay-tan-tru.html").read_bytes()
-
-    def title(text: str) -> str:
-        return unicodedata.normalize("NFC", text.split("<title>", 1)[1].split("</title>", 1)[0])
-    assert title(decode_html(page.body, page.headers["content-type"]).text) == title(utf8.decode("utf-8"))
-
-
-def test_redirect_keeps_requested_and_final_url(full):
-    site, _, got, _, _ = full
-    page = next(p for p in got if p.url.endswith("/chuyen-huong.html"))
-    assert page.final_url == site.url("/bai-viet/dich-den.html")
-
-
 def test_warc_opens_with_warcio_tools(full):
     _, _, _, data, _ = full
     from warcio.archiveiterator import ArchiveIterator
@@ -196,18 +131,6 @@ def test_page_cap_then_resume(tmp_path):
         crawl(["lan"], tmp_path, fast_settings(delay=0.01), profiles=prof, on_article=got.append)
         requested = [e.path for e in site.site.log]
         assert all(requested.count(p) == 1 for p in site.site.articles)
-        assert article_paths(warc_pages(tmp_path)) == sorted(site.site.expected_articles())
-
-
-def test_callback_errors_are_recorded_not_raised(tmp_path):
-    with CrawlSite(Site(faults=False)) as site:
-        def boom(page):
-            if "vnexpress" in page.url:
-                raise ValueError("cleaner choked")
-        report = crawl(["lan"], tmp_path, fast_settings(delay=0.01), profiles={"lan": profile_for(site)},
-                       on_article=boom)
-        bad = [u for u, why in report.errors if why == "callback:ValueError"]
-        assert len(bad) == 2 and all("vnexpress" in u for u in bad)
         assert article_paths(warc_pages(tmp_path)) == sorted(site.site.expected_articles())
 
 
@@ -303,14 +226,6 @@ def test_plain_url_without_profile_uses_article_heuristic(tmp_path):
         listing_pages = {e.path for e in site.site.log if e.path.startswith("/chuyen-muc/")}
         assert len(listing_pages) >= 10 and not (paths & listing_pages)
         assert report.articles == len(got)
-
-
-def test_unavailable_robots_txt_means_hands_off(tmp_path):
-    with CrawlSite(Site(robots_status=503)) as site:
-        report = crawl(["lan"], tmp_path, fast_settings(delay=0.01), profiles={"lan": profile_for(site)})
-        assert [e.path for e in site.site.log] == ["/robots.txt"]
-        assert report.errors == [(site.url("/robots.txt"), "robots_unavailable:http_503")]
-        assert report.queued_left == 2  # start page and feed wait for a later run
 
 
 def test_site_profiles_classify_the_corpus_urls():

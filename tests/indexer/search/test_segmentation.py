@@ -1,0 +1,108 @@
+"""``query_words``: a typed query's words, found with the archive's own word counts —
+folded runs split into the most probable words, punctuation ending a run, and a token with
+punctuation inside kept as one word across its gaps."""
+from __future__ import annotations
+
+from indexer.search.nodes import ADJACENT, GAPPED
+from indexer.search.segmentation import MAX_WORD_SYLLABLES, QueryWord, query_words
+
+
+class Vocabulary:
+    """Word counts as ``Vocabulary.word_counts`` gives them: compounds joined by ``_``."""
+
+    def __init__(self, exact: dict[str, int], folded: dict[str, int]) -> None:
+        self.counts = {False: exact, True: folded}
+
+    def word_counts(self, folded: bool) -> tuple[dict[str, int], int]:
+        counts = self.counts[folded]
+        return counts, sum(counts.values())
+
+
+class Reader:
+    """Field lengths and term frequencies, as a Whoosh reader answers them."""
+
+    def __init__(self, freq: dict[tuple[str, str], int], lengths: dict[str, int]) -> None:
+        self.freq, self.lengths = freq, lengths
+
+    def frequency(self, field: str, term: str) -> int:
+        return self.freq.get((field, term), 0)
+
+    def field_length(self, field: str) -> int:
+        return self.lengths.get(field, 0)
+
+
+FOLDED = {"giam_ngheo": 120, "ben_vung": 90, "long_an": 60, "giam": 40, "ngheo": 35, "ben": 300,
+          "vung": 80, "long": 200, "an": 900, "tin": 500, "tac": 50, "ha_long": 70, "ha": 700}
+EXACT = {"giảm_nghèo": 120, "bền_vững": 90, "long_an": 60, "giảm": 40, "nghèo": 35, "tin": 500}
+
+
+def keys(words: list[QueryWord]) -> list[str]:
+    return [w.key for w in words]
+
+
+def test_an_unaccented_query_is_read_as_the_archives_words():
+    words = query_words("giam ngheo ben vung long an", True, Vocabulary(EXACT, FOLDED))
+    assert keys(words) == ["giam_ngheo", "ben_vung", "long_an"]
+    assert all(w.side_by_side and w.steps == (ADJACENT,) for w in words)
+
+
+def test_an_accented_query_uses_the_exact_counts():
+    words = query_words("giảm nghèo bền vững", False, Vocabulary(EXACT, FOLDED))
+    assert keys(words) == ["giảm_nghèo", "bền_vững"]
+
+
+def test_folded_words_are_folded_whatever_was_typed():
+    words = query_words("Đà Nẵng", True, Vocabulary(EXACT, {"da_nang": 10}))
+    assert keys(words) == ["da_nang"]
+
+
+def test_a_compound_seen_once_is_a_segmenters_accident_not_a_word():
+    counts = dict(FOLDED, ngheo_ben=1)
+    assert keys(query_words("ngheo ben", True, Vocabulary(EXACT, counts))) == ["ngheo", "ben"]
+
+
+def test_punctuation_typed_between_syllables_ends_the_word():
+    assert keys(query_words("long, an", True, Vocabulary(EXACT, FOLDED))) == ["long", "an"]
+
+
+def test_a_token_with_punctuation_inside_is_one_word_across_its_gaps():
+    words = query_words("COVID-19 tại Hà Nội", False)
+    first = words[0]
+    assert first.syllables == ("covid", "19") and first.key == "covid-19"
+    assert first.steps == (GAPPED,) and not first.side_by_side
+
+
+def test_without_a_vocabulary_a_folded_run_is_read_syllable_by_syllable():
+    assert keys(query_words("giam ngheo", True)) == ["giam", "ngheo"]
+
+
+def test_words_never_exceed_the_longest_compound():
+    syllables = " ".join(["an"] * 9)
+    counts = {"_".join(["an"] * n): 1000 for n in range(1, 10)}
+    words = query_words(syllables, True, Vocabulary(EXACT, counts))
+    assert max(len(w.syllables) for w in words) <= MAX_WORD_SYLLABLES
+    assert sum(len(w.syllables) for w in words) == 9
+
+
+def test_a_pair_far_more_often_side_by_side_than_chance_is_joined():
+    # "tin tặc" is two words to the segmenter; side by side 48 times in a 1,000,000-syllable
+    # folded field where chance predicts 500·50/1e6 = 0.025: one word.
+    reader = Reader({("fold", "tin"): 500, ("fold", "tac"): 50, ("fpair", "tin_tac"): 48},
+                    {"fold": 1_000_000})
+    words = query_words("tin tac", True, Vocabulary(EXACT, FOLDED), reader)
+    assert keys(words) == ["tin_tac"]
+
+
+def test_a_pair_side_by_side_by_chance_stays_apart():
+    reader = Reader({("fold", "tin"): 500_000, ("fold", "tac"): 50_000, ("fpair", "tin_tac"): 48},
+                    {"fold": 1_000_000})
+    assert keys(query_words("tin tac", True, Vocabulary(EXACT, FOLDED), reader)) == ["tin", "tac"]
+
+
+def test_accented_pairs_are_joined_by_the_documents_with_them_side_by_side():
+    reader = Reader({("syl", "tin"): 500, ("syl", "tặc"): 50}, {"syl": 1_000_000})
+    joined = query_words("tin tặc", False, Vocabulary(EXACT, FOLDED), reader,
+                         adjacent_docs=lambda a, b: 48 if (a, b) == ("tin", "tặc") else 0)
+    assert keys(joined) == ["tin_tặc"]
+    apart = query_words("tin tặc", False, Vocabulary(EXACT, FOLDED), reader, adjacent_docs=lambda a, b: 0)
+    assert keys(apart) == ["tin", "tặc"]
