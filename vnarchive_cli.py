@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import click
@@ -46,21 +47,6 @@ def exit_for(report) -> None:
         sys.exit(EXIT_ALL_FAILED)
     if report.failed:
         sys.exit(EXIT_SOME_FAILED)
-
-
-def print_report(report, what: str = "ingest") -> None:
-    click.echo(f"{what}: {report.added} added, {report.replaced} replaced, "
-               f"{report.unchanged} unchanged, {report.failed} failed "
-               f"in {report.seconds:.1f} s"
-               + (f" ({report.stored / report.seconds:.1f} articles/s)" if report.seconds else ""))
-    if report.failed:
-        reasons = ", ".join(f"{k}: {v}" for k, v in sorted(report.reasons.items()))
-        click.echo(f"failures by reason: {reasons}")
-        for line in report.first_failures[:5]:
-            click.echo(f"  - {line}")
-    if report.notices:  # stored, but not as asked
-        click.echo("stored under their own url (see the failures table): " + ", ".join(
-            f"{k}: {v}" for k, v in sorted(report.notices.items())))
 
 
 def strip_marks(html: str) -> str:
@@ -140,35 +126,31 @@ def json_error(code: str, message: str, status: int) -> None:
     sys.exit(status)
 
 
+FILTERS = (  # (name, help): the page's filters, shared by ``search`` and ``export``
+    ("province", "Province as named in the article"),
+    ("province_2025", "Province within the borders from 1 July 2025"),
+    ("official", "Official's full name"), ("program", "Programme label"),
+    ("site", "Site host, e.g. thtg.vn"), ("author", "Author as in the byline"),
+    ("section", "The site's section"), ("tag", "The site's tag"),
+    ("year", "Publication year, four digits"))
+
+
 def filter_options(f):
     """The filters shared by ``search`` and ``export`` (the page's parameters)."""
-    for decorator in reversed((
-        click.option("--province", multiple=True,
-                     help="Province as named in the article (repeatable)."),
-        click.option("--province-2025", "province_2025", multiple=True,
-                     help="Province within the borders from 1 July 2025 (repeatable)."),
-        click.option("--official", multiple=True, help="Official's full name (repeatable)."),
-        click.option("--program", multiple=True, help="Programme label (repeatable)."),
-        click.option("--site", multiple=True, help="Site host, e.g. thtg.vn (repeatable)."),
-        click.option("--author", multiple=True, help="Author as in the byline (repeatable)."),
-        click.option("--section", multiple=True, help="The site's section (repeatable)."),
-        click.option("--tag", multiple=True, help="The site's tag (repeatable)."),
-        click.option("--year", multiple=True, callback=_years,
-                     help="Publication year, four digits (repeatable)."),
-        click.option("--from", "date_from", help="Published on or after YYYY-MM-DD."),
-        click.option("--to", "date_to", help="Published on or before YYYY-MM-DD."),
-        click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]),
-                     default="relevance", show_default=True),
-    )):
-        f = decorator(f)
+    f = click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]),
+                     default="relevance", show_default=True)(f)
+    f = click.option("--to", "date_to", help="Published on or before YYYY-MM-DD.")(f)
+    f = click.option("--from", "date_from", help="Published on or after YYYY-MM-DD.")(f)
+    for name, text in reversed(FILTERS):
+        f = click.option("--" + name.replace("_", "-"), name, multiple=True,
+                         callback=_years if name == "year" else None,
+                         help=f"{text} (repeatable).")(f)
     return f
 
 
 def build_request(query: str, opts: dict, **extra):
     from indexer import SearchRequest
-    filters = {k: tuple(opts[k]) for k in ("province", "province_2025", "official", "program",
-                                           "site", "year", "author", "section", "tag")
-               if opts.get(k)}
+    filters = {k: tuple(opts[k]) for k, _ in FILTERS if opts.get(k)}
     return SearchRequest(q=query, filters=filters, date_from=parse_date(opts["date_from"], "--from"),
                          date_to=parse_date(opts["date_to"], "--to"), sort=opts["sort"], **extra)
 
@@ -180,8 +162,26 @@ def _data_dir_option(f):
         show_default="./data", help=DATA_DIR_HELP)(f)
 
 
-def _fail(exc: BaseException) -> click.ClickException:
-    return click.ClickException(str(exc) or type(exc).__name__)
+def need_archive(data_dir: Path) -> None:
+    from archive.datadir import DataDir
+    if not DataDir(data_dir).store.exists():
+        raise click.ClickException(f"no archive in {data_dir}: run `vnarchive ingest` first")
+
+
+def library_errors() -> tuple[type[BaseException], ...]:
+    """What the libraries raise for a problem the user can act on (each says how)."""
+    from archive.store import StoreError
+    from indexer import IndexBusy, IndexMissing, NoSpace, SearchError
+    return IndexBusy, IndexMissing, NoSpace, StoreError, SearchError, OSError
+
+
+@contextmanager
+def reported():
+    """Library errors become one-line messages (exit 1) at this edge, never a traceback."""
+    try:
+        yield
+    except library_errors() as exc:
+        raise click.ClickException(str(exc) or type(exc).__name__) from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -224,8 +224,7 @@ def ingest(paths: tuple[Path, ...], data_dir: Path, workers: int | None, batch: 
       vnarchive ingest news.jsonl.gz --data-dir /srv/vnarchive
     """
     from archive.sources import Limits, count_items
-    from archive.store import StoreError
-    from indexer import IndexBusy, IndexMissing, NoSpace, ingest_paths
+    from indexer import ingest_paths
 
     limits = Limits(max_page_bytes=int(max_page_mb * 2**20),
                     max_line_bytes=int(max_line_mb * 2**20))
@@ -233,14 +232,13 @@ def ingest(paths: tuple[Path, ...], data_dir: Path, workers: int | None, batch: 
         if not p.exists():
             raise click.ClickException(f"{p}: no such file or directory")
     bar = progress_bar(count_items(paths) if sys.stderr.isatty() else None, "ingest")
-    try:
-        report = ingest_paths(paths, data_dir, workers=workers, batch=batch,
-                              progress=bar.update, limits=limits)
-    except (IndexBusy, StoreError, OSError, NoSpace, IndexMissing) as exc:
-        raise _fail(exc) from None
-    finally:
-        bar.close()
-    print_report(report)
+    with reported():
+        try:
+            report = ingest_paths(paths, data_dir, workers=workers, batch=batch,
+                                  progress=bar.update, limits=limits)
+        finally:
+            bar.close()
+    click.echo(report.summary())
     exit_for(report)
 
 
@@ -256,20 +254,17 @@ def reindex(data_dir: Path) -> None:
       vnarchive reindex --data-dir data
     """
     from archive.datadir import DataDir
-    from archive.store import Store, StoreError
-    from indexer import IndexBusy, NoSpace, reindex as do_reindex
+    from archive.store import Store
+    from indexer import reindex as do_reindex
 
-    if not DataDir(data_dir).store.exists():
-        raise click.ClickException(f"no archive in {data_dir}: run `vnarchive ingest` first")
-    bar = None
-    try:
+    need_archive(data_dir)
+    with reported():
         with Store(DataDir(data_dir).store, readonly=True) as store:
             bar = progress_bar(store.count(), "reindex")
-        count = do_reindex(data_dir, progress=bar.update)
-    except (IndexBusy, StoreError, OSError, NoSpace) as exc:
-        raise _fail(exc) from None
-    finally:
-        bar is not None and bar.close()
+        try:
+            count = do_reindex(data_dir, progress=bar.update)
+        finally:
+            bar.close()
     click.echo(f"reindexed {count} articles")
 
 
@@ -310,18 +305,16 @@ def search(query: str, data_dir: Path, page: int, per_page: int, as_json: bool,
       vnarchive search "giam ngheo" --province "Long An"
       vnarchive search "nông thôn mới" --json --limit 5
     """
-    from indexer import ArchiveSearcher, IndexMissing, SearchError
+    from indexer import ArchiveSearcher
 
     req = build_request(query, opts, page=page, per_page=per_page)
-    from archive.store import StoreError
-
     searcher = ArchiveSearcher(data_dir)
     try:
         res = searcher.search(req)
-    except (SearchError, IndexMissing, StoreError) as exc:
+    except library_errors() as exc:
         if as_json:
             json_error(getattr(exc, "code", "no_index"), str(exc), EXIT_ERROR)
-        raise _fail(exc) from None
+        raise click.ClickException(str(exc) or type(exc).__name__) from None
     finally:
         searcher.close()
     if as_json:
@@ -349,23 +342,19 @@ def export(query: str, data_dir: Path, fmt: str, output, **opts) -> None:
       vnarchive export "giảm nghèo" --province "Long An" > giam-ngheo.csv
       vnarchive export "nông thôn mới" --format jsonl -o ntm.jsonl
     """
-    from indexer import ArchiveSearcher, IndexMissing, SearchError
+    from indexer import ArchiveSearcher
     from web.export import csv_lines, export_rows
 
     req = build_request(query, opts, with_snippets=True)
     base = (os.environ.get("VNARCHIVE_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
     searcher = ArchiveSearcher(data_dir)
-    try:
+    with reported(), closing(searcher):
         chunks = searcher.export_chunks(req, None, snippets=True)
         rows = export_rows(chunks, lambda aid: f"{base}/articles/{aid}")
         lines = csv_lines(rows, bom=False) if fmt == "csv" else \
             (json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
         for text in lines:
             output.write(text)
-    except (SearchError, IndexMissing) as exc:
-        raise _fail(exc) from None
-    finally:
-        searcher.close()
 
 
 @cli.command()
@@ -387,22 +376,14 @@ def serve(data_dir: Path, host: str, port: int, threads: int, connection_limit: 
     Example:
       vnarchive serve --port 8080
     """
-    from archive.datadir import DataDir
-    from indexer import SearchRequest
-    from indexer.analysis import crfseg
     from web import create_app
-    from web.serving import create_server
+    from web.serving import create_server, warm_up
 
-    if not DataDir(data_dir).store.exists():
-        raise click.ClickException(f"no archive in {data_dir}: run `vnarchive ingest` first")
-    crfseg.use_model(False)  # queries are a few words: underthesea's own model, less memory
+    need_archive(data_dir)
     app = create_app({"DATA_DIR": str(data_dir)})
-    try:  # warm up (segmenter model, columns, field lengths, did-you-mean vocabulary) so
-        # the first visitor does not wait
-        for q in ("khởi động", "khoi dong"):
-            app.extensions["vnarchive"].search(SearchRequest(q=q))
-    except Exception as exc:  # an empty or missing index is reported by the page itself
-        click.echo(f"warning: {exc}", err=True)
+    problem = warm_up(app)
+    if problem:
+        click.echo(f"warning: {problem}", err=True)
     try:  # bind first: "serving" is printed only once the port is ours
         server = create_server(app, host, port, threads=threads,
                                connection_limit=connection_limit, channel_timeout=channel_timeout)
@@ -442,33 +423,13 @@ def crawl(targets: tuple[str, ...], data_dir: Path, profiles_dir: Path, delay: f
       vnarchive crawl thtg.vn --max-pages 200
       vnarchive crawl https://baomoi.example/ --delay 2
     """
-    from archive.crawl.crawler import CrawlSettings, crawl as do_crawl
-    from archive.sources import RawItem
-    from indexer import IndexBusy, IndexMissing, NoSpace, ingest_items
+    from archive.crawl.config import CrawlSettings
+    from indexer.ingest.harvest import harvest
 
     settings = CrawlSettings(delay=delay, max_pages=max_pages, profiles_dir=profiles_dir,
                              max_bytes=int(max_mb * 1024 * 1024) if max_mb else None)
     if contact_url:
         settings.contact_url = contact_url
-    pending: list[RawItem] = []
-    totals = {"stored": 0, "failed": 0}
-
-    def flush() -> None:
-        if not pending:
-            return
-        items = list(pending)
-        pending.clear()
-        report = ingest_items(items, data_dir, workers=1)
-        totals["stored"] += report.stored
-        totals["failed"] += report.failed
-
-    def on_article(page) -> None:
-        pending.append(RawItem(page.final_url or page.url, "html", page.body,
-                               page.final_url or page.url, page.headers.get("content-type"),
-                               page.fetched, page.record_id))
-        if len(pending) >= batch:
-            flush()
-
     bar = progress_bar(max_pages, "crawl")
 
     def progress(info: dict) -> None:
@@ -478,23 +439,12 @@ def crawl(targets: tuple[str, ...], data_dir: Path, profiles_dir: Path, delay: f
                         refresh=False)
         bar.refresh()
 
-    try:
-        report = do_crawl(list(targets), data_dir, settings, on_article=on_article,
-                          progress=progress)
-        flush()
-    except (IndexBusy, OSError, NoSpace, IndexMissing) as exc:
-        raise _fail(exc) from None
-    finally:
-        bar.close()
-    skipped = ", ".join(f"{k}: {v}" for k, v in sorted(report.skipped.items())) or "none"
-    click.echo(f"crawl: {report.fetched} fetched ({report.pages_per_s:.1f} pages/s), "
-               f"{report.archived} archived to WARC, {report.articles} article pages, "
-               f"{totals['stored']} stored, {totals['failed']} not articles; "
-               f"skipped: {skipped}; {len(report.errors)} errors; "
-               f"{report.queued_left} left in the queue"
-               + (" (interrupted; run again to resume)" if report.interrupted else ""))
-    for url, reason in report.errors[:5]:
-        click.echo(f"  - {url}: {reason}")
+    with reported():
+        try:
+            outcome = harvest(targets, data_dir, settings, batch=batch, progress=progress)
+        finally:
+            bar.close()
+    click.echo(outcome.summary())
 
 
 @cli.command()
@@ -511,34 +461,16 @@ def reclean(data_dir: Path) -> None:
     Example:
       vnarchive reclean --data-dir data
     """
-    from archive.datadir import DataDir
-    from archive.store import StoreError
-    from indexer import IndexBusy, IndexMissing, NoSpace
     from indexer.ingest.recleaner import reclean as do_reclean
 
-    if not DataDir(data_dir).store.exists():
-        raise click.ClickException(f"no archive in {data_dir}: run `vnarchive ingest` first")
+    need_archive(data_dir)
     bar = progress_bar(None, "reclean")
-    try:
-        report = do_reclean(data_dir, progress=bar.update)
-    except (IndexBusy, StoreError, OSError, NoSpace, IndexMissing) as exc:
-        raise _fail(exc) from None
-    finally:
-        bar.close()
-    click.echo(f"reclean: {report.versions} versions re-cleaned, {len(report.changed)} changed "
-               f"({report.reindexed} current, re-indexed), {report.unchanged} unchanged, "
-               f"{report.failed} failed, {report.without_raw} without a raw page; "
-               f"{report.recovered} of {report.refused} refused pages now stored "
-               f"in {report.seconds:.1f} s")
-    for aid, n, url in report.changed[:20]:
-        click.echo(f"  changed: article {aid} version {n} {url}")
-    if len(report.changed) > 20:
-        click.echo(f"  ... and {len(report.changed) - 20} more")
-    if report.failed:
-        reasons = ", ".join(f"{k}: {v}" for k, v in sorted(report.reasons.items()))
-        click.echo(f"failures by reason (those versions are kept as they were): {reasons}")
-        for line in report.first_failures[:5]:
-            click.echo(f"  - {line}")
+    with reported():
+        try:
+            report = do_reclean(data_dir, progress=bar.update)
+        finally:
+            bar.close()
+    click.echo(report.summary())
     if report.failed and not (report.versions - report.failed):
         sys.exit(EXIT_ALL_FAILED)
     if report.failed:

@@ -18,7 +18,7 @@ from waitress.task import ErrorTask
 
 from web.security import PAGE_CSP
 
-__all__ = ["create_server", "CONNECTION_LIMIT", "CHANNEL_TIMEOUT"]
+__all__ = ["create_server", "warm_up", "CONNECTION_LIMIT", "CHANNEL_TIMEOUT"]
 
 CONNECTION_LIMIT = 1000   # open connections accepted at once
 CHANNEL_TIMEOUT = 30      # seconds of silence before a connection is closed
@@ -42,6 +42,21 @@ def create_server(app: Flask, host: str, port: int, *, threads: int = 8,
     server.channel_class = _Channel
     return server
 
+
+def warm_up(app: Flask) -> str | None:
+    """Load what the first query needs (segmenter model, facet columns, field lengths, the
+    did-you-mean vocabulary) before anyone waits for it; returns why it could not, if so
+    (an empty or missing index, which the page itself reports)."""
+    from indexer import SearchRequest
+    from indexer.analysis import crfseg
+
+    crfseg.use_model(False)  # queries are a few words: underthesea's own model, less memory
+    try:
+        for q in ("khởi động", "khoi dong"):
+            app.extensions["vnarchive"].search(SearchRequest(q=q))
+    except Exception as exc:  # noqa: BLE001 - any failure here is the page's to report
+        return str(exc) or type(exc).__name__
+    return None
 
 
 class _JsonErrorTask(ErrorTask):

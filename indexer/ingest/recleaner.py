@@ -22,6 +22,7 @@ from archive.versions import iter_raw_versions
 from indexer.generations import current_path, new_generation, open_current, switch_to, writer_lock
 from indexer.ingest.ingester import analyse, default_workers, ingest_items, worker_pool
 from indexer.ingest.publisher import Publisher
+from indexer.ingest.report import by_reason
 
 __all__ = ["RecleanReport", "reclean"]
 
@@ -56,6 +57,22 @@ class RecleanReport:
                 "first_failures": self.first_failures, "without_raw": self.without_raw,
                 "refused": self.refused, "recovered": self.recovered,
                 "seconds": round(self.seconds, 2)}
+
+    def summary(self) -> str:
+        """The report as the CLI prints it (English), the first 20 changed versions named."""
+        lines = [f"reclean: {self.versions} versions re-cleaned, {len(self.changed)} changed "
+                 f"({self.reindexed} current, re-indexed), {self.unchanged} unchanged, "
+                 f"{self.failed} failed, {self.without_raw} without a raw page; "
+                 f"{self.recovered} of {self.refused} refused pages now stored "
+                 f"in {self.seconds:.1f} s"]
+        lines += [f"  changed: article {aid} version {n} {url}" for aid, n, url in self.changed[:20]]
+        if len(self.changed) > 20:
+            lines.append(f"  ... and {len(self.changed) - 20} more")
+        if self.failed:
+            lines.append("failures by reason (those versions are kept as they were): "
+                         + by_reason(self.reasons))
+            lines += [f"  - {line}" for line in self.first_failures[:5]]
+        return "\n".join(lines)
 
 
 _Stored = tuple[int, int, str, Article]  # article id, version, content hash, stored Article

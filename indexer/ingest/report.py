@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["IngestReport"]
+__all__ = ["IngestReport", "by_reason"]
 
 
 @dataclass
@@ -43,3 +43,21 @@ class IngestReport:
 
     def add_time(self, stage: str, seconds: float) -> None:
         self.stages[stage] = self.stages.get(stage, 0.0) + seconds
+
+    def summary(self, what: str = "ingest") -> str:
+        """The report as the CLI prints it (English): counts, rate, failures by reason."""
+        rate = f" ({self.stored / self.seconds:.1f} articles/s)" if self.seconds else ""
+        lines = [f"{what}: {self.added} added, {self.replaced} replaced, {self.unchanged} "
+                 f"unchanged, {self.failed} failed in {self.seconds:.1f} s{rate}"]
+        if self.failed:
+            lines.append("failures by reason: " + by_reason(self.reasons))
+            lines += [f"  - {line}" for line in self.first_failures[:5]]
+        if self.notices:  # stored, but not as asked
+            lines.append("stored under their own url (see the failures table): "
+                         + by_reason(self.notices))
+        return "\n".join(lines)
+
+
+def by_reason(counts: dict[str, int]) -> str:
+    """``"a: 2, b: 1"``, sorted by reason."""
+    return ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "none"

@@ -52,3 +52,16 @@ def test_waitress_own_errors_have_the_json_shape_and_security_headers():
         assert body["error"]["code"] == "request_header_fields_too_large"
     finally:
         server.close()
+
+
+def test_warm_up_loads_the_first_query_or_says_why_it_cannot(app, tmp_path):
+    from indexer.analysis import crfseg
+    from web import create_app
+    from web.serving import warm_up
+    try:
+        assert warm_up(app) is None
+        empty = create_app({"DATA_DIR": str(tmp_path / "nothing"), "TESTING": True})
+        problem = warm_up(empty)
+        assert isinstance(problem, str) and problem
+    finally:  # warm_up switches the process to underthesea's own model; ingest tests want ours
+        crfseg.use_model(True)

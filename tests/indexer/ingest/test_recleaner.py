@@ -58,3 +58,18 @@ def test_reclean_restores_words_an_older_cleaner_dropped(tmp_path):
 
     again = reclean(data, workers=1)
     assert again.changed == [] and again.unchanged == 2
+
+
+def test_the_summary_names_the_changed_versions_and_the_failures():
+    from indexer.ingest.recleaner import RecleanReport
+    r = RecleanReport(versions=30, unchanged=4, reindexed=20, without_raw=2, refused=3, recovered=1,
+                      seconds=1.25, changed=[(i, 1, f"https://thtg.vn/bai-{i}") for i in range(25)])
+    r.fail("not-article:short", "bài 99: too short")
+    lines = r.summary().splitlines()
+    assert lines[0] == ("reclean: 30 versions re-cleaned, 25 changed (20 current, re-indexed), "
+                        "4 unchanged, 1 failed, 2 without a raw page; 1 of 3 refused pages now "
+                        "stored in 1.2 s")
+    assert lines[1] == "  changed: article 0 version 1 https://thtg.vn/bai-0"
+    assert lines[21] == "  ... and 5 more"
+    assert lines[22] == "failures by reason (those versions are kept as they were): not-article:short: 1"
+    assert lines[23] == "  - bài 99: too short"
