@@ -26,7 +26,7 @@ from operator import add, getitem, is_, itemgetter, lt, sub
 from pathlib import Path
 from typing import Any, Callable
 
-__all__ = ["word_tokenize", "load_model", "use_model", "CRFModel"]
+__all__ = ["word_tokenize", "load_model", "use_model", "CRFModel", "viterbi", "fast_viterbi"]
 
 log = logging.getLogger(__name__)
 
@@ -284,9 +284,9 @@ class CRFModel:
         """True where a token continues the previous word (label I-W)."""
         if not tokens:
             return []
-        path = None if exact else _fast_viterbi(self._diffs(tokens), self.trans)
+        path = None if exact else fast_viterbi(self._diffs(tokens), self.trans)
         if path is None:  # a near tie: decide it exactly as the Rust tagger would
-            path = _viterbi(*self._exact_emissions(tokens), self.trans)
+            path = viterbi(*self._exact_emissions(tokens), self.trans)
         return path
 
 
@@ -343,7 +343,7 @@ def _continuations(table: dict[str, Any], width: int) -> dict[str, dict[str, Any
     return out
 
 
-def _viterbi(em_b: list[float], em_i: list[float], t: list[list[float]]) -> list[bool]:
+def viterbi(em_b: list[float], em_i: list[float], t: list[list[float]]) -> list[bool]:
     """underthesea_core's 2-label Viterbi, same sums, same ties (strict '>', label 0 first)."""
     (tbb, tbi), (tib, tii) = t
     sb, si = em_b[0], em_i[0]
@@ -355,7 +355,7 @@ def _viterbi(em_b: list[float], em_i: list[float], t: list[list[float]]) -> list
     return _backtrack(si > sb, back)
 
 
-def _fast_viterbi(diffs: list[float], t: list[list[float]]) -> list[bool] | None:
+def fast_viterbi(diffs: list[float], t: list[list[float]]) -> list[bool] | None:
     """The same decisions from d = score(B) - score(I) alone (shifting both labels' scores
     by one constant changes no decision); None if any decision is within _TIE of a tie."""
     (tbb, tbi), (tib, tii) = t

@@ -7,7 +7,7 @@ NFC and a character map, although the sentence was normalised just before.  Ever
 alternative of its pattern is one named group spanning the whole alternative, so the first
 group that matched *is* the whole match; and token normalisation depends on the token
 alone, so it is looked up once per distinct token.  Both facts are checked when the
-module first runs (``_shape_ok``); if a future underthesea breaks either, this falls back
+module first runs (``shape_ok``); if a future underthesea breaks either, this falls back
 to its own function.
 
 >>> tokenize("Phó Chủ tịch UBND (TP.HCM) đến lúc 8h30.")
@@ -22,7 +22,7 @@ from underthesea.pipeline.text_normalize import token_normalize
 from underthesea.pipeline.text_normalize.character_normalize import normalize_characters_in_text
 from underthesea.pipeline.word_tokenize import regex_tokenize as _rt
 
-__all__ = ["tokenize"]
+__all__ = ["tokenize", "shape_ok"]
 
 # token_normalize leaves longer tokens alone (its own first test)
 _NORMALISED_UP_TO = 6
@@ -44,7 +44,7 @@ _checked: Any = None  # the compiled pattern whose shape was checked and found f
 _unfit: Any = None  # one found unfit: underthesea's own function tokenizes
 
 
-def _shape_ok(pattern: Any) -> bool:
+def shape_ok(pattern: Any) -> bool:
     """Is ``pattern`` underthesea's alternation of whole-alternative named groups?"""
     try:
         parser: Any = getattr(re, "_parser", None)
@@ -70,7 +70,7 @@ def tokenize(text: str) -> list[str]:
     global _checked, _unfit
     pattern = _rt.patterns  # a module global: underthesea re-assigns it for fixed_words
     if pattern is not _checked:
-        if pattern is _unfit or not _shape_ok(pattern):
+        if pattern is _unfit or not shape_ok(pattern):
             _unfit = pattern
             return _rt.tokenize(text, use_token_normalize=True, fixed_words=[])
         _checked = pattern

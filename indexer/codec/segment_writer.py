@@ -148,7 +148,8 @@ class FastWriter(SegmentWriter):
     """SegmentWriter with a lean ``add_document`` for our schema (no vectors, spelling or
     boosts) and in-memory field lengths at commit.  Same segments on disk."""
 
-    def __init__(self, ix, temp_name: str | None = None, **kwargs: Any) -> None:
+    def __init__(self, ix, temp_name: str | None = None, token_fields: bool = True,
+                 **kwargs: Any) -> None:
         super().__init__(ix, **kwargs)
         if temp_name:  # a worker's own: the writer holding the lock destroys the shared one
             self._tempstorage = self.storage.temp_storage(temp_name)
@@ -156,9 +157,11 @@ class FastWriter(SegmentWriter):
                                 limitmb=kwargs.get("limitmb", 128))
         self._doc_lengths: dict[tuple[int, str], int] = {}
         # analysed text fields whose postings ``indexer.codec.tokenfields`` builds a field at once
+        # (``token_fields=False``: every field through Whoosh's posting tuples, the reference
+        # the numpy path must equal byte for byte)
         self._token_fields = {name for name, field in self.schema.items()
-                              if hasattr(field, "index_with_positions") and field.scorable
-                              and tokenfields_supported(field)}
+                              if token_fields and hasattr(field, "index_with_positions")
+                              and field.scorable and tokenfields_supported(field)}
         self.fieldwriter.add_postings = self._add_postings
         self._sidecar = SidecarBuilder()
 
@@ -316,14 +319,15 @@ def fast_writer(ix, limitmb: int = 256) -> FastWriter:
 
 
 def write_segment(ix, docs: Iterable[dict[str, Any]], *, limitmb: int,
-                  temp_name: str | None = None):
+                  temp_name: str | None = None, **options: Any):
     """Write ``docs`` (each the keyword arguments of ``add_document``) as one new segment
     of ``ix``, in a worker: no index lock, no table of contents.  Returns the segment for
     the one writer that holds the lock to publish.
 
     With ``temp_name`` the worker uses (and removes) its own temp dir; without, it writes
-    into the index's shared one, which the publishing writer removes when it finishes."""
-    writer = FastWriter(ix, _lk=False, limitmb=limitmb, temp_name=temp_name)
+    into the index's shared one, which the publishing writer removes when it finishes.
+    ``options`` go to :class:`FastWriter` (``compound``, ``token_fields``)."""
+    writer = FastWriter(ix, _lk=False, limitmb=limitmb, temp_name=temp_name, **options)
     try:
         with no_gc():
             for fields in docs:

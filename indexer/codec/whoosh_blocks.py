@@ -29,7 +29,7 @@ from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo, W3TermsReader
 from whoosh.filedb.compound import SubFile
 from whoosh.filedb.filetables import _lengths, _pointer, md5_hash
 
-__all__ = ["segment_blocks", "Block"]
+__all__ = ["segment_blocks", "Block", "term_lookup"]
 
 _INT = struct.Struct("!i")
 
@@ -52,7 +52,7 @@ def term_extent(reader, field: str, btext: bytes):
         return None
     key = terms._keycoder(field, btext)
     try:
-        found = _lookup(terms._tindex, key)
+        found = term_lookup(terms._tindex, key)
     except _NoFastPath:
         found = terms._tindex.get(key)
     return MISSING if found is None else W3TermInfo.from_bytes(found)
@@ -67,7 +67,7 @@ _md5_hash = lru_cache(maxsize=4096)(md5_hash)
 _SLOTS = 16  # hash slots read at once: linear probing rarely goes further
 
 
-def _lookup(tindex, key: bytes) -> bytes | None:
+def term_lookup(tindex, key: bytes) -> bytes | None:
     """``HashReader.get`` with ``os.pread`` on the segment file: two reads instead of
     Whoosh's four to eight seek+read pairs through the compound-file layers (a query's
     terms are looked up in every segment, present or not)."""

@@ -102,9 +102,9 @@ def test_cached_fast_path_decides_like_the_exact_sums():
 
 def test_viterbi_ties_go_to_the_first_label_and_the_fast_path_declines_them():
     zero = [[0.0, 0.0], [0.0, 0.0]]
-    assert crfseg._viterbi([0.0] * 4, [0.0] * 4, zero) == [False] * 4
-    assert crfseg._fast_viterbi([0.0] * 4, zero) is None
-    assert crfseg._fast_viterbi([1.0, -1.0, 1.0], zero) == [False, True, False]
+    assert crfseg.viterbi([0.0] * 4, [0.0] * 4, zero) == [False] * 4
+    assert crfseg.fast_viterbi([0.0] * 4, zero) is None
+    assert crfseg.fast_viterbi([1.0, -1.0, 1.0], zero) == [False, True, False]
 
 
 def test_unreadable_model_is_refused(tmp_path: Path):

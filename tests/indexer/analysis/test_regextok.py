@@ -17,7 +17,7 @@ def theirs(text: str) -> list[str]:
 
 
 def test_pattern_shape_is_recognised():
-    assert regextok._shape_ok(regex_tokenize.patterns)
+    assert regextok.shape_ok(regex_tokenize.patterns)
 
 
 @pytest.mark.parametrize("text", OWN + [

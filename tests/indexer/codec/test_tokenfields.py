@@ -11,20 +11,15 @@ from whoosh import index as whoosh_index
 from archive.datadir import DataDir
 from archive.store import Store
 from indexer.schema import document, schema
-from indexer.codec.segment_writer import FastWriter
+from indexer.codec.segment_writer import FastWriter, write_segment
 
 
-def _segment_files(folder: Path, docs: list[dict], token_path: bool, **kwargs) -> dict:
+def _segment_files(folder: Path, docs: list[dict], token_path: bool) -> dict:
     """Write ``docs`` as one segment; each file's digest, the segment id made neutral."""
     folder.mkdir()
     ix = whoosh_index.create_in(str(folder), schema())
-    writer = FastWriter(ix, _lk=False, compound=False, **kwargs)
-    if not token_path:
-        writer._token_fields = set()  # every field through the posting tuples
-    for d in docs:
-        writer.add_document(**d)
-    segment = writer._finalize_segment()
-    writer._tempstorage.destroy()
+    segment = write_segment(ix, docs, limitmb=128, temp_name="test", compound=False,
+                            token_fields=token_path)
     sid = segment.segment_id()
     out = {}
     for f in sorted(folder.iterdir()):
@@ -79,9 +74,7 @@ def test_spilled_pool_gives_the_same_postings(archive_docs, tmp_path, token_path
         path = tmp_path / name
         path.mkdir()
         ix = whoosh_index.create_in(str(path), schema())
-        writer = FastWriter(ix, limitmb=limitmb)
-        if not token_path:
-            writer._token_fields = set()
+        writer = FastWriter(ix, limitmb=limitmb, token_fields=token_path)
         for d in archive_docs:
             writer.add_document(**d)
         spilled = bool(writer.pool.runs)

@@ -73,13 +73,13 @@ def test_only_skips_blocks_without_candidates(searcher):
 
 def test_term_lookup_equals_whoosh_for_every_key(searcher):
     """Present and absent keys, in every segment (small hash tables wrap around)."""
-    from indexer.codec.whoosh_blocks import _lookup
+    from indexer.codec.whoosh_blocks import term_lookup
     whoosh_searcher, _ = searcher.snapshot()
     checked = 0
     for leaf, _ in whoosh_searcher.leaf_searchers():
         table = leaf.reader()._terms._tindex
         keys = list(table.keys())
         for key in keys + [k + b"\xff" for k in keys[::7]]:
-            assert _lookup(table, key) == table.get(key)
+            assert term_lookup(table, key) == table.get(key)
             checked += 1
     assert checked > 100
