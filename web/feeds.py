@@ -27,7 +27,7 @@ DEFAULT_ENTRIES = 50
 MAX_AGE = 300  # seconds a reader may keep the feed without asking again
 ATOM = "http://www.w3.org/2005/Atom"
 # only what selects the result set; sort and paging are the feed's own
-VIEW_PARAMS = ("page", "per_page", "sort", "pmode", "norm")
+VIEW_PARAMS = ("page", "per_page", "sort", "pmode", "norm", "interval")
 
 
 def feed_title(args: MultiDict) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
@@ -23,7 +23,7 @@ from indexer.search.snippets import snippet
 from web.params import page_hint, request_from_args
 from web.rawview import with_banner
 from web.security import RAW_CSP
-from web.timeline import timeline_svg
+from web.timeline import UNIT_NAMES, timeline_svg
 
 __all__ = ["bp"]
 
@@ -45,7 +45,7 @@ SHORT_LABELS = {"province": "Tỉnh/thành", "province_2025": "Tỉnh/thành (t�
                 "year": "Năm", "author": "Tác giả", "section": "Chuyên mục", "tag": "Thẻ"}
 SORT_LABELS = {"relevance": "Liên quan", "newest": "Mới nhất", "oldest": "Cũ nhất"}
 # Parameters that only shape the page, never the result set (dropped from export links).
-VIEW_PARAMS = ("page", "per_page", "pmode", "norm")
+VIEW_PARAMS = ("page", "per_page", "pmode", "norm", "interval")
 EXAMPLES = ("giảm nghèo", "giam ngheo", '"nông thôn mới"', "title:lũ")
 PER_PAGE_CHOICES = (10, 20, 50, 100)
 FACET_PAGE_MAX = 500        # values listed on a facet's own page
@@ -148,7 +148,8 @@ def _helpers():
             "SHORT_LABELS": SHORT_LABELS, "SORT_LABELS": SORT_LABELS,
             "clear_filters": clear_filters, "result_args": result_args, "FACETS": FACETS,
             "safe_url": safe_url, "number": number, "PER_PAGE_CHOICES": PER_PAGE_CHOICES,
-            "search_qs": lambda args: _query(MultiDict(args))[1:], "query_terms": query_terms}
+            "search_qs": lambda args: _query(MultiDict(args))[1:], "query_terms": query_terms,
+            "UNIT_NAMES": UNIT_NAMES}
 
 
 def safe_url(url: str | None) -> bool:
@@ -181,10 +182,10 @@ def search_page():
         return _error_page(args, "Không đọc được kho lưu trữ; hãy chạy `vnarchive check`.", 503)
     pages = (res["total"] + req.per_page - 1) // req.per_page
     normalised = args.get("norm") == "1"
-    timeline = timeline_svg(res.get("months", []),
+    timeline = timeline_svg(res.get("timeline"),
                             lambda a, b: url_with(args, from_=a, to=b),
                             (args.get("from") or None, args.get("to") or None),
-                            volume=_archive_volume() if normalised else None)
+                            volume=_archive_volume(res["timeline"]) if normalised else None)
     browsing = not args.get("q", "").strip()
     feed_qs = result_args(MultiDict([(k, v) for k, v in args.items(multi=True) if k != "sort"]))
     return render_template("search.html", args=args, res=res, req=req, pages=pages,
@@ -199,15 +200,22 @@ def search_page():
                                                                    else ""))
 
 
-def _archive_volume() -> dict[str, int]:
-    """The whole archive's article count per month (for the normalised timeline)."""
-    whole = searcher().search(SearchRequest(per_page=1, with_snippets=False, facet_limit=1))
-    return {m["month"]: m["count"] for m in whole.get("months", [])}
+def _archive_volume(timeline: dict) -> dict[str, int]:
+    """The whole archive's article count per bucket of ``timeline`` (same interval, same
+    days), bucket start → count, for the normalised chart."""
+    got = timeline["buckets"]
+    if not got:
+        return {}
+    whole = searcher().search(SearchRequest(
+        per_page=1, with_snippets=False, facet_limit=1, interval=timeline["interval"],
+        date_from=date.fromisoformat(got[0]["start"]),
+        date_to=date.fromisoformat(got[-1]["end"])))
+    return {b["start"]: b["count"] for b in whole["timeline"]["buckets"]}
 
 
 def _undated(res: dict) -> int:
-    """Matches without a publication date (they are on no month of the timeline)."""
-    return max(0, res["total"] - sum(m["count"] for m in res.get("months", [])))
+    """Matches without a publication date (they are on no bar of the timeline)."""
+    return (res.get("timeline") or {}).get("undated", 0)
 
 
 def _excluded_undated(req) -> int:
