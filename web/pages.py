@@ -20,7 +20,7 @@ from archive.textdiff import article_diff
 from indexer import ArchiveSearcher, IndexDamaged, IndexMissing, SearchError, SearchRequest
 from indexer.search import FACETS, FALLBACK_MESSAGES
 from indexer.search.snippets import snippet
-from web.params import page_hint, request_from_args
+from web.params import EXCLUDE, page_hint, request_from_args
 from web.rawview import with_banner
 from web.security import RAW_CSP
 from web.timeline import UNIT_NAMES, timeline_svg
@@ -102,6 +102,18 @@ def toggle(args: MultiDict, name: str, value: str) -> str:
     return _query(out)
 
 
+def exclude(args: MultiDict, name: str, value: str) -> str:
+    """This page's url leaving out ``value``'s articles (``-name=value``): a value cannot be
+    both asked for and left out, so its inclusion goes."""
+    out = MultiDict(args)
+    out.pop("page", None)
+    kept = [v for v in out.getlist(name) if v != value]
+    out.setlist(name, kept)
+    if value not in out.getlist(EXCLUDE + name):
+        out.add(EXCLUDE + name, value)
+    return _query(out)
+
+
 def clear_filters(args: MultiDict) -> str:
     return _query(MultiDict([(k, args.get(k)) for k in ("q", "sort", "per_page", "pmode")
                              if args.get(k)]))
@@ -144,7 +156,7 @@ def shown_facets(args: MultiDict) -> list[str]:
 
 @bp.app_context_processor
 def _helpers():
-    return {"url_with": url_with, "toggle": toggle, "FACET_LABELS": FACET_LABELS,
+    return {"url_with": url_with, "toggle": toggle, "exclude": exclude, "FACET_LABELS": FACET_LABELS,
             "SHORT_LABELS": SHORT_LABELS, "SORT_LABELS": SORT_LABELS,
             "clear_filters": clear_filters, "result_args": result_args, "FACETS": FACETS,
             "safe_url": safe_url, "number": number, "PER_PAGE_CHOICES": PER_PAGE_CHOICES,
@@ -280,6 +292,7 @@ def article_page(article_id: int):
     mark = (lambda text: highlight(text, terms)) if terms else (lambda text: text)
     return render_template("article.html", a=data, has_raw=has_raw, duplicates=duplicates,
                            mark=mark, versions=_versions(article_id), version_shown=None,
+                           came_from=args,
                            back=url_for("pages.search_page") + _query(args).rstrip("?"))
 
 
@@ -291,6 +304,7 @@ def version_page(article_id: int, n: int):
         abort(404)
     return render_template("article.html", a=found, has_raw=found["has_raw"], duplicates=[],
                            versions=_versions(article_id), version_shown=found,
+                           came_from=MultiDict(),
                            mark=lambda text: text, back=url_for("pages.search_page"))
 
 
