@@ -128,7 +128,8 @@ def timeline_svg(timeline: dict | None, link: Callable[[str, str], str],
             f'<rect class="{cls}" x="{x:.1f}" y="{plot - h:.1f}" width="{step - gap:.1f}" '
             f'height="{h:.1f}"><title>{escape(text)}</title></rect></a>')
         if i % label_every == 0:
-            cx = min(max(x + (step - gap) / 2, 28.0), WIDTH - 28.0)  # keep labels inside
+            half = max(28.0, 4.2 * len(b.label))  # about half the label's width at 13px
+            cx = min(max(x + (step - gap) / 2, half), WIDTH - half)  # keep labels inside
             parts.append(f'<text class="tick" x="{cx:.1f}" y="{HEIGHT - 6}" '
                          f'text-anchor="middle">{escape(b.label)}</text>')
     parts.append("</svg>")
