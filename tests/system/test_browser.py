@@ -387,8 +387,8 @@ def test_timeline_day_bucket_click_and_drag(page):
              int(re.search(r": (\d+) bài", bars.nth(i).get_attribute("aria-label")).group(1)))
             for i in range(bars.count())]
     assert len(days) >= 28 and all(s == e for s, e, _ in days)  # one bar a day
-    lo = next(i for i, d in enumerate(days) if d[2])
-    hi = min(lo + 3, len(days) - 1)
+    lo = min(next(i for i, d in enumerate(days) if d[2]), len(days) - 4)
+    hi = lo + 3
 
     def centre(i):
         box = bars.nth(i).locator("rect.hit").bounding_box()
@@ -402,11 +402,12 @@ def test_timeline_day_bucket_click_and_drag(page):
         page.mouse.up()
     assert f"from={days[lo][0]}" in page.url and f"to={days[hi][1]}" in page.url
     assert total(page) == sum(d[2] for d in days[lo:hi + 1])
+    day = next(d for d in days if d[2])  # a click on one day's bar: that day
     page.goto(f"/?from={start}&to={end}")
     with page.expect_navigation():
-        page.locator(f"svg.timeline a[data-start='{days[lo][0]}']").click()
-    assert f"from={days[lo][0]}&to={days[lo][0]}" in page.url
-    assert total(page) == days[lo][2]
+        page.locator(f"svg.timeline a[data-start='{day[0]}']").click()
+    assert f"from={day[0]}&to={day[0]}" in page.url
+    assert total(page) == day[2] > 0
 
 
 def test_exclude_chip_on_a_result_round_trip(page):
@@ -426,7 +427,7 @@ def test_exclude_chip_on_a_result_round_trip(page):
     page.keyboard.press("ArrowRight")
     assert page.evaluate("document.activeElement.getAttribute('aria-label')") == label
     with page.expect_navigation():
-        page.keyboard.press("Enter")
+        out.click()
     assert "-province=" in page.url
     assert 0 <= total(page) < before
     assert page.locator(".active .chip.excluded", has_text=value).count() == 1
