@@ -13,6 +13,8 @@ DEFAULTS: dict[str, Any] = {
     "CORS_ORIGINS": [],          # e.g. ["https://example.org"]; off by default
     "EXPORT_MAX": 10000,         # most rows one CSV/JSON export streams
     "JSON_AS_ASCII": False,
+    "FEED_CACHE_SIZE": 256,      # feed searches kept in memory (web.feedcache)
+    "REFRESH_INTERVAL": 0.5,     # seconds between looks for a newly published index
 }
 
 
@@ -26,13 +28,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
     app.json.ensure_ascii = False
     app.json.sort_keys = False
-    app.extensions["vnarchive"] = ArchiveSearcher(Path(app.config["DATA_DIR"]), prefetch=True)
+    app.extensions["vnarchive"] = ArchiveSearcher(
+        Path(app.config["DATA_DIR"]), prefetch=True,
+        refresh_interval=float(app.config["REFRESH_INTERVAL"]))
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp, url_prefix="/api")
     app.register_blueprint(officials.pages)
     app.register_blueprint(officials.api, url_prefix="/api")
     app.jinja_env.filters["official_slug"] = officials.official_slug
     app.register_blueprint(feeds.bp)
+    feeds.feed_cache(app)  # made before the first request: no two caches under a race
     security.install(app)
     _install_errors(app)
     return app

@@ -1,8 +1,9 @@
 """A search as an Atom feed: ``GET /feeds/search.atom?<the search page's parameters>``.
 
 Stateless (the query is the URL), newest matches first, at most ``MAX_ENTRIES`` entries
-(``per_page`` lowers it), cached by readers through ``ETag`` / ``Cache-Control``.  Atom
-requires a date on every entry, so undated articles are left out of feeds.
+(``per_page`` lowers it), cached by readers through ``ETag`` / ``Cache-Control`` and on
+the server per index generation (``web.feedcache``).  Atom requires a date on every entry,
+so undated articles are left out of feeds.
 """
 from __future__ import annotations
 
@@ -16,18 +17,20 @@ from werkzeug.datastructures import MultiDict
 
 from indexer import ArchiveSearcher, IndexMissing, SearchError
 from web.export import plain_snippet
+from web.feedcache import FeedCache, request_key
 from web.params import page_hint, request_from_args
 
-__all__ = ["bp", "MAX_ENTRIES", "feed_title", "atom"]
+__all__ = ["bp", "MAX_ENTRIES", "feed_title", "atom", "feed_cache", "CACHE_SIZE"]
 
 bp = Blueprint("feeds", __name__)
 
 MAX_ENTRIES = 100
 DEFAULT_ENTRIES = 50
 MAX_AGE = 300  # seconds a reader may keep the feed without asking again
+CACHE_SIZE = 256  # feed searches kept per app (``FEED_CACHE_SIZE`` in the app config)
 ATOM = "http://www.w3.org/2005/Atom"
 # only what selects the result set; sort and paging are the feed's own
-VIEW_PARAMS = ("page", "per_page", "sort", "pmode", "norm")
+VIEW_PARAMS = ("page", "per_page", "sort", "pmode", "norm", "interval")
 
 
 def feed_title(args: MultiDict) -> str:
@@ -86,6 +89,13 @@ def searcher() -> ArchiveSearcher:
     return current_app.extensions["vnarchive"]
 
 
+def feed_cache(app=None) -> FeedCache:
+    """The app's feed cache (its ``stats()`` say how many searches it saved)."""
+    app = app or current_app
+    return app.extensions.setdefault(
+        "vnarchive.feeds", FeedCache(int(app.config.get("FEED_CACHE_SIZE", CACHE_SIZE))))
+
+
 @bp.get("/feeds/search.atom")
 def search_feed():
     args = MultiDict(request.args)
@@ -93,7 +103,8 @@ def search_feed():
         req = request_from_args(args, default_per_page=DEFAULT_ENTRIES)
         req = replace(req, sort="newest", page=1, per_page=min(req.per_page, MAX_ENTRIES),
                       with_facets=False)
-        res = searcher().search(req)
+        res = feed_cache().get(searcher().generation(), request_key(req),
+                               lambda: searcher().search(req))
     except SearchError as exc:
         return Response(page_hint(exc) + "\n" + str(exc) + "\n", 400, mimetype="text/plain")
     except IndexMissing:

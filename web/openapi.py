@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from indexer.search import FACETS, FALLBACK_MESSAGES, MAX_PAGE, MAX_PER_PAGE, SORTS
+from indexer.search.request import INTERVALS
+from indexer.search.timeline import MAX_BUCKETS, MAX_FORCED_BUCKETS
 
 __all__ = ["spec"]
 
@@ -68,10 +70,30 @@ SCHEMAS: dict[str, Any] = {
         "results": {"type": "array", "items": _ref("Hit")},
         "facets": _obj({name: {"type": "array", "items": _ref("FacetValue")}
                         for name in FACETS}),
-        "months": {"type": "array", "items": _obj({
-            "month": {"type": "string", "pattern": r"^\d{4}-\d{2}$"},
-            "count": {"type": "integer", "minimum": 1}})},
+        "months": {"type": "array", "description": "kept for older clients: months (as "
+                   "each article dates itself) with at least one match; the chart uses "
+                   "timeline", "items": _obj({
+                       "month": {"type": "string", "pattern": r"^\d{4}-\d{2}$"},
+                       "count": {"type": "integer", "minimum": 1}})},
+        "timeline": {"oneOf": [_ref("Timeline"), {"type": "null"}]},
     }),
+    "Timeline": _obj({
+        "interval": {"type": "string", "enum": list(INTERVALS), "description": "the one "
+                     "asked for (interval=), else the finest whose buckets over the range "
+                     f"fit in {MAX_BUCKETS}: the range is from/to, an open end the first or "
+                     "last dated match"},
+        "buckets": {"type": "array", "description": "continuous calendar buckets (ISO weeks "
+                    "from Monday; days are Vietnam's, UTC+7), empty ones included; a bucket "
+                    "cut by from/to starts or ends there, so its count is what filtering "
+                    "on its start and end finds",
+                    "items": _obj({
+                        "key": {"type": "string", "description": "2024-03-05, 2024-W10, "
+                                "2024-03 or 2024"},
+                        "start": {"type": "string", "format": "date"},
+                        "end": {"type": "string", "format": "date"},
+                        "count": {"type": "integer", "minimum": 0}})},
+        "undated": {"type": "integer", "minimum": 0, "description": "matches without a "
+                    "publication date: the buckets' counts plus this are total"}}),
     "Official": _obj({"name": {"type": "string"}, "titles": _STR_LIST,
                       "organisation": {"type": ["string", "null"]},
                       "key": {"type": "string", "description": "the person: name, and the "
@@ -214,6 +236,11 @@ SEARCH_PARAMS = [
     _param("sort", {"type": "string", "enum": list(SORTS), "default": "relevance"},
            "relevance, newest or oldest"),
 ]
+INTERVAL = _param("interval", {"type": "string", "enum": ["auto", *INTERVALS],
+                                "default": "auto"},
+                  "the timeline's buckets; auto chooses by the range (see Timeline); an "
+                  f"explicit one may give up to {MAX_FORCED_BUCKETS} buckets, more is a 400 "
+                  "too_many_buckets")
 PAGING = [
     _param("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
            "page number"),
@@ -260,9 +287,9 @@ def _paths(export_max: int) -> dict[str, Any]:
              _param("limit", {"type": "integer", "minimum": 1, "maximum": 100000,
                               "default": 500}, "most values to list")]
     return {
-        "/api/search": _get("Search with facets and a month histogram",
+        "/api/search": _get("Search with facets and a timeline",
                             _json("SearchResponse", "one page of results"),
-                            SEARCH_PARAMS + PAGING),
+                            SEARCH_PARAMS + PAGING + [INTERVAL]),
         "/api/articles/{id}": _get(
             "One stored article with its entities", _json("Article", "the article"),
             [_param("id", {"type": "integer"}, "article id", where="path")],

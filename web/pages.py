@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
@@ -20,10 +20,10 @@ from archive.textdiff import article_diff
 from indexer import ArchiveSearcher, IndexDamaged, IndexMissing, SearchError, SearchRequest
 from indexer.search import FACETS, FALLBACK_MESSAGES
 from indexer.search.snippets import snippet
-from web.params import page_hint, request_from_args
+from web.params import EXCLUDE, page_hint, request_from_args
 from web.rawview import with_banner
 from web.security import RAW_CSP
-from web.timeline import timeline_svg
+from web.timeline import UNIT_NAMES, timeline_svg
 
 __all__ = ["bp"]
 
@@ -45,7 +45,7 @@ SHORT_LABELS = {"province": "Tỉnh/thành", "province_2025": "Tỉnh/thành (t�
                 "year": "Năm", "author": "Tác giả", "section": "Chuyên mục", "tag": "Thẻ"}
 SORT_LABELS = {"relevance": "Liên quan", "newest": "Mới nhất", "oldest": "Cũ nhất"}
 # Parameters that only shape the page, never the result set (dropped from export links).
-VIEW_PARAMS = ("page", "per_page", "pmode", "norm")
+VIEW_PARAMS = ("page", "per_page", "pmode", "norm", "interval")
 EXAMPLES = ("giảm nghèo", "giam ngheo", '"nông thôn mới"', "title:lũ")
 PER_PAGE_CHOICES = (10, 20, 50, 100)
 FACET_PAGE_MAX = 500        # values listed on a facet's own page
@@ -102,6 +102,18 @@ def toggle(args: MultiDict, name: str, value: str) -> str:
     return _query(out)
 
 
+def exclude(args: MultiDict, name: str, value: str) -> str:
+    """This page's url leaving out ``value``'s articles (``-name=value``): a value cannot be
+    both asked for and left out, so its inclusion goes."""
+    out = MultiDict(args)
+    out.pop("page", None)
+    kept = [v for v in out.getlist(name) if v != value]
+    out.setlist(name, kept)
+    if value not in out.getlist(EXCLUDE + name):
+        out.add(EXCLUDE + name, value)
+    return _query(out)
+
+
 def clear_filters(args: MultiDict) -> str:
     return _query(MultiDict([(k, args.get(k)) for k in ("q", "sort", "per_page", "pmode")
                              if args.get(k)]))
@@ -144,11 +156,12 @@ def shown_facets(args: MultiDict) -> list[str]:
 
 @bp.app_context_processor
 def _helpers():
-    return {"url_with": url_with, "toggle": toggle, "FACET_LABELS": FACET_LABELS,
+    return {"url_with": url_with, "toggle": toggle, "exclude": exclude, "FACET_LABELS": FACET_LABELS,
             "SHORT_LABELS": SHORT_LABELS, "SORT_LABELS": SORT_LABELS,
             "clear_filters": clear_filters, "result_args": result_args, "FACETS": FACETS,
             "safe_url": safe_url, "number": number, "PER_PAGE_CHOICES": PER_PAGE_CHOICES,
-            "search_qs": lambda args: _query(MultiDict(args))[1:], "query_terms": query_terms}
+            "search_qs": lambda args: _query(MultiDict(args))[1:], "query_terms": query_terms,
+            "UNIT_NAMES": UNIT_NAMES}
 
 
 def safe_url(url: str | None) -> bool:
@@ -181,10 +194,10 @@ def search_page():
         return _error_page(args, "Không đọc được kho lưu trữ; hãy chạy `vnarchive check`.", 503)
     pages = (res["total"] + req.per_page - 1) // req.per_page
     normalised = args.get("norm") == "1"
-    timeline = timeline_svg(res.get("months", []),
+    timeline = timeline_svg(res.get("timeline"),
                             lambda a, b: url_with(args, from_=a, to=b),
                             (args.get("from") or None, args.get("to") or None),
-                            volume=_archive_volume() if normalised else None)
+                            volume=_archive_volume(res["timeline"]) if normalised else None)
     browsing = not args.get("q", "").strip()
     feed_qs = result_args(MultiDict([(k, v) for k, v in args.items(multi=True) if k != "sort"]))
     return render_template("search.html", args=args, res=res, req=req, pages=pages,
@@ -199,15 +212,22 @@ def search_page():
                                                                    else ""))
 
 
-def _archive_volume() -> dict[str, int]:
-    """The whole archive's article count per month (for the normalised timeline)."""
-    whole = searcher().search(SearchRequest(per_page=1, with_snippets=False, facet_limit=1))
-    return {m["month"]: m["count"] for m in whole.get("months", [])}
+def _archive_volume(timeline: dict) -> dict[str, int]:
+    """The whole archive's article count per bucket of ``timeline`` (same interval, same
+    days), bucket start → count, for the normalised chart."""
+    got = timeline["buckets"]
+    if not got:
+        return {}
+    whole = searcher().search(SearchRequest(
+        per_page=1, with_snippets=False, facet_limit=1, interval=timeline["interval"],
+        date_from=date.fromisoformat(got[0]["start"]),
+        date_to=date.fromisoformat(got[-1]["end"])))
+    return {b["start"]: b["count"] for b in whole["timeline"]["buckets"]}
 
 
 def _undated(res: dict) -> int:
-    """Matches without a publication date (they are on no month of the timeline)."""
-    return max(0, res["total"] - sum(m["count"] for m in res.get("months", [])))
+    """Matches without a publication date (they are on no bar of the timeline)."""
+    return (res.get("timeline") or {}).get("undated", 0)
 
 
 def _excluded_undated(req) -> int:
@@ -272,6 +292,7 @@ def article_page(article_id: int):
     mark = (lambda text: highlight(text, terms)) if terms else (lambda text: text)
     return render_template("article.html", a=data, has_raw=has_raw, duplicates=duplicates,
                            mark=mark, versions=_versions(article_id), version_shown=None,
+                           came_from=args,
                            back=url_for("pages.search_page") + _query(args).rstrip("?"))
 
 
@@ -283,6 +304,7 @@ def version_page(article_id: int, n: int):
         abort(404)
     return render_template("article.html", a=found, has_raw=found["has_raw"], duplicates=[],
                            versions=_versions(article_id), version_shown=found,
+                           came_from=MultiDict(),
                            mark=lambda text: text, back=url_for("pages.search_page"))
 
 

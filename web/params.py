@@ -10,6 +10,7 @@ from datetime import date
 from werkzeug.datastructures import MultiDict
 
 from indexer.search import FACETS, MAX_PAGE, MAX_PER_PAGE, SORTS, SearchError, SearchRequest
+from indexer.search.request import INTERVALS
 
 __all__ = ["request_from_args", "int_param", "FILTER_PARAMS", "ParamError", "page_hint",
            "EXCLUDE"]
@@ -18,7 +19,8 @@ FILTER_PARAMS = FACETS
 MAX_VALUE_CHARS = 200
 EXCLUDE = "-"  # ``-province=Long An``: leave that value's articles out
 _VI_NAMES = {"page": "Số trang", "per_page": "Số kết quả mỗi trang", "limit": "Giới hạn",
-             "from": "Ngày bắt đầu", "to": "Ngày kết thúc", "sort": "Cách sắp xếp"}
+             "from": "Ngày bắt đầu", "to": "Ngày kết thúc", "sort": "Cách sắp xếp",
+             "interval": "Khoảng thời gian của biểu đồ"}
 
 
 class ParamError(SearchError):
@@ -35,6 +37,9 @@ def page_hint(exc: Exception) -> str:
     hint = getattr(exc, "hint", None)
     if hint:
         return hint
+    if getattr(exc, "code", "") == "too_many_buckets":
+        return ("Khoảng thời gian của biểu đồ quá nhỏ so với khoảng ngày đã chọn. Hãy thu hẹp "
+                "khoảng ngày, hoặc chọn khoảng lớn hơn (tuần, tháng, năm).")
     if getattr(exc, "code", "") == "bad_query":
         return ("Không hiểu được câu tìm kiếm. Hãy kiểm tra dấu ngoặc kép và các toán tử "
                 "(OR, -, title:) rồi tìm lại.")
@@ -93,6 +98,11 @@ def request_from_args(args: MultiDict, *, default_per_page: int = 20) -> SearchR
         raise ParamError(f"'sort' must be one of {', '.join(SORTS)}",
                          "Cách sắp xếp không hợp lệ; hãy chọn trong danh sách «Sắp xếp».",
                          "sort")
+    interval = args.get("interval", "").strip() or None
+    if interval not in (None, "auto", *INTERVALS):
+        raise ParamError(f"'interval' must be auto or one of {', '.join(INTERVALS)}",
+                         "Khoảng thời gian của biểu đồ phải là ngày (day), tuần (week), "
+                         "tháng (month) hoặc năm (year).", "interval")
     filters: dict[str, tuple[str, ...]] = {}
     exclude: dict[str, tuple[str, ...]] = {}
     for name in FILTER_PARAMS:
@@ -117,4 +127,5 @@ def request_from_args(args: MultiDict, *, default_per_page: int = 20) -> SearchR
         sort=sort,
         page=int_param(args, "page", 1, 1, MAX_PAGE),
         per_page=int_param(args, "per_page", default_per_page, 1, MAX_PER_PAGE),
+        interval=None if interval == "auto" else interval,
     )

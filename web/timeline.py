@@ -1,66 +1,77 @@
-"""The "bài theo tháng" chart: server-side inline SVG, one link per bar, no JS library.
+"""The "số bài theo thời gian" chart: server-side inline SVG, one link per bar, no JS library.
 
->>> months = [{"month": "2024-11", "count": 3}, {"month": "2025-02", "count": 1}]
->>> svg = timeline_svg(months, lambda a, b: f"?from={a}&to={b}")
->>> "<title" in svg and "from=2024-11-01" in svg and "to=2025-02-28" in svg
+The bars are the API's ``timeline`` buckets (day, week, month or year, chosen by the range
+in ``indexer.search.timeline``), labelled in Vietnamese.
+
+>>> tl = {"interval": "month", "buckets": [
+...     {"key": "2024-11", "start": "2024-11-01", "end": "2024-11-30", "count": 3},
+...     {"key": "2024-12", "start": "2024-12-01", "end": "2024-12-31", "count": 0}]}
+>>> svg = timeline_svg(tl, lambda a, b: f"?from={a}&to={b}")
+>>> "<title" in svg and "from=2024-11-01" in svg and "to=2024-12-31" in svg
 True
->>> [b.count for b in bars(months)]
-[3, 0, 0, 1]
+>>> [(b.label, b.count) for b in bars(tl)]
+[('11/2024', 3), ('12/2024', 0)]
 """
 from __future__ import annotations
 
-import calendar
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from markupsafe import Markup, escape
 
-__all__ = ["Bar", "bars", "timeline_svg"]
+__all__ = ["Bar", "bars", "timeline_svg", "UNIT_NAMES", "volume_of", "share"]
 
-# Beyond this many months one bar per month gets too thin to click: bars become years.
-MAX_MONTH_BARS = 96
 WIDTH, HEIGHT, AXIS = 720, 150, 22
+UNIT_NAMES = {"day": "ngày", "week": "tuần", "month": "tháng", "year": "năm"}
 
 
 @dataclass(frozen=True)
 class Bar:
-    label: str        # "11/2024" or "2024"
+    label: str        # "05/03/2024", "tuần 10/2024", "11/2024" or "2024"
+    text: str         # the label said in full (a week's dates too)
     start: str        # YYYY-MM-DD, first day covered
     end: str          # YYYY-MM-DD, last day covered
     count: int
 
 
-def _months_between(first: str, last: str) -> list[str]:
-    y, m = int(first[:4]), int(first[5:7])
-    out = []
-    while f"{y:04d}-{m:02d}" <= last:
-        out.append(f"{y:04d}-{m:02d}")
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return out
+def _dmy(iso: str) -> str:
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}"
 
 
-def bars(months: Sequence[dict]) -> list[Bar]:
-    """Continuous bars (empty months included, so gaps show) from ``[{month, count}]``."""
-    counts = {m["month"]: int(m["count"]) for m in months if len(m.get("month", "")) == 7}
-    if not counts:
+def _span(start: str, end: str) -> str:
+    """``04/03–10/03/2024``; the year twice when the span crosses one."""
+    return f"{_dmy(start)[:5] if start[:4] == end[:4] else _dmy(start)}–{_dmy(end)}"
+
+
+def _labels(interval: str, start: str, end: str) -> tuple[str, str]:
+    if interval == "day":
+        return _dmy(start), _dmy(start)
+    if interval == "week":
+        year, week, _ = date.fromisoformat(start).isocalendar()
+        label = f"tuần {week}/{year}"
+        return label, f"{label} ({_span(start, end)})"
+    label = f"{start[5:7]}/{start[:4]}" if interval == "month" else start[:4]
+    whole = date.fromisoformat(end) + timedelta(days=1)
+    if start.endswith("-01" if interval == "month" else "-01-01") and \
+            whole.day == 1 and (interval == "month" or whole.month == 1):
+        return label, label
+    return label, f"{label} ({_span(start, end)})"  # cut by the date filter
+
+
+def bars(timeline: dict | None) -> list[Bar]:
+    """One bar per bucket of an API ``timeline`` (``{interval, buckets}``)."""
+    if not timeline:
         return []
-    span = _months_between(min(counts), max(counts))
-    if len(span) <= MAX_MONTH_BARS:
-        out = []
-        for ym in span:
-            y, m = int(ym[:4]), int(ym[5:7])
-            last = calendar.monthrange(y, m)[1]
-            out.append(Bar(f"{m:02d}/{y}", f"{ym}-01", f"{ym}-{last:02d}", counts.get(ym, 0)))
-        return out
-    years: dict[int, int] = {}
-    for ym in span:
-        years[int(ym[:4])] = years.get(int(ym[:4]), 0) + counts.get(ym, 0)
-    return [Bar(str(y), f"{y:04d}-01-01", f"{y:04d}-12-31", c) for y, c in sorted(years.items())]
+    interval = timeline.get("interval") or "month"
+    return [Bar(*_labels(interval, b["start"], b["end"]), b["start"], b["end"], int(b["count"]))
+            for b in timeline.get("buckets", [])]
 
 
 def volume_of(bar: Bar, volume: dict[str, int]) -> int:
-    """The archive's article count over a bar's months (``volume``: month → count)."""
-    return sum(volume.get(m, 0) for m in _months_between(bar.start[:7], bar.end[:7]))
+    """The archive's article count in a bar (``volume``: bucket start → count, the whole
+    archive bucketed at the same interval)."""
+    return volume.get(bar.start, 0)
 
 
 def share(count: int, of: int) -> float:
@@ -72,15 +83,15 @@ def share(count: int, of: int) -> float:
     return count / of if of else 0.0
 
 
-def timeline_svg(months: Sequence[dict], link: Callable[[str, str], str],
+def timeline_svg(timeline: dict | None, link: Callable[[str, str], str],
                  selected: tuple[str | None, str | None] = (None, None),
                  volume: dict[str, int] | None = None) -> Markup:
     """An accessible bar chart; ``link(start, end)`` gives each bar's filtering URL.
 
-    With ``volume`` (the whole archive's count per month) bar heights are the matches'
-    share of everything archived that month, so a month the archive holds more of does not
-    look like more coverage."""
-    data = bars(months)
+    With ``volume`` (the whole archive's count per bucket, same interval) bar heights are
+    the matches' share of everything archived then, so a month the archive holds more of
+    does not look like more coverage."""
+    data = bars(timeline)
     if len(data) < 2:  # one bar says nothing a count does not
         return Markup("")
     total = sum(b.count for b in data)
@@ -92,8 +103,8 @@ def timeline_svg(months: Sequence[dict], link: Callable[[str, str], str],
     offset = (WIDTH - step * len(data)) / 2
     gap = max(min(step * 0.25, 14.0), min(2.0, step * 0.2))
     plot = HEIGHT - AXIS
-    title = (f"Số bài theo {'tháng' if '/' in data[0].label else 'năm'}: {total} bài, "
-             f"từ {data[0].label} đến {data[-1].label}")
+    unit = UNIT_NAMES.get((timeline or {}).get("interval") or "month", "tháng")
+    title = f"Số bài theo {unit}: {total} bài, từ {data[0].label} đến {data[-1].label}"
     parts = [f'<svg class="timeline" viewBox="0 0 {WIDTH} {HEIGHT}" '
              f'aria-labelledby="tl-title" role="group" '
              f'xmlns="http://www.w3.org/2000/svg">',
@@ -105,7 +116,7 @@ def timeline_svg(months: Sequence[dict], link: Callable[[str, str], str],
         x = offset + i * step + gap / 2
         chosen = selected == (b.start, b.end)
         cls = "bar selected" if chosen else "bar"
-        text = f"{b.label}: {b.count} bài"
+        text = f"{b.text}: {b.count} bài"
         if volume is not None:
             pct = f"{100 * heights[i]:.1f}".replace(".", ",")
             text += f" ({pct}% trong {volume_of(b, volume)} bài của kho)"
@@ -117,7 +128,8 @@ def timeline_svg(months: Sequence[dict], link: Callable[[str, str], str],
             f'<rect class="{cls}" x="{x:.1f}" y="{plot - h:.1f}" width="{step - gap:.1f}" '
             f'height="{h:.1f}"><title>{escape(text)}</title></rect></a>')
         if i % label_every == 0:
-            cx = min(max(x + (step - gap) / 2, 28.0), WIDTH - 28.0)  # keep labels inside
+            half = max(28.0, 4.2 * len(b.label))  # about half the label's width at 13px
+            cx = min(max(x + (step - gap) / 2, half), WIDTH - half)  # keep labels inside
             parts.append(f'<text class="tick" x="{cx:.1f}" y="{HEIGHT - 6}" '
                          f'text-anchor="middle">{escape(b.label)}</text>')
     parts.append("</svg>")

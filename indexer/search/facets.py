@@ -15,6 +15,7 @@ from archive.textnorm import fold
 from indexer.analysis.analyzer import normalize
 from indexer.schema import FACET_FIELDS
 from indexer.codec.whoosh_blocks import segment_blocks
+from indexer.search.timeline import local_days
 
 __all__ = ["Columns"]
 
@@ -57,6 +58,7 @@ class Columns:
         self._oldest = np.concatenate([docs[dated][np.lexsort((docs[dated], pub[dated]))],
                                        docs[live & ~dated]])
         self._dated = dated
+        self._day = local_days(pub)  # Vietnam's calendar day, for the timeline
         self.values: dict[str, dict[str, np.ndarray]] = {}
         self._names: dict[str, list[str]] = {}
         self._pairs: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -189,6 +191,10 @@ class Columns:
         codes = self._month[docs]
         counts = np.bincount(codes[codes >= 0], minlength=len(self._month_names))
         return [(self._month_names[i], int(counts[i])) for i in np.flatnonzero(counts)]
+
+    def local_days(self, docs: np.ndarray) -> np.ndarray:
+        """The local days (since 1970-01-01) of the dated documents among ``docs``."""
+        return self._day[docs & self._dated]
 
     def vocabulary(self):
         if self._vocab is None:

@@ -8,12 +8,13 @@ from archive.article import VN_TZ
 from indexer.schema import FACET_FIELDS
 
 __all__ = ["SearchRequest", "SearchError", "FACETS", "SORTS", "MAX_PER_PAGE", "MAX_PAGE",
-           "day_start", "day_end"]
+           "day_start", "day_end", "INTERVALS"]
 
 FACETS = FACET_FIELDS
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
+INTERVALS = ("day", "week", "month", "year")  # of the timeline (search.timeline)
 
 
 class SearchError(ValueError):
@@ -39,6 +40,8 @@ class SearchRequest:
     with_snippets: bool = True
     # False: hits only ("bare") — no facet counts, month histogram or did-you-mean
     with_facets: bool = True
+    # the timeline's buckets: None chooses by the range (``search.timeline``)
+    interval: str | None = None
 
     def validate(self) -> None:
         if self.sort not in SORTS:
@@ -47,6 +50,8 @@ class SearchRequest:
             raise SearchError(f"page must be between 1 and {MAX_PAGE}")
         if not 1 <= self.per_page <= MAX_PER_PAGE:
             raise SearchError(f"per_page must be between 1 and {MAX_PER_PAGE}")
+        if self.interval is not None and self.interval not in INTERVALS:
+            raise SearchError(f"interval must be one of {', '.join(INTERVALS)}")
         unknown = (set(self.filters) | set(self.exclude)) - set(FACETS)
         if unknown:
             raise SearchError(f"unknown filter {sorted(unknown)[0]!r}")

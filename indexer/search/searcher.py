@@ -34,6 +34,7 @@ from indexer.search.officials import OfficialViews
 from indexer.entities.people import article_people
 from indexer.codec.sidecar import merged_stamp
 from indexer.search.snippets import snippet
+from indexer.search.timeline import timeline_of
 
 __all__ = ["ArchiveSearcher"]
 
@@ -191,11 +192,13 @@ class ArchiveSearcher(SearcherViews, OfficialViews):
             page = ranked[(req.page - 1) * req.per_page:k]
             terms = set(syllables(parsed.positive_text()))
             results = self._hits(cols, page, terms, req.with_snippets)
-            facets, suggestion, months = {}, None, []
+            facets, suggestion, months, timeline = {}, None, [], None
             if req.with_facets:
                 facets = self._facets(cols, req, matched, dates, allowed)
                 suggestion = self._suggestion(searcher, parsed, total, cols, scores)
                 months = cols.month_counts(final)
+                timeline = timeline_of(cols.local_days(final), total, req.date_from,
+                                       req.date_to, req.interval)
         return {
             "query": req.q,
             "total": total,
@@ -207,6 +210,7 @@ class ArchiveSearcher(SearcherViews, OfficialViews):
             "results": results,
             "facets": facets,
             "months": [{"month": m, "count": c} for m, c in months],
+            "timeline": timeline,
         }
 
     def _facets(self, cols: Columns, req: SearchRequest, matched: np.ndarray,

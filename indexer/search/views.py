@@ -29,7 +29,7 @@ __all__ = ["SearcherViews"]
 
 class SearcherViews:
     """Needs from the searcher: ``_lock``, ``_ensure()``, ``_reading()``, ``_store``,
-    ``_store_only()``, ``_scores()``, ``_gen`` and ``data_dir`` (see ``indexer.search.searcher.ArchiveSearcher``)."""
+    ``_store_only()``, ``_scores()``, ``_gen``, ``_stamp`` and ``data_dir`` (see ``indexer.search.searcher.ArchiveSearcher``)."""
 
     _store: Store | None
 
@@ -67,6 +67,15 @@ class SearcherViews:
         if normalize(suggestion) == normalize(text.lower()):
             return None
         return suggestion
+
+    def generation(self) -> tuple:
+        """What answers are computed from right now: the index generation folder, its
+        Whoosh commit and the merged postings sidecar.  Any ingest or reindex that
+        publishes changes it, so a cache of answers keyed by it never serves a stale one
+        (within ``refresh_interval``, as the searcher itself)."""
+        with self._reading():
+            searcher, _ = self._ensure()
+            return (self._gen.name, searcher.reader().generation(), self._stamp)
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         """Completions of a partly typed query, diacritics restored from the archive."""

@@ -367,3 +367,88 @@ def test_facet_page_filter_box(page):
     assert 1 <= visible.count() < len(values)
     assert page.locator("#facet-values li:visible", has_text=target).count() == 1
     assert axe_violations(page) == []
+
+
+# -- issue 19b: day buckets, ⊖ on result chips -------------------------------------------
+def _busiest_month(pg) -> tuple[str, str]:
+    """(first day, last day) of the month with the most articles in the session archive."""
+    res = pg.request.get("/api/search", params={"interval": "month"}).json()
+    best = max(res["timeline"]["buckets"], key=lambda b: b["count"])
+    return best["start"], best["end"]
+
+
+def test_timeline_day_bucket_click_and_drag(page):
+    start, end = _busiest_month(page)
+    page.goto(f"/?from={start}&to={end}")
+    assert page.locator("svg.timeline title").first.text_content().startswith(
+        "Số bài theo ngày")
+    bars = page.locator("svg.timeline a[data-start]")
+    days = [(bars.nth(i).get_attribute("data-start"), bars.nth(i).get_attribute("data-end"),
+             int(re.search(r": (\d+) bài", bars.nth(i).get_attribute("aria-label")).group(1)))
+            for i in range(bars.count())]
+    assert len(days) >= 28 and all(s == e for s, e, _ in days)  # one bar a day
+    lo = min(next(i for i, d in enumerate(days) if d[2]), len(days) - 4)
+    hi = lo + 3
+
+    def centre(i):
+        box = bars.nth(i).locator("rect.hit").bounding_box()
+        return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+    page.mouse.move(*centre(lo))
+    page.mouse.down()
+    page.mouse.move(*centre(lo + 1), steps=3)
+    page.mouse.move(*centre(hi), steps=3)
+    with page.expect_navigation():
+        page.mouse.up()
+    assert f"from={days[lo][0]}" in page.url and f"to={days[hi][1]}" in page.url
+    assert total(page) == sum(d[2] for d in days[lo:hi + 1])
+    day = next(d for d in days if d[2])  # a click on one day's bar: that day
+    page.goto(f"/?from={start}&to={end}")
+    with page.expect_navigation():
+        page.locator(f"svg.timeline a[data-start='{day[0]}']").click()
+    assert f"from={day[0]}&to={day[0]}" in page.url
+    assert total(page) == day[2] > 0
+
+
+def test_exclude_chip_on_a_result_round_trip(page):
+    page.goto("/?q=gi%E1%BA%A3m+ngh%C3%A8o")
+    before = total(page)
+    card = page.locator(".hit").filter(has=page.locator(".chips .chip-out")).first
+    out = card.locator(".chip-out").first
+    label = out.get_attribute("aria-label")
+    assert label.startswith("Loại trừ tỉnh/thành ")
+    value = label.removeprefix("Loại trừ tỉnh/thành ")
+    # one Tab stop per result's chips: Tab lands on the first chip, arrows reach the ⊖
+    stops = page.eval_on_selector_all(".hits [role=toolbar]", "bars => bars.map(b => "
+                                      "[...b.querySelectorAll('a')].filter(a => "
+                                      "a.getAttribute('tabindex') !== '-1').length)")
+    assert stops and set(stops) == {1}
+    card.locator(".chips a").first.focus()
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == label
+    with page.expect_navigation():
+        out.click()
+    assert "-province=" in page.url
+    assert 0 <= total(page) < before
+    assert page.locator(".active .chip.excluded", has_text=value).count() == 1
+    api = page.request.get("/api/search", params={"q": "giảm nghèo", "-province": value,
+                                                  "per_page": 100}).json()
+    assert api["total"] == total(page)
+    assert all(value not in h["provinces"] for h in api["results"])
+    shown = page.locator(".hit .chips .chip:not(.official):not(.program)").all_inner_texts()
+    assert value not in shown
+    assert axe_violations(page) == []
+
+
+def test_exclude_chip_on_the_article_page_keeps_the_search(page):
+    res = page.request.get("/api/search", params={"q": "giảm nghèo"}).json()
+    hit = next(h for h in res["results"] if h["programs"])
+    page.goto(f"/articles/{hit['id']}?q=gi%E1%BA%A3m+ngh%C3%A8o")
+    program = hit["programs"][0]
+    out = page.get_by_role("link", name=f"Loại trừ chương trình {program}", exact=True)
+    with page.expect_navigation():
+        out.click()
+    assert "q=gi%E1%BA%A3m+ngh%C3%A8o" in page.url and "-program=" in page.url
+    expected = page.request.get("/api/search", params={"q": "giảm nghèo",
+                                                       "-program": program}).json()["total"]
+    assert total(page) == expected < res["total"]

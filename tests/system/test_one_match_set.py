@@ -4,8 +4,11 @@ articles.  Over the session archive, through the HTTP API of the real app."""
 import csv
 import io
 from collections import Counter
+from datetime import datetime
 
 import pytest
+
+from archive.article import VN_TZ
 
 QUERIES = ["giảm nghèo", "giam ngheo", "nông thôn mới", "tỉnh"]
 
@@ -51,3 +54,11 @@ def test_total_facets_months_pages_and_exports_describe_one_set(client, q):
     # the timeline: one month per dated article
     dated = Counter(r["published"][:7] for r in rows if r["published"])
     assert {m["month"]: m["count"] for m in res["months"]} == dict(dated)
+    # the chart's buckets: the same set, by Vietnam's calendar day
+    local = Counter(datetime.fromisoformat(r["published"]).astimezone(VN_TZ).date()
+                    for r in rows if r["published"])
+    buckets = res["timeline"]["buckets"]
+    assert sum(b["count"] for b in buckets) + res["timeline"]["undated"] == res["total"]
+    for b in buckets:
+        assert b["count"] == sum(n for d, n in local.items()
+                                 if b["start"] <= d.isoformat() <= b["end"])

@@ -45,6 +45,8 @@ def test_every_api_route_is_documented(app, spec):
     {"q": "giảm nghèo"}, {"q": "giam ngheo", "per_page": 3, "page": 2},
     {"province": "Long An", "sort": "oldest"}, {"q": "zzxxqq"},
     {"q": "giảm nghèo", "province_2025": "Tây Ninh", "from": "2020-01-01"},
+    {"from": "2024-01-01", "to": "2024-12-31"}, {"interval": "year"},
+    {"interval": "day", "from": "1990-01-01"},
 ])
 def test_search_responses_match(client, spec, qs):
     r = client.get("/api/search", query_string=qs)

@@ -289,14 +289,20 @@ def test_exclude_link_on_each_facet_value(client):
 
 
 def test_timeline_normalised_by_the_archive_volume(client):
-    whole = client.get("/api/search").get_json()
-    volume = {m["month"]: m["count"] for m in whole["months"]}
+    res = client.get("/api/search", query_string={"q": "giảm nghèo"}).get_json()
+    first, last = res["timeline"]["buckets"][0], res["timeline"]["buckets"][-1]
+    whole = client.get("/api/search", query_string={
+        "interval": res["timeline"]["interval"], "from": first["start"],
+        "to": last["end"]}).get_json()
+    volume = {f"{b['start'][5:7]}/{b['start'][:4]}": b["count"]
+              for b in whole["timeline"]["buckets"]}
     _, html = page(client, q="giảm nghèo", norm="1")
-    bars = re.findall(r'aria-label="(\d\d)/(\d{4}): (\d+) bài \(([\d,]+)% trong (\d+) bài của kho\)"',
+    bars = re.findall(r'aria-label="(\d\d/\d{4}): (\d+) bài \(([\d,]+)% trong (\d+) bài của kho\)"',
                       html)
-    assert bars and "xem số bài" in html
-    for mm, yyyy, count, pct, of in bars:
-        assert int(of) == volume.get(f"{yyyy}-{mm}", 0)
+    assert res["timeline"]["interval"] == "month" and len(bars) == len(volume)
+    assert "xem số bài" in html and "trong cùng tháng" in html
+    for label, count, pct, of in bars:
+        assert int(of) == volume[label]
         expected = 100 * int(count) / int(of) if int(of) else 0.0
         assert abs(float(pct.replace(",", ".")) - expected) < 0.06
     assert "norm=" not in re.search(r'id="export-csv" [^>]*|href="[^"]*export.csv[^"]*"',

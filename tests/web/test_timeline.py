@@ -1,35 +1,62 @@
-"""The timeline chart: continuous month bars (gaps shown), years past eight years."""
+"""The timeline chart: one bar per API bucket, labelled in Vietnamese for each interval."""
 from __future__ import annotations
 
-from web.timeline import MAX_MONTH_BARS, bars, timeline_svg
+from web.timeline import bars, timeline_svg
 
 
-def test_months_between_are_filled_with_zero_bars():
-    b = bars([{"month": "2024-11", "count": 3}, {"month": "2025-02", "count": 1}])
-    assert [(x.label, x.count) for x in b] == [("11/2024", 3), ("12/2024", 0), ("01/2025", 0),
-                                                ("02/2025", 1)]
-    assert b[1].start == "2024-12-01" and b[1].end == "2024-12-31"
-    assert b[3].end == "2025-02-28"
+def _tl(interval, *spans):
+    return {"interval": interval, "buckets": [
+        {"key": k, "start": s, "end": e, "count": c} for k, s, e, c in spans]}
 
 
-def test_long_spans_become_years():
-    months = [{"month": "2001-05", "count": 2}, {"month": "2001-09", "count": 1},
-              {"month": "2024-01", "count": 4}]
-    b = bars(months)
-    assert len(b) == 24 and b[0].label == "2001" and b[0].count == 3 and b[-1].count == 4
-    assert (2024 - 2001) * 12 > MAX_MONTH_BARS
+def test_each_interval_is_labelled_in_vietnamese():
+    day = bars(_tl("day", ("2024-02-29", "2024-02-29", "2024-02-29", 2)))
+    week = bars(_tl("week", ("2025-W01", "2024-12-30", "2025-01-05", 1),
+                    ("2025-W02", "2025-01-06", "2025-01-12", 0)))
+    month = bars(_tl("month", ("2024-02", "2024-02-01", "2024-02-29", 3)))
+    year = bars(_tl("year", ("2024", "2024-01-01", "2024-12-31", 4)))
+    assert (day[0].label, day[0].text) == ("29/02/2024", "29/02/2024")
+    assert [(b.label, b.text) for b in week] == [
+        ("tuần 1/2025", "tuần 1/2025 (30/12/2024–05/01/2025)"),
+        ("tuần 2/2025", "tuần 2/2025 (06/01–12/01/2025)")]
+    assert (month[0].label, month[0].text) == ("02/2024", "02/2024")
+    assert (year[0].label, year[0].text) == ("2024", "2024")
 
 
-def test_no_dated_months_no_bars():
-    assert bars([]) == [] and bars([{"month": "", "count": 5}]) == []
+def test_a_bucket_cut_by_the_date_filter_says_its_days():
+    cut = bars(_tl("month", ("2024-03", "2024-03-15", "2024-03-31", 1)))[0]
+    assert cut.text == "03/2024 (15/03–31/03/2024)"
+    year = bars(_tl("year", ("2024", "2024-01-01", "2024-06-30", 1)))[0]
+    assert year.text == "2024 (01/01–30/06/2024)"
 
 
-def test_svg_links_each_bar_to_its_range():
-    svg = timeline_svg([{"month": "2024-11", "count": 3}, {"month": "2024-12", "count": 1}],
+def test_no_buckets_no_bars():
+    assert bars(None) == [] and bars(_tl("month")) == []
+
+
+def test_svg_links_each_bar_to_its_range_and_names_the_interval():
+    svg = timeline_svg(_tl("day", ("2024-02-28", "2024-02-28", "2024-02-28", 3),
+                           ("2024-02-29", "2024-02-29", "2024-02-29", 1)),
                        lambda start, end: f"/?from={start}&to={end}")
-    assert "<svg" in svg and "/?from=2024-11-01&amp;to=2024-11-30" in svg
-    assert "/?from=2024-12-01&amp;to=2024-12-31" in svg
+    assert "<svg" in svg and "/?from=2024-02-29&amp;to=2024-02-29" in svg
+    assert "Số bài theo ngày: 4 bài, từ 28/02/2024 đến 29/02/2024" in svg
+    assert 'aria-label="28/02/2024: 3 bài"' in svg
+    weeks = timeline_svg(_tl("week", ("2024-W09", "2024-02-26", "2024-03-03", 2),
+                             ("2024-W10", "2024-03-04", "2024-03-10", 0)),
+                         lambda start, end: f"/?from={start}&to={end}",
+                         selected=("2024-03-04", "2024-03-10"))
+    assert "Số bài theo tuần" in weeks and 'data-start="2024-03-04" data-end="2024-03-10"' in weeks
+    assert weeks.count('class="bar selected"') == 1
+
+
+def test_normalised_heights_use_the_same_buckets():
+    svg = timeline_svg(_tl("week", ("2024-W09", "2024-02-26", "2024-03-03", 2),
+                           ("2024-W10", "2024-03-04", "2024-03-10", 1)),
+                       lambda s, e: "/", volume={"2024-02-26": 8, "2024-03-04": 1})
+    assert "tuần 9/2024 (26/02–03/03/2024): 2 bài (25,0% trong 8 bài của kho)" in svg
+    assert "(100,0% trong 1 bài của kho)" in svg
 
 
 def test_a_single_bar_is_not_drawn():
-    assert timeline_svg([{"month": "2024-11", "count": 3}], lambda s, e: "/") == ""
+    assert timeline_svg(_tl("month", ("2024-11", "2024-11-01", "2024-11-30", 3)),
+                        lambda s, e: "/") == ""

@@ -7,6 +7,8 @@
 // 5. The timeline is one Tab stop (arrow keys move between bars); dragging across bars
 //    selects that range.
 // 6. Each date picker is bounded by the other (from ≤ to).
+// 7. The chips of a result (filter by a value, ⊖ leave it out) are one Tab stop per
+//    result: arrow keys move between them, so the page's Tab count does not grow with them.
 (function () {
   "use strict";
   var form = document.getElementById("sf");
@@ -123,6 +125,30 @@
       if (dragged) { ev.preventDefault(); dragged = false; }
     });
   })();
+  Array.prototype.forEach.call(document.querySelectorAll(".hits [role=toolbar]"), function (bar) {
+    var links = Array.prototype.slice.call(bar.querySelectorAll("a[href]"));
+    if (links.length < 2) return;
+    function rove(i) {
+      links.forEach(function (a, j) { a.setAttribute("tabindex", j === i ? "0" : "-1"); });
+    }
+    rove(0);
+    bar.addEventListener("keydown", function (ev) {
+      var i = links.indexOf(ev.target), next = null;
+      if (i < 0) return;
+      if (ev.key === "ArrowRight" || ev.key === "ArrowDown") next = Math.min(links.length - 1, i + 1);
+      else if (ev.key === "ArrowLeft" || ev.key === "ArrowUp") next = Math.max(0, i - 1);
+      else if (ev.key === "Home") next = 0;
+      else if (ev.key === "End") next = links.length - 1;
+      if (next === null) return;
+      ev.preventDefault();
+      rove(next);
+      links[next].focus();
+    });
+    bar.addEventListener("focusin", function (ev) {
+      var i = links.indexOf(ev.target);
+      if (i >= 0) rove(i);
+    });
+  });
   // Back/forward cache may restore the disabled state: undo it.
   window.addEventListener("pageshow", function () {
     Array.prototype.forEach.call(form.elements, function (el) { el.disabled = false; });
