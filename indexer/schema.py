@@ -15,7 +15,7 @@ from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.system import pack_uint
 
-from archive.article import Article
+from archive.article import VN_TZ, Article
 from indexer.analysis.analyzer import GAP, body_views, views
 from indexer.entities.people import article_people
 
@@ -28,8 +28,9 @@ __all__ = ["FACET_FIELDS", "LABEL_FIELDS", "labels", "INDEX_FORMAT", "PAIR_FIELD
 
 # Bump when the fields an article becomes change without the cached segmentation changing
 # (then ``ANALYSER_VERSION`` stays): 2 = punctuation gaps in the positional views, no pairs
-# across them.  Benchmarks key their cached archives on it; ``vnarchive reindex`` rewrites.
-INDEX_FORMAT = 2
+# across them; 3 = year and month on Vietnam's calendar.  Benchmarks key their cached
+# archives on it; ``vnarchive reindex`` rewrites.
+INDEX_FORMAT = 3
 
 # Facets kept as keyword fields (multi-valued, exact values) and as in-memory columns.
 FACET_FIELDS = ("province", "province_2025", "official", "program", "site", "year",
@@ -167,8 +168,11 @@ def document_fields(article_id: int, published, site: str, analysis: dict[str, A
         "t_fpair": pairs(title["fold"]),
     }
     if published:
-        doc["year"] = f"{published.year:04d}"
-        doc["month"] = f"{published.year:04d}-{published.month:02d}"
+        # Vietnam's calendar, as the date filter and the timeline count days: an article
+        # stamped 2024-03-31T17:30Z is 1 April there, and in April's bucket and year.
+        local = published.astimezone(VN_TZ) if published.tzinfo else published
+        doc["year"] = f"{local.year:04d}"
+        doc["month"] = f"{local.year:04d}-{local.month:02d}"
     # Keyword values go to the writer as lists: Whoosh then takes each one whole.  A joined
     # string would be split again on commas, and "Xóa nhà tạm, nhà dột nát" became two values.
     for field, key in (("province", "provinces"), ("province_2025", "provinces_2025"),

@@ -59,3 +59,21 @@ def test_new_documents_go_into_an_index_built_before_a_facet_existed(tmp_path):
     segment, _ = write_job((str(tmp_path), [(1, None, "x.example", analysis,
                                              {"author": ["A"], "tag": ["b"]})]))
     assert segment.doc_count_all() == 1
+
+
+def test_year_and_month_are_vietnams_calendar_as_the_date_filter_counts_days():
+    from datetime import datetime, timedelta, timezone
+
+    from indexer.schema import document_fields
+    seg = {"title": "Tin thử", "sapo": "", "paragraphs": ["giảm nghèo"], "captions": []}
+    analysis = {"seg": seg, "entities": {"provinces": [], "provinces_2025": [], "programs": [],
+                                         "officials": []}}
+
+    def year_month(published):
+        doc = document_fields(1, published, "thtg.vn", analysis)
+        return doc.get("year"), doc.get("month")
+    late_utc = datetime(2024, 12, 31, 17, 30, tzinfo=timezone.utc)  # 00:30 on 1 Jan in Vietnam
+    assert year_month(late_utc) == ("2025", "2025-01")
+    assert year_month(late_utc - timedelta(hours=1)) == ("2024", "2024-12")
+    assert year_month(datetime(2024, 3, 1, 0, 5, tzinfo=timezone(timedelta(hours=7)))) == ("2024", "2024-03")
+    assert year_month(None) == (None, None)
