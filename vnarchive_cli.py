@@ -306,6 +306,7 @@ def search(query: str, data_dir: Path, page: int, per_page: int, as_json: bool,
       vnarchive search "nông thôn mới" --json --limit 5
     """
     from indexer import ArchiveSearcher
+    from indexer.generations import outdated
 
     req = build_request(query, opts, page=page, per_page=per_page)
     searcher = ArchiveSearcher(data_dir)
@@ -317,6 +318,9 @@ def search(query: str, data_dir: Path, page: int, per_page: int, as_json: bool,
         raise click.ClickException(str(exc) or type(exc).__name__) from None
     finally:
         searcher.close()
+    stale = outdated(data_dir)
+    if stale:
+        click.echo(f"warning: {stale}", err=True)
     if as_json:
         click.echo(json.dumps(res, ensure_ascii=False, indent=2))
         return

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from archive.datadir import DataDir
 from archive.store import Store, StoreError
-from indexer.generations import DAMAGE_ERRORS, IndexMissing, current_path, open_current
+from indexer.generations import DAMAGE_ERRORS, IndexMissing, current_path, open_current, outdated
 
 __all__ = ["CheckReport", "check"]
 
@@ -108,6 +108,9 @@ def check(data_dir: Path) -> CheckReport:
                                    f"e.g. id {min(extra)}; {REINDEX}")
         if not report.problems:
             _search_works(data_dir, report)
+        stale = outdated(data_dir)
+        if stale:
+            report.problems.append(stale)
     live = current_path(data_dir)
     others = [p.name for p in DataDir(data_dir).generations() if live is None or p != live]
     if len(others) > 1:

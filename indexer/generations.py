@@ -24,10 +24,14 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
 from archive.datadir import DataDir
-from indexer.schema import schema
+from indexer.schema import INDEX_FORMAT, schema
 
 __all__ = ["IndexBusy", "IndexMissing", "IndexDamaged", "DAMAGE_ERRORS", "NoSpace", "is_no_space", "current_path",
-           "open_current", "new_generation", "switch_to", "drop_generation", "writer_lock"]
+           "open_current", "new_generation", "switch_to", "drop_generation", "writer_lock",
+           "FORMAT_FILE", "generation_format", "outdated"]
+
+# Each generation says which ``INDEX_FORMAT`` wrote it; one without the file predates it.
+FORMAT_FILE = "FORMAT"
 
 
 class IndexBusy(RuntimeError):
@@ -115,7 +119,29 @@ def new_generation(data_dir: Path) -> tuple[Path, whoosh_index.Index]:
     numbers = [int(p.name[4:]) for p in layout.generations()]
     path = layout.generation(max(numbers, default=0) + 1)
     path.mkdir()
+    (path / FORMAT_FILE).write_text(f"{INDEX_FORMAT}\n")
     return path, whoosh_index.create_in(str(path), schema())
+
+
+def generation_format(path: Path) -> int | None:
+    """The index format a generation was created with; None: before formats were written."""
+    try:
+        return int((path / FORMAT_FILE).read_text().strip())
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def outdated(data_dir: Path) -> str | None:
+    """Why the live index should be rebuilt by this vnarchive, or None if it needs not be."""
+    path = current_path(data_dir)
+    if path is None:
+        return None
+    found = generation_format(path)
+    if found is not None and found >= INDEX_FORMAT:
+        return None
+    written = f"format {found}" if found is not None else "an older format"
+    return (f"the index was written in {written}, this vnarchive writes format {INDEX_FORMAT} "
+            "(facet values or match positions differ): run `vnarchive reindex`")
 
 
 def switch_to(data_dir: Path, path: Path) -> None:

@@ -158,3 +158,13 @@ def test_export_has_no_cap(tmp_path):
     finally:
         s.close()
     assert [len(c) for c in chunks] == [5, 5, 2]  # read in chunks, every match
+
+
+def test_search_warns_when_the_index_is_older_than_this_vnarchive(copy_of_archive):
+    from indexer.generations import FORMAT_FILE, current_path
+    fresh = CliRunner().invoke(cli, ["search", "giảm nghèo", "--data-dir", str(copy_of_archive)])
+    assert fresh.exit_code == 0 and "warning" not in fresh.stderr
+    (current_path(copy_of_archive) / FORMAT_FILE).unlink()
+    old = CliRunner().invoke(cli, ["search", "giảm nghèo", "--data-dir", str(copy_of_archive), "--json"])
+    assert old.exit_code == 0 and "vnarchive reindex" in old.stderr
+    assert json.loads(old.stdout)["total"] >= 1  # the JSON on stdout stays parseable

@@ -173,6 +173,10 @@ SCHEMAS: dict[str, Any] = {
         "last_published": {"type": ["string", "null"]},
         "failures": {"type": "integer"}, "indexed": {"type": "integer"},
         "index_bytes": {"type": "integer"}, "store_bytes": {"type": "integer"},
+        "index_outdated": {"type": ["string", "null"],
+                           "description": "why the live index should be rebuilt with "
+                                          "`vnarchive reindex` (written by an older "
+                                          "vnarchive), or null"},
     }, required=["articles", "sites", "first_published", "last_published", "indexed",
                  "index_bytes"], extra=True),
 }

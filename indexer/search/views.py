@@ -19,7 +19,7 @@ from indexer.entities.people import article_people
 from indexer.analysis.analyzer import has_diacritics, normalize, syllables
 from indexer.schema import PAIR_JOIN
 from indexer.search.evaluate import Evaluator
-from indexer.generations import IndexMissing
+from indexer.generations import IndexMissing, outdated
 from indexer.search.facets import Columns
 from indexer.search.query import MAX_PREFIX_EXPANSION
 from indexer.search.suggest import complete_from_texts, correct_syllables, restore_from_texts
@@ -187,7 +187,8 @@ class SearcherViews:
             stats.update({"indexed": None, "index_bytes": None, "index_error": str(exc)})
             return stats
         size = sum(p.stat().st_size for p in gen.iterdir()) if gen else 0
-        stats.update({"indexed": indexed, "index_bytes": size})
+        stats.update({"indexed": indexed, "index_bytes": size,
+                      "index_outdated": outdated(self.data_dir)})
         return stats
 
 

@@ -46,3 +46,25 @@ def test_second_writer_is_told_who_holds_the_lock(tmp_path):
                 pass
     with writer_lock(tmp_path):  # released
         pass
+
+
+def test_a_generation_written_before_its_format_was_recorded_is_outdated(copy_of_archive):
+    from indexer.check import check
+    from indexer.generations import FORMAT_FILE, current_path, generation_format, outdated
+    from indexer.schema import INDEX_FORMAT
+    live = current_path(copy_of_archive)
+    assert generation_format(live) == INDEX_FORMAT and outdated(copy_of_archive) is None
+    (live / FORMAT_FILE).unlink()
+    message = outdated(copy_of_archive)
+    assert message and "vnarchive reindex" in message and f"format {INDEX_FORMAT}" in message
+    assert message in check(copy_of_archive).problems
+    (live / FORMAT_FILE).write_text(f"{INDEX_FORMAT - 1}\n")
+    assert f"written in format {INDEX_FORMAT - 1}" in outdated(copy_of_archive)
+
+
+def test_reindex_writes_the_current_format(copy_of_archive):
+    from indexer import reindex
+    from indexer.generations import FORMAT_FILE, current_path, outdated
+    (current_path(copy_of_archive) / FORMAT_FILE).unlink()
+    reindex(copy_of_archive)
+    assert outdated(copy_of_archive) is None
