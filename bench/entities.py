@@ -34,6 +34,9 @@ Labelling guide (what a careful reader would tag):
 - split "blind2": 70 vietnews articles drawn and labelled under the issue-16 guide before the
   extractor ran on them (bench/entities_blind2.md).  Never tuned on: only its aggregate
   figures were read while the rules were written.
+- split "blind3": 62 vietnews articles drawn by ``bench/entities_draw.py`` (seeded, an office
+  word in the text) and labelled by hand before any run on them (bench/entities_blind3.md),
+  once blind2's aggregate had been read too often to stay held out.
 - programs: the canonical labels of ``corpus/gazetteer/programs.toml`` when the programme is
   named, following the notes there ("hộ nghèo" alone is not a mention).
 """
