@@ -40,6 +40,8 @@ def group_mentions(text: str, placed: Iterable[tuple[int, str, str | None]]
     ``placed`` holds every title phrase found in ``text`` as (offset, phrase, the full name it
     was given to or None)."""
     placed = list(placed)
+    if not placed:               # both shapes take their title from the same unit
+        return
     for m in PLURAL_CUE.finditer(text):
         names = listed_names(text, m.end())
         given = {n: t for _, t, n in placed if n in names}

@@ -19,7 +19,7 @@ from indexer.entities.gazetteer import place_names
 from indexer.entities.groups import fold_short_names, group_mentions
 from indexer.entities.names import cap_runs, is_name_token, split_name, word_before
 from indexer.entities.patterns import (
-    ADMIN_BEFORE, AGE_OPEN, APPOINTED_BEFORE, ALWAYS_RE, ASIDE, ASSEMBLY, BARE_PUBLIC, COMPANY, DEPUTY, DOTTED,
+    ADMIN_BEFORE, AGE_OPEN, APPOINTED_BEFORE, APPOINTING_WORDS, ALWAYS_RE, ASIDE, ASSEMBLY, BARE_PUBLIC, COMPANY, DEPUTY, DOTTED,
     FOREIGN, GAZETTEER_LEVEL, HONORIFIC_CUE, HONORIFIC_NO_SEP, INSTITUTION_IN_RUN, PUBLIC_ORG, ROLE_LOW,
     ROLE_RE, RUN_RE, SEP_BEFORE, SHORT_AFTER_ROLE, STAFF_CUE, TITLE_END, TITLE_THEN_PERSON,
     UNIT_AFTER, UNIT_ROLE, VIET_X, VN_ENVOY)
@@ -137,10 +137,13 @@ def _person_before(text: str, s: int) -> tuple[str | None, str | None, bool]:
     sep = SEP_BEFORE.search(before)
     if sep:
         return (*_name_at_end(sep.group(1).split()), False)
-    for loose in (HONORIFIC_NO_SEP, APPOINTED_BEFORE):
-        if (m := loose.search(before)) and (found := _name_at_end(m.group(1).split())) != (
-                None, None):
-            return (*found, True)
+    last = before[before.rstrip().rfind(" ") + 1:].strip()
+    # cheap tests first: most titles have neither a name nor a verb right before them
+    loose = HONORIFIC_NO_SEP if last[:1].isupper() else \
+        APPOINTED_BEFORE if last in APPOINTING_WORDS else None
+    if loose and (m := loose.search(before)) and (
+            found := _name_at_end(m.group(1).split())) != (None, None):
+        return (*found, True)
     return None, None, True
 
 

@@ -6,7 +6,7 @@ import re
 
 from archive.textnorm import canonical_tones
 
-__all__ = ["APPOINTED_BEFORE", "UNIT_AFTER", "PLURAL_CUE", "LIST_SEP", "SUCCESSOR", "HONORIFIC_NO_SEP", "NAME_END_OK", "TITLE_START", "SURNAMES", "BARE_PUBLIC", "ETHNIC_PREFIX", "FOREIGN_AFTER", "STAFF_CUE", "ADMIN_BEFORE", "ASSEMBLY", "AGE_OPEN", "UNIT_ROLE", "DEPUTY", "MAJOR_SURNAMES", "TITLE_THEN_PERSON", "INSTITUTION_IN_RUN", "ASIDE", "DOTTED", "GAZETTEER_LEVEL", "SHORT_AFTER_ROLE", "ALWAYS", "ALWAYS_RE", "COMPANY", "FOREIGN", "HONORIFICS", "HONORIFIC_CUE", "NOT_NAME", "OTHER", "PUBLIC_ORG", "RANKS", "ROLE_LOW", "ROLE_RE", "RUN", "RUN_RE", "SEP_BEFORE", "SUSPECT_CUE", "SYLLABLE", "TITLE_END", "TOKEN", "VIET_X", "VN_ENVOY"]
+__all__ = ["APPOINTING_WORDS", "APPOINTED_BEFORE", "UNIT_AFTER", "PLURAL_CUE", "LIST_SEP", "SUCCESSOR", "HONORIFIC_NO_SEP", "NAME_END_OK", "TITLE_START", "SURNAMES", "BARE_PUBLIC", "ETHNIC_PREFIX", "FOREIGN_AFTER", "STAFF_CUE", "ADMIN_BEFORE", "ASSEMBLY", "AGE_OPEN", "UNIT_ROLE", "DEPUTY", "MAJOR_SURNAMES", "TITLE_THEN_PERSON", "INSTITUTION_IN_RUN", "ASIDE", "DOTTED", "GAZETTEER_LEVEL", "SHORT_AFTER_ROLE", "ALWAYS", "ALWAYS_RE", "COMPANY", "FOREIGN", "HONORIFICS", "HONORIFIC_CUE", "NOT_NAME", "OTHER", "PUBLIC_ORG", "RANKS", "ROLE_LOW", "ROLE_RE", "RUN", "RUN_RE", "SEP_BEFORE", "SUSPECT_CUE", "SYLLABLE", "TITLE_END", "TOKEN", "VIET_X", "VN_ENVOY"]
 
 
 # Tây Nguyên names open with a gender or clan prefix ("Y Mốt", "H' Bia Niê", "Ksor Phước"); the
@@ -131,6 +131,8 @@ APPOINTED_BEFORE = re.compile(
     r"(?:^|[^\w'’])((?:\w+['’]?\s+){0,5}?\w+)\s(?:được (?:bầu|bổ nhiệm|phân công|điều động|cử)"
     r"(?: làm| giữ chức(?: vụ)?| giữ| vào chức(?: vụ)?| chức)?|giữ chức(?: vụ)?"
     r"|đảm (?:nhận|nhiệm)(?: chức(?: vụ)?)?|là)\s$")
+# The last words APPOINTED_BEFORE can end with (a cheap test before the regex).
+APPOINTING_WORDS = frozenset("là làm giữ chức vụ bầu nhiệm nhận công động cử".split())
 # "Đại biểu NAME" written with a capital is a deputy (National Assembly or People's Council).
 BARE_PUBLIC = re.compile(r"(?:Đại biểu|ĐB)(?: HĐND| Quốc hội)?")
 # An open aside giving the age first: "ông NAME (46 tuổi, chủ tịch UBND xã ...)".
