@@ -10,16 +10,19 @@ foreigners do not.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable
 
-from archive.textnorm import fold, nfc
+from archive.textnorm import nfc
 from indexer.entities.gazetteer import place_names
+from indexer.entities.groups import fold_short_names, group_mentions
+from indexer.entities.names import cap_runs, is_name_token, split_name, word_before
 from indexer.entities.patterns import (
-    ADMIN_BEFORE, ALWAYS_RE, ASIDE, BARE_PUBLIC, COMPANY, DOTTED, ETHNIC_PREFIX, FOREIGN,
-    GAZETTEER_LEVEL, HONORIFIC_CUE, INSTITUTION_IN_RUN, ASSEMBLY, DEPUTY, AGE_OPEN, UNIT_ROLE, MAJOR_SURNAMES, TITLE_THEN_PERSON, HONORIFICS, NOT_NAME, PUBLIC_ORG, ROLE_LOW, ROLE_RE, RUN_RE,
-    SEP_BEFORE, SHORT_AFTER_ROLE, STAFF_CUE, SURNAMES, SYLLABLE, TITLE_END, VIET_X, VN_ENVOY)
+    ADMIN_BEFORE, AGE_OPEN, APPOINTED_BEFORE, APPOINTING_WORDS, ALWAYS_RE, ASIDE, ASSEMBLY, BARE_PUBLIC, COMPANY, DEPUTY, DOTTED,
+    FOREIGN, GAZETTEER_LEVEL, HONORIFIC_CUE, HONORIFIC_NO_SEP, INSTITUTION_IN_RUN, PUBLIC_ORG, ROLE_LOW,
+    ROLE_RE, RUN_RE, SEP_BEFORE, SHORT_AFTER_ROLE, STAFF_CUE, TITLE_END, TITLE_THEN_PERSON,
+    UNIT_AFTER, UNIT_ROLE, VIET_X, VN_ENVOY)
 
 __all__ = ["Official", "find_officials"]
 
@@ -32,64 +35,20 @@ class Official:
 
 
 
-def _vietnamese(tok: str) -> bool:
-    """Plausible Vietnamese syllable ("Nguyễn", "Khăm"), not "Jean", "Prayut", "Kunan"."""
-    return bool(SYLLABLE.fullmatch(fold(tok).lower()))
-
-
-def _word_before(text: str, i: int) -> bool:
-    return i > 0 and (text[i - 1].isalnum() or text[i - 1] == "_")
-
-
-def _is_name_token(tok: str) -> bool:
-    core = tok.replace("'", "").replace("’", "")
-    return bool(core) and tok[0].isupper() and core.isalpha() and (len(core) == 1 or (
-        core[1:].islower() or tok[:2] in ETHNIC_PREFIX))
-
-
-def _cap_runs(text: str) -> Iterable[tuple[list[str], int]]:
-    """Runs of capitalised words with their start offsets."""
-    for m in RUN_RE.finditer(text):
-        yield m.group().split(" "), m.start()
-
-
-def _plausible(tail: list[str]) -> bool:
-    """Vietnamese syllables, or a Tây Nguyên name whose prefix says so ("Y Mốt Niê")."""
-    return tail[0] in ETHNIC_PREFIX or all(map(_vietnamese, tail))
-
-
-def _split_name(run: list[str]) -> tuple[int, list[str]] | None:
-    """Find the person name at the end of a run such as "Long An Nguyễn Văn Út"."""
-    places = place_names()
-    i = 0
-    while i < len(run) - 2 and run[i] in HONORIFICS:   # "Ông Lò Đức Liêm" opening a sentence
-        i += 1
-    while i < len(run):
-        for k in (4, 3, 2, 1):
-            if " ".join(run[i:i + k]) in places:
-                i += k
-                break
-        else:
-            break
-    for j in range(i, len(run)):
-        tail = run[j:]
-        if len(tail) == 4 and tail[1] in MAJOR_SURNAMES and run[j] not in ETHNIC_PREFIX:
-            continue                   # "xã Hạ Sơn Trương Văn An": the name is the last three
-        if run[j] in SURNAMES and 2 <= len(tail) <= 4 + (run[j] in ETHNIC_PREFIX):
-            if (" ".join(tail) in places or any(t in NOT_NAME for t in tail[1:])
-                    or not _plausible(tail) or FOREIGN.fullmatch(" ".join(tail))
-                    or (j >= 2 and run[j - 2:j + 1] == ["Thái", "Bình", "Dương"])):
-                return None
-            return j, tail
-    return None
-
-
 def _title_phrase(text: str, start: int) -> str:
     m = TITLE_END.search(text, start)
     end = m.start() if m else len(text)
     if text.startswith(" tại ", end) and VN_ENVOY.match(text, start):
         m = TITLE_END.search(text, end + 5)      # "Đại sứ Việt Nam tại Ai Cập Trần Thành Công"
         end = m.start() if m else len(text)
+    if text.startswith("(", end):   # "Cục trưởng Cục Kiểm lâm (Bộ NN-PTNT) Đỗ Văn Tín cho hay"
+        close = text.find(")", end, end + 80)
+        run = RUN_RE.match(text, close + 2) if close > 0 and text[close + 1:close + 2] == " " \
+            else None
+        split = split_name(run.group().split(" ")) if run else None
+        if run and split and split[0] == 0:
+            m = TITLE_END.search(text, run.end())
+            end = m.start() if m else len(text)
     nxt = ROLE_RE.search(text, ROLE_RE.match(text, start).end(), end)  # type: ignore[union-attr]
     if nxt and text[start:nxt.start()].rstrip().endswith((" và", ",")):
         end = nxt.start()
@@ -113,8 +72,8 @@ def _names_a_place(before: str, tail: list[str]) -> bool:
 
 def _name_in_title(title: str) -> tuple[str, str] | None:
     """"TITLE [ORG] NAME": the first capitalised run in the phrase that ends in a name."""
-    for run, rstart in _cap_runs(title):
-        split = _split_name(run)
+    for run, rstart in cap_runs(title):
+        split = split_name(run)
         if not split:
             continue
         j, tail = split
@@ -169,22 +128,35 @@ def _public_context(before: str) -> bool:
                 and not _foreign(before))
 
 
-def _person_before(text: str, s: int) -> tuple[str | None, str | None]:
+def _person_before(text: str, s: int) -> tuple[str | None, str | None, bool]:
     """"bà NAME – TITLE", "NAME, TITLE", "ông NAME (48 tuổi), TITLE": the full name before
-    the title at ``s``, or the one-word name after ông/bà ("ông Trí, TITLE") to link later."""
+    the title at ``s``, or the one-word name after ông/bà ("ông Trí, TITLE") to link later;
+    and whether they are joined by a verb or nothing ("ông NAME là TITLE") rather than by
+    punctuation."""
     before = AGE_OPEN.sub("(", ASIDE.sub("", text[max(0, s - 90):s]))
     sep = SEP_BEFORE.search(before)
-    if not sep:
-        return None, None
-    words = sep.group(1).split()
+    if sep:
+        return (*_name_at_end(sep.group(1).split()), False)
+    last = before[before.rstrip().rfind(" ") + 1:].strip()
+    # cheap tests first: most titles have neither a name nor a verb right before them
+    loose = HONORIFIC_NO_SEP if last[:1].isupper() else \
+        APPOINTED_BEFORE if last in APPOINTING_WORDS else None
+    if loose and (m := loose.search(before)) and (
+            found := _name_at_end(m.group(1).split())) != (None, None):
+        return (*found, True)
+    return None, None, True
+
+
+def _name_at_end(words: list[str]) -> tuple[str | None, str | None]:
+    """The full name closing ``words``, or the one-word name after ông/bà."""
     k = len(words)
-    while k > 0 and _is_name_token(words[k - 1]):
+    while k > 0 and is_name_token(words[k - 1]):
         k -= 1
     cap = words[k:]
     honorific = k > 0 and words[k - 1] in ("ông", "bà")
     if len(cap) == 2 and cap[0] in ("Ông", "Bà"):    # "Ông Lực, Bí thư ..."
         cap, honorific = cap[1:], True
-    split = _split_name(cap) if len(cap) >= 2 else None
+    split = split_name(cap) if len(cap) >= 2 else None
     if split and ADMIN_BEFORE.search(" ".join(words[:k]) + " "):
         split = None          # "Bệnh viện Bạch Mai, ..." names a place
     if split and split[0] + len(split[1]) == len(cap):
@@ -192,6 +164,12 @@ def _person_before(text: str, s: int) -> tuple[str | None, str | None]:
     if len(cap) == 1 and honorific:
         return None, cap[0]
     return None, None
+
+
+def _sentence(text: str, i: int) -> str:
+    start = max(text.rfind(". ", 0, i), 0)
+    end = text.find(". ", i)
+    return text[start:end if end >= 0 else len(text)]
 
 
 def _staff_lists(text: str) -> Iterable[tuple[str, str]]:
@@ -202,7 +180,7 @@ def _staff_lists(text: str) -> Iterable[tuple[str, str]]:
             continue
         pos = m.end()
         while run := RUN_RE.match(text, pos):
-            split = _split_name(run.group().split(" "))
+            split = split_name(run.group().split(" "))
             if not split or split[0] != 0 or len(split[1]) < 3:
                 break
             yield " ".join(split[1]), text[m.start():m.end(1)].strip(" ,")
@@ -212,19 +190,24 @@ def _staff_lists(text: str) -> Iterable[tuple[str, str]]:
             pos = sep.end()
 
 
-def find_officials(units: list[str]) -> tuple[Official, ...]:
-    """Officials in canonical-tone text units, in order of first mention."""
-    titles: dict[str, list[str]] = {}
-    short: list[tuple[str, str]] = []        # (one-word name, title) to link afterwards
-    comrades: list[str] = []
-    people: list[str] = []                   # full names after ông/bà, for short mentions
-    by_context: set[str] = set()             # bare role + name in a public-body context
+@dataclass
+class _Found:
+    """What one article's units yield before the people are put together."""
+    titles: dict[str, list[str]] = field(default_factory=dict)
+    short: list[tuple[str, str]] = field(default_factory=list)   # (one-word name, title)
+    comrades: list[str] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)   # full names after ông/bà
+    by_context: set[str] = field(default_factory=set)  # bare role + name in a public context
 
-    def add(name: str, title: str | None) -> None:
-        lst = titles.setdefault(name, [])
+    def add(self, name: str, title: str | None) -> None:
+        lst = self.titles.setdefault(name, [])
         if title and title not in lst:
             lst.append(title)
 
+
+def find_officials(units: list[str]) -> tuple[Official, ...]:
+    """Officials in canonical-tone text units, in order of first mention."""
+    found = _Found()
     assembly = any(ASSEMBLY.search(u) for u in units)
     for text in units:
         low = text.lower()
@@ -232,65 +215,78 @@ def find_officials(units: list[str]) -> tuple[Official, ...]:
             low = text
         for m in HONORIFIC_CUE.finditer(low):
             run = RUN_RE.match(text, m.end())
-            split = _split_name(run.group().split(" ")) if run else None
-            if split and split[0] == 0 and not _word_before(low, m.start()):
-                people.append(" ".join(split[1]))
+            split = split_name(run.group().split(" ")) if run else None
+            if split and split[0] == 0 and not word_before(low, m.start()):
+                found.people.append(" ".join(split[1]))
                 if m.group(1) == "đồng chí":
-                    comrades.append(" ".join(split[1]))
+                    found.comrades.append(" ".join(split[1]))
         for name, unit in _staff_lists(text):
-            add(name, unit)
-            by_context.add(name)
+            found.add(name, unit)
+            found.by_context.add(name)
+        placed: list[tuple[int, str, str | None]] = []
         for m in ROLE_LOW.finditer(low):
-            if _word_before(low, m.start()):
-                continue
-            s = m.start()
-            title = _title_phrase(text, s)
-            named = _name_in_title(title)
-            full, one = _person_before(text, s)
-            if full and (not named or not named[1].strip()[:1].isupper()):
-                add(full, title)       # a lower-case title after the name is its title
-                role = ROLE_RE.match(title)
-                if role and UNIT_ROLE.fullmatch(role.group(0).removeprefix("nguyên ")) \
-                        and _public_context(text[max(0, s - 150):s + len(title) + 60]):
-                    by_context.add(full)       # "ông NAME - Trưởng phòng Tài nguyên"
-                continue
-            if one and not named:
-                short.append((one, title))
-                continue
-            after = TITLE_THEN_PERSON.match(text, s + len(title))
-            person = RUN_RE.match(text, after.end()) if after and not named else None
-            split = _split_name(person.group().split(" ")) if person else None
-            if split and split[0] == 0:     # "Trưởng thôn Quan Độ, ông Nguyễn Văn Lý cho biết"
-                add(" ".join(split[1]), title)
-                continue
-            if named:
-                name, role_only = named
-                if len(name.split()) >= 2:
-                    add(name, role_only)
-                if DEPUTY.search(role_only) and (assembly or re.search(
-                        re.escape(name) + r"\s*\((?:đoàn )?[A-ZĐ]", text)):
-                    by_context.add(name)    # "đại biểu Nguyễn Hồng Hải (Bình Thuận)", or
-                                            # any "đại biểu NAME" in an Assembly story
-                if ROLE_RE.fullmatch(role_only) and _public_context(text[max(0, s - 150):s]):
-                    by_context.add(name)   # "UBND tỉnh ... cho biết, Phó chủ tịch NAME"
-            elif (tail := SHORT_AFTER_ROLE.match(title, len(title.rstrip()) - 12)) is not None:
-                short.append((tail.group(1), title[:tail.start(1)].strip()))
-    return _collect(titles, short, comrades, people, by_context)
+            if not word_before(low, m.start()):
+                title = _title_phrase(text, m.start())
+                placed.append((m.start(), title, _one_title(found, text, m.start(), title,
+                                                            assembly)))
+        for name, title, source in group_mentions(text, placed):
+            found.add(name, title)
+            if source in found.by_context:
+                found.by_context.add(name)
+    return _collect(found)
 
 
-def _collect(titles: dict[str, list[str]], short: list[tuple[str, str]], comrades: list[str],
-             people: list[str], by_context: set[str]) -> tuple[Official, ...]:
-    def add(name: str, title: str | None) -> None:
-        lst = titles.setdefault(name, [])
-        if title and title not in lst:
-            lst.append(title)
+def _one_title(found: _Found, text: str, s: int, title: str, assembly: bool) -> str | None:
+    """Give the title phrase at ``s`` to its person; return the full name it went to."""
+    named = _name_in_title(title)
+    full, one, loose = _person_before(text, s)
+    if full and loose and _foreign(_sentence(text, s)):
+        full = None                  # "... Trung Quốc, ông NAME là Thủ tướng": not ours
+    if full and (not named or not (loose or named[1].strip()[:1].isupper())):
+        found.add(full, title)       # a lower-case title after the name is its title
+        role = ROLE_RE.match(title)
+        if role and UNIT_ROLE.fullmatch(role.group(0).removeprefix("nguyên ")) \
+                and _public_context(text[max(0, s - 150):s + len(title) + 60]):
+            found.by_context.add(full)       # "ông NAME - Trưởng phòng Tài nguyên"
+        return full
+    if one and not named:
+        found.short.append((one, title))
+        return None
+    after = TITLE_THEN_PERSON.match(text, s + len(title))
+    person = RUN_RE.match(text, after.end()) if after and not named else None
+    split = split_name(person.group().split(" ")) if person else None
+    if split and split[0] == 0:     # "Trưởng thôn Quan Độ, ông Nguyễn Văn Lý cho biết"
+        found.add(" ".join(split[1]), title)
+        return " ".join(split[1])
+    if not named:
+        if (tail := SHORT_AFTER_ROLE.match(title, len(title.rstrip()) - 12)) is not None:
+            found.short.append((tail.group(1), title[:tail.start(1)].strip()))
+        return None
+    name, role_only = named
+    if len(name.split()) >= 2:
+        found.add(name, role_only)
+    if DEPUTY.search(role_only) and (assembly or re.search(
+            re.escape(name) + r"\s*\((?:đoàn )?[A-ZĐ]", text)):
+        found.by_context.add(name)    # "đại biểu Nguyễn Hồng Hải (Bình Thuận)", or
+                                      # any "đại biểu NAME" in an Assembly story
+    if ROLE_RE.fullmatch(role_only):
+        if _public_context(text[max(0, s - 150):s]):
+            found.by_context.add(name)   # "UBND tỉnh ... cho biết, Phó chủ tịch NAME"
+        unit = UNIT_AFTER.match(text, s + title.find(name) + len(name))
+        if unit and _public_context(unit.group(1)):
+            found.add(name, f"{role_only} ({unit.group(1)})")  # "kiểm dịch viên NAME (Chi cục ...)"
+    return name if len(name.split()) >= 2 else None
 
-    for name, title in short:     # "bà Búp", "Phó Chủ tịch Búp" → the Võ Thị Búp named earlier
-        full = [p for p in dict.fromkeys(people + list(titles)) if p.split()[-1] == name]
+
+def _collect(found: _Found) -> tuple[Official, ...]:
+    titles, comrades, by_context = found.titles, found.comrades, found.by_context
+    for name, title in found.short:  # "bà Búp", "Phó Chủ tịch Búp" → the Võ Thị Búp named earlier
+        full = [p for p in dict.fromkeys(found.people + list(titles)) if p.split()[-1] == name]
         if len(full) == 1:
-            add(full[0], title)
+            found.add(full[0], title)
+    fold_short_names(found.titles, found.people, found.by_context)
     for name in comrades:
-        add(name, None)
+        found.add(name, None)
     out = []
     for name, ts in titles.items():
         public = [t for t in ts if _is_public(t)]

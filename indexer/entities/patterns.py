@@ -6,7 +6,7 @@ import re
 
 from archive.textnorm import canonical_tones
 
-__all__ = ["SURNAMES", "BARE_PUBLIC", "ETHNIC_PREFIX", "FOREIGN_AFTER", "STAFF_CUE", "ADMIN_BEFORE", "ASSEMBLY", "AGE_OPEN", "UNIT_ROLE", "DEPUTY", "MAJOR_SURNAMES", "TITLE_THEN_PERSON", "INSTITUTION_IN_RUN", "ASIDE", "DOTTED", "GAZETTEER_LEVEL", "SHORT_AFTER_ROLE", "ALWAYS", "ALWAYS_RE", "COMPANY", "FOREIGN", "HONORIFICS", "HONORIFIC_CUE", "NOT_NAME", "OTHER", "PUBLIC_ORG", "RANKS", "ROLE_LOW", "ROLE_RE", "RUN", "RUN_RE", "SEP_BEFORE", "SUSPECT_CUE", "SYLLABLE", "TITLE_END", "TOKEN", "VIET_X", "VN_ENVOY"]
+__all__ = ["APPOINTING_WORDS", "APPOINTED_BEFORE", "UNIT_AFTER", "PLURAL_CUE", "LIST_SEP", "SUCCESSOR", "HONORIFIC_NO_SEP", "NAME_END_OK", "TITLE_START", "SURNAMES", "BARE_PUBLIC", "ETHNIC_PREFIX", "FOREIGN_AFTER", "STAFF_CUE", "ADMIN_BEFORE", "ASSEMBLY", "AGE_OPEN", "UNIT_ROLE", "DEPUTY", "MAJOR_SURNAMES", "TITLE_THEN_PERSON", "INSTITUTION_IN_RUN", "ASIDE", "DOTTED", "GAZETTEER_LEVEL", "SHORT_AFTER_ROLE", "ALWAYS", "ALWAYS_RE", "COMPANY", "FOREIGN", "HONORIFICS", "HONORIFIC_CUE", "NOT_NAME", "OTHER", "PUBLIC_ORG", "RANKS", "ROLE_LOW", "ROLE_RE", "RUN", "RUN_RE", "SEP_BEFORE", "SUSPECT_CUE", "SYLLABLE", "TITLE_END", "TOKEN", "VIET_X", "VN_ENVOY"]
 
 
 # Tây Nguyên names open with a gender or clan prefix ("Y Mốt", "H' Bia Niê", "Ksor Phước"); the
@@ -22,6 +22,7 @@ Doãn Giáp Hàn Hạ Kha Khổng Khương Lã Lạc Lầu Lỗ Lộc Lù Mẫn 
 Vàng Thào Tăng Thiều Tòng Trình Ung Ưng Vòng Viên Tiêu Thang Ngọ Mạnh Y Chế Cấn Chử Dư Đồ
 Đường Giả Hoa Khuất Khâu Lạng Lường Mè Ma Ninh Phương Quàng Sơn Thiệu Vy Xa
 Tống Lô Bàn Lữ Tào Thịnh Ôn Đổng Mạch Nhan Bành Mùa Vừ Hờ Tẩn Chảo Phàn Sình Lư
+Tráng Hạng Lồ Chá Lự Khằm Chau Danh
 """.split()) | ETHNIC_PREFIX
 
 # Roles.  ALWAYS: public whatever follows.  OTHER: public only with a public organisation.
@@ -30,11 +31,12 @@ ALWAYS = (r"Tổng Bí thư|Chủ tịch nước|Thủ tướng(?: Chính phủ)
            r"|Ủy viên|Uỷ viên|Đại biểu Quốc hội|ĐBQH|Chánh án|Cục trưởng|Vụ trưởng"
            r"|Tổng cục trưởng|Chi cục trưởng|Chánh Văn phòng|Chánh Thanh tra|Tư lệnh|Chính ủy"
            r"|Chính uỷ|Người phát ngôn|Trưởng Công an|Đồn trưởng|Chỉ huy trưởng|Trưởng thôn"
-           r"|Trưởng ấp|Trưởng bản|Trưởng khu phố|Kiểm sát viên|Thanh tra viên|Thẩm phán|Điều tra viên|"
+           r"|Trưởng ấp|Trưởng bản|Trưởng khu phố|Kiểm sát viên|Kiểm lâm viên|Hạt trưởng|Thanh tra viên|Thẩm phán|Điều tra viên|"
            + RANKS)
 OTHER = (r"Chủ tịch|Giám đốc|Trưởng ban|Trưởng phòng|Hiệu trưởng|Viện trưởng|Đội trưởng"
           r"|Chủ nhiệm|Tổng Thư ký|Trưởng đoàn|Trưởng Đoàn|Trưởng khoa|Trưởng trạm|Chủ trì"
-          r"|Đại sứ|Tổng Lãnh sự|Trưởng|Đại biểu|cán bộ|chiến sĩ|công chức|viên chức")
+          r"|Đại sứ|Tổng Lãnh sự|Trưởng|Đại biểu|cán bộ|chiến sĩ|công chức|viên chức|Kiểm dịch viên"
+          r"|Thống đốc|Trạm trưởng")
 ROLE_RE = re.compile(
     r"(?<!\w)(?:(?:nguyên|cựu|Nguyên|Cựu|Quyền|quyền) )?(?:(?:Phó|phó) )?(?:(?:Tổng|tổng) )?"
     r"(" + ALWAYS + "|" + OTHER + r")(?!\w)", re.IGNORECASE)
@@ -67,7 +69,8 @@ FOREIGN = re.compile(
     r"|Israel|Iran|Ukraine|EU|Liên hợp quốc|LHQ|Myanmar|Cuba|Đài Loan|Hồng Kông|Hong Kong|WHO"
     r"|IMF|ASEAN|NATO|Italy|Tây Ban Nha|Brazil|Venezuela|Syria|Iraq|Thổ Nhĩ Kỳ|Ai Cập"
     r"|Saudi|New Zealand|Hà Lan|Bỉ|Thụy Điển|Mông Cổ|Bắc Kinh|Washington|Moscow|Tokyo|Seoul"
-    r"|Paris|London|Bình Nhưỡng|Thái Bình Dương|Quốc vụ viện)(?!\w)")
+    r"|Paris|London|Bình Nhưỡng|Thái Bình Dương|Quốc vụ viện|Interpol|Thượng Hải|Quảng Tây"
+    r"|Vân Nam|Tứ Xuyên|Phúc Kiến|Tân Cương|Tây Tạng|Trùng Khánh)(?!\w)")
 # The title phrase ends at punctuation (abbreviations in brackets such as "(LĐTB&XH)" stay),
 # at a verb or connective that starts the rest of the sentence, or at the next person.
 TITLE_END = re.compile(
@@ -80,7 +83,7 @@ TITLE_END = re.compile(
     r"|đánh giá|lưu ý|giải thích|ghi nhận|chủ trì|đến|dẫn|mong|kêu gọi|thừa nhận|xác nhận"
     r"|cũng|lại|vẫn|hướng dẫn|đồng thời|ông|bà|trực tiếp|hoặc|nhận|gửi|đọc|công bố|bày tỏ|hỏi"
     r"|tham dự|họp|chúc|động viên|phân tích|đề xuất|trình bày|lên|ra|và các|và đại diện"
-    r"|cùng các|kiêm nhiệm|từng|hiện|vào|từ|ngày|sáng|chiều|tối|năm|lúc|thời|người)(?!\w)")
+    r"|cùng các|kiêm nhiệm|từng|hiện|vào|từ|ngày|sáng|chiều|tối|năm|lúc|thời|người|thay)(?!\w)")
 SEP_BEFORE = re.compile(
     r"(?:^|[^\w'’])((?:\w+['’]?\s+){0,5}\w+)\s*(?:[–—-]|,|\()\s*"
     r"(?:nguyên |cựu |hiện là |là |đương kim |(?:lúc|khi|thời điểm) (?:này|đó|ấy) là )?$")
@@ -98,6 +101,11 @@ NOT_NAME = frozenset(canonical_tones(w) for w in (
     "Trưởng Giám Bí Thủ Người Tại Theo Ngày Sáng Chiều Tối Khi Sau Với Các Những Ông Bà Tòa "
     "Toà Thôn Ấp UBND HĐND Cty Nhà Đài Báo Đội Trạm Kho").split())
 TOKEN = re.compile(r"\w+")
+# NOT_NAME words that are also given names, so may close a name of three words or more.
+NAME_END_OK = frozenset(canonical_tones(w) for w in "Viện Hội Đài Đảng Ban Phòng Đội Kho Trạm".split())
+# Capitalised words that open a title: a run "Lê Văn Khoa Chánh" is the name then the title.
+TITLE_START = frozenset(canonical_tones(w) for w in
+                        "Chánh Phó Chủ Giám Bí Thủ Trưởng Tổng Bộ Cục Vụ Thiếu Thứ".split())
 
 
 def _letters(upper: bool) -> str:
@@ -116,6 +124,15 @@ HONORIFIC_CUE = re.compile(r"(ông|bà|đồng chí) ")
 SUSPECT_CUE = re.compile(
     r"(?:bị can|bị cáo|đối tượng|nghi phạm|nghi can|bị hại|nạn nhân|phạm nhân|tử tù|truy nã"
     r"|thi thể|tên|kẻ|bắt giữ|bắt tạm giam|khởi tố|tạm giữ) (?:(?:ông|bà|anh|chị) )?")
+# "Ông Lê Văn Khoa Chánh văn phòng ...": a title straight after "ông/bà NAME", no comma.
+HONORIFIC_NO_SEP = re.compile(r"(?:^|[^\w'’])((?:ông|bà|Ông|Bà) (?:\w+['’]?\s){1,3}\w+)\s$")
+# "ông NAME được bầu giữ chức TITLE", "ông NAME là TITLE": appointed to, or holding, the title.
+APPOINTED_BEFORE = re.compile(
+    r"(?:^|[^\w'’])((?:\w+['’]?\s+){0,5}?\w+)\s(?:được (?:bầu|bổ nhiệm|phân công|điều động|cử)"
+    r"(?: làm| giữ chức(?: vụ)?| giữ| vào chức(?: vụ)?| chức)?|giữ chức(?: vụ)?"
+    r"|đảm (?:nhận|nhiệm)(?: chức(?: vụ)?)?|là)\s$")
+# The last words APPOINTED_BEFORE can end with (a cheap test before the regex).
+APPOINTING_WORDS = frozenset("là làm giữ chức vụ bầu nhiệm nhận công động cử".split())
 # "Đại biểu NAME" written with a capital is a deputy (National Assembly or People's Council).
 BARE_PUBLIC = re.compile(r"(?:Đại biểu|ĐB)(?: HĐND| Quốc hội)?")
 # An open aside giving the age first: "ông NAME (46 tuổi, chủ tịch UBND xã ...)".
@@ -136,6 +153,13 @@ MAJOR_SURNAMES = frozenset(canonical_tones(s) for s in
 STAFF_CUE = re.compile(
     r"(?<!\w)(?:cán bộ|chiến sĩ|cảnh sát|công an viên|kiểm lâm viên|bộ đội)(?!\w)"
     r"([^.;:!?()]{0,90}?)\s(?:gồm(?: có)?|là|gồm các đồng chí)\s*:?\s*")
+# "kiểm dịch viên NAME (Chi cục Chăn nuôi và thú y Đồng Nai)": the unit in brackets after a name.
+UNIT_AFTER = re.compile(r"\s*\(([^()]{3,80})\)")
+# "các ông A, B, nguyên Phó chủ tịch ...": several people given one title.
+PLURAL_CUE = re.compile(r"(?<!\w)(?:[Cc]ác|[Hh]ai|[Bb]a|[Bb]ốn|[Nn]ăm) (?:ông|bà|đồng chí|bị cáo|bị can) (?=[A-ZĐ])")
+LIST_SEP = re.compile(r"\s*(?:,|và|;)\s*(?:ông |bà )?")
+# "..., thay (thế) ông NAME nghỉ hưu": the office's former holder, named after the office.
+SUCCESSOR = re.compile(r"(?<!\w)thay (?:thế )?(?:cho )?(?:ông|bà|đồng chí) (?=[A-ZĐ])")
 # "tỉnh Hà Nam, Trung Quốc": a province name followed by a foreign country is that country's.
 FOREIGN_AFTER = re.compile(r"\s*(?:,\s*|\(\s*)(?:Trung Quốc|Lào|Campuchia|Hàn Quốc|Nhật Bản|Thái Lan"
                            r"|Mỹ|Đài Loan|Myanmar|Indonesia|Philippines|Malaysia)(?!\w)")

@@ -98,3 +98,70 @@ def test_province_followed_by_foreign_country_is_not_the_vietnamese_one() -> Non
     assert e.provinces == ()
     e = extract_entities(art("Đoàn công tác tỉnh Hà Nam sang thăm Trung Quốc."))
     assert e.provinces == ("Hà Nam",)
+
+
+@pytest.mark.parametrize("sentence, name", [
+    # no comma between "ông NAME" and the title
+    ("Ông Lê Văn Khoa Chánh văn phòng UBND tỉnh, cho biết dự án đã được duyệt.", "Lê Văn Khoa"),
+    # a name whose last word also names a body ("Viện", "Hội")
+    ("Xác nhận với báo, đại tá Nguyễn Văn Viện, phó giám đốc Công an tỉnh, cho biết.",
+     "Nguyễn Văn Viện"),
+    # unit heads and state inspectors named by their service
+    ("Ông Trịnh Văn Lộc, Hạt trưởng Hạt kiểm lâm thị xã Hương Thủy cho biết.", "Trịnh Văn Lộc"),
+    ("Tối 17/2, kiểm lâm viên Hà Văn Tám chứng kiến một con bò tót lao vào ôtô.", "Hà Văn Tám"),
+    ("Lô heo được kiểm dịch viên Đinh Văn Mười (Chi cục Chăn nuôi và thú y tỉnh) niêm phong.",
+     "Đinh Văn Mười"),
+    ("Thống đốc Ngân hàng Nhà nước Lê Văn Hưng trao đổi với các ngân hàng.", "Lê Văn Hưng"),
+    # the parent body in brackets between the title and the name; an acting head
+    ("Quyền Cục trưởng Cục Kiểm lâm (Bộ Nông nghiệp và Phát triển nông thôn) Đỗ Văn Tín cho hay.",
+     "Đỗ Văn Tín"),
+    # a Hmong surname
+    ("Đại biểu Tráng Thị Mây – Quyền Chủ tịch tỉnh Sơn La từ chối trả lời.", "Tráng Thị Mây"),
+    # appointed to, or holding, the title: a verb instead of punctuation
+    ("Ông Trần Văn Nam được bầu giữ chức chủ tịch UBND tỉnh Quảng Bình nhiệm kỳ mới.",
+     "Trần Văn Nam"),
+    ("Người ký văn bản là ông Lê Văn Mạnh, nay ông Lê Văn Mạnh là Phó chủ tịch UBND xã.",
+     "Lê Văn Mạnh"),
+])
+def test_more_writing_shapes(sentence: str, name: str) -> None:
+    assert name in names(extract_entities(art(sentence)))
+
+
+def test_former_holder_named_after_the_office() -> None:
+    e = extract_entities(art("Ông Trần Văn Nam được bầu giữ chức chủ tịch UBND tỉnh Quảng Bình, "
+                             "thay thế ông Nguyễn Hữu Tài nghỉ hưu theo chế độ."))
+    assert names(e) == {"Trần Văn Nam", "Nguyễn Hữu Tài"}
+    tai = next(o for o in e.officials if o.name == "Nguyễn Hữu Tài")
+    assert tai.titles == ("nguyên chủ tịch UBND tỉnh Quảng Bình",)
+    assert names(extract_entities(art("Chủ tịch UBND xã cho biết bà đã thay mặt ông Lê Văn Tý "
+                                      "nhận quà."))) == set()
+
+
+def test_a_list_shares_its_title() -> None:
+    e = extract_entities(art("Cơ quan điều tra đã khởi tố các ông Nguyễn Văn Hai, Trần Văn Ba, "
+                             "nguyên Phó chủ tịch UBND huyện Cẩm Mỹ."))
+    assert names(e) == {"Nguyễn Văn Hai", "Trần Văn Ba"}
+    e = extract_entities(art("Các bị cáo Ngô Thanh Hòa, Vũ Trọng Lâm là trưởng phòng và phó "
+                             "trưởng phòng khảo thí Sở GD-ĐT bị xét xử."))
+    assert names(e) == {"Ngô Thanh Hòa", "Vũ Trọng Lâm"}
+
+
+def test_two_word_short_form_is_the_full_name() -> None:
+    e = extract_entities(art("ĐBQH Nguyễn Thái Sơn (đoàn Phú Yên) phát biểu tại Quốc hội.",
+                             "Người dân rất lo lắng, ĐBQH Thái Sơn nói thêm."))
+    assert names(e) == {"Nguyễn Thái Sơn"}
+
+
+@pytest.mark.parametrize("sentence, wanted", [
+    # the name after "là" is the title's own person, not the one before it
+    ("Con trai ông là thượng tướng Võ Văn Tâm, nguyên phó tổng tham mưu trưởng.",
+     {"Võ Văn Tâm"}),
+    # a given name that also opens a title ("Chánh") is kept
+    ("Ông Võ Văn Chánh, phó chủ tịch UBND tỉnh Đồng Nai, đề nghị sửa văn bản.", {"Võ Văn Chánh"}),
+    # a foreign official joined by a verb, or of a foreign body in brackets
+    ("Tại Trung Quốc, ông Lý Văn Cường là Thủ tướng từ năm 2013.", set()),
+    ("Bắc Kinh truy tố cựu Chủ tịch Tổ chức Cảnh sát hình sự quốc tế (Interpol) Mạnh Hoàng Vân.",
+     set()),
+])
+def test_new_shape_traps(sentence: str, wanted: set[str]) -> None:
+    assert names(extract_entities(art(sentence))) == wanted
