@@ -43,7 +43,7 @@ from indexer.codec.sidecar_merge import index_segments, merge, merge_due
 __all__ = ["IngestReport", "analyse", "ingest_paths", "ingest_items", "worker_pool", "default_workers"]
 
 log = logging.getLogger(__name__)
-ENTITIES_VERSION = 2  # bump when entity extraction changes: reindex then redoes it
+ENTITIES_VERSION = 3  # bump when entity extraction changes: reindex then redoes it
 
 # Syndicated copies are detected on bodies of at least this many characters.
 MIN_SIMHASH_CHARS = 300
