@@ -10,13 +10,14 @@ reports it: nothing is dropped silently.
 """
 from __future__ import annotations
 
-import json
 import queue
 import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+from indexer.opensearch.producer import encode
 
 __all__ = ["BulkFeeder", "BulkReport", "BulkFailed"]
 
@@ -45,7 +46,7 @@ class BulkReport:
 
 
 class BulkFeeder:
-    """Feeds (id, source) pairs into ``index`` through ``client.bulk``."""
+    """Feeds (id, source or ready bulk lines) pairs into ``index`` through ``client.bulk``."""
 
     def __init__(self, client, index: str, *, threads: int = 2, chunk: int = 500,
                  retries: int = 6, backoff: float = 0.5,
@@ -104,8 +105,9 @@ class BulkFeeder:
                 with self._lock:
                     self.report.retried += len(pending)
                 time.sleep(self.backoff * 2 ** (attempt - 1))
-            body = "".join(json.dumps({"index": {"_index": self.index, "_id": i}}) + "\n"
-                           + json.dumps(src, ensure_ascii=False) + "\n" for i, src in pending)
+            # a document comes as its source or as its ready bulk lines (``producer``)
+            body = b"".join(src if isinstance(src, bytes) else encode(self.index, i, src)
+                            for i, src in pending)
             status, items = self._request(body)
             if items is None:  # the whole request failed with a retryable status
                 reasons = {i: f"HTTP {status}" for i, _ in pending}

@@ -16,8 +16,8 @@ from indexer.schema import FACET_FIELDS
 
 __all__ = ["source", "TEXT_FIELDS"]
 
-TEXT_FIELDS = ("words", "fwords", "syl", "fold", "t_words", "t_syl", "t_fold", "fpair",
-               "t_fpair")
+# ``t_fpair`` is left out: only the body's folded pairs are asked (the segmenter's counts)
+TEXT_FIELDS = ("words", "fwords", "syl", "fold", "t_words", "t_syl", "t_fold", "fpair")
 
 
 def _text(value: Any) -> str:

@@ -9,16 +9,14 @@ stale, exactly as the embedded reindex.
 """
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from archive.datadir import DataDir
-from archive.store import Store
-from indexer.ingest.reindexer import stored_documents
 from indexer.opensearch.bulk import BulkFailed, BulkFeeder, BulkReport
-from indexer.opensearch.documents import source
+from indexer.opensearch.producer import bulk_lines
 from indexer.opensearch.mapping import ALIAS, MAPPING_VERSION, EngineUnavailable, index_body
 
 __all__ = ["reindex_opensearch", "sync_opensearch", "alias_target", "wait_for"]
@@ -44,21 +42,9 @@ def wait_for(client, status: str, *, index: str | None = None, tries: int = 20) 
                 raise
 
 
-def _sources(store: Store, rows: Iterable[Any], vocab: dict[str, set[str]] | None = None
-             ) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(id, document) of stored rows; ``vocab`` collects the distinct words and folded
-    words (the query segmenter's vocabulary size, ``indexer.opensearch.stats``)."""
-    for fields in stored_documents(store, rows, lambda: None):
-        src = source(fields)
-        if vocab is not None:
-            vocab["words"].update(src["words"].split())
-            vocab["fwords"].update(src["fwords"].split())
-        yield fields["aid"], src
-
-
 def reindex_opensearch(data_dir: Path | str, client, *, alias: str = ALIAS,
                        shards: int | None = None, replicas: int | None = None,
-                       threads: int = 2, chunk: int = 500,
+                       threads: int = 2, chunk: int = 1000, workers: int | None = None,
                        progress: Callable[[int], None] | None = None) -> BulkReport:
     """Rebuild the index from every stored article into a new index, then swap the alias.
     Raises ``BulkFailed`` (the alias unchanged, the new index removed) if any document
@@ -67,27 +53,27 @@ def reindex_opensearch(data_dir: Path | str, client, *, alias: str = ALIAS,
     body = index_body(shards, replicas)
     wanted_replicas = body["settings"]["index"]["number_of_replicas"]
     # while loading: no refreshes and no replicas (copied once at the end, far cheaper)
-    body["settings"]["index"].update({"refresh_interval": "-1", "number_of_replicas": 0})
+    body["settings"]["index"].update({"refresh_interval": "-1", "number_of_replicas": 0,
+                                      "translog.durability": "async"})
     from opensearchpy.exceptions import ConnectionError as OsConnectionError
     try:
         client.indices.create(index=name, body=body)
     except OsConnectionError as exc:
         raise EngineUnavailable(f"OpenSearch unreachable: {exc.info or exc}") from None
     try:
-        store = Store(DataDir(data_dir).store)
-        try:
-            vocab: dict[str, set[str]] = {"words": set(), "fwords": set()}
-            report = BulkFeeder(client, name, threads=threads, chunk=chunk, progress=progress
-                                ).feed(_sources(store, store.iter_all(), vocab))
-        finally:
-            store.close()
+        vocab: dict[str, set[str]] = {"words": set(), "fwords": set()}
+        lines = bulk_lines(DataDir(data_dir).store, name, chunk=chunk, vocab=vocab,
+                           workers=workers or os.cpu_count() or 1)
+        report = BulkFeeder(client, name, threads=threads, chunk=chunk,
+                            progress=progress).feed(lines)
         if report.failures:
             raise BulkFailed(report)
         client.indices.put_mapping(index=name, body={"_meta": {
             "vnarchive_mapping_version": MAPPING_VERSION,
             "words_terms": len(vocab["words"]), "fwords_terms": len(vocab["fwords"])}})
         client.indices.put_settings(index=name, body={"index": {
-            "refresh_interval": "1s", "number_of_replicas": wanted_replicas}})
+            "refresh_interval": "1s", "number_of_replicas": wanted_replicas,
+            "translog.durability": "request"}})
         client.indices.refresh(index=name)
         wait_for(client, "yellow", index=name)
     except BaseException:
@@ -116,12 +102,10 @@ def sync_opensearch(data_dir: Path | str, client, *, since: str | None, alias: s
     if not exists:
         return reindex_opensearch(data_dir, client, alias=alias, threads=threads,
                                   chunk=chunk, progress=progress)
-    store = Store(DataDir(data_dir).store)
-    try:
-        report = BulkFeeder(client, alias, threads=threads, chunk=chunk, progress=progress
-                            ).feed(_sources(store, store.iter_all(updated_since=since)))
-    finally:
-        store.close()
+    lines = bulk_lines(DataDir(data_dir).store, alias, chunk=chunk, updated_since=since,
+                       workers=1)
+    report = BulkFeeder(client, alias, threads=threads, chunk=chunk, progress=progress
+                        ).feed(lines)
     if report.failures:
         raise BulkFailed(report)
     client.indices.refresh(index=alias)
