@@ -16,6 +16,7 @@ machine with this process.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import time
@@ -58,7 +59,7 @@ def embedded(data: Path, per_kind: int) -> tuple[dict[str, Any], list]:
     p50, p95 = _timed_queries(s, queries)
     out = {"engine": "embedded", "articles": n, "build_s": build, "per_s": n / build,
            "index_bytes": dir_bytes(DataDir(data).root / "index"), "open_s": opened,
-           "rss": rss_tree(), "p50_ms": p50, "p95_ms": p95}
+           "rss": rss_tree(), "p50_ms": p50, "p95_ms": p95, "load": os.getloadavg()[0]}
     s.close()
     return out, queries
 
@@ -97,7 +98,8 @@ def opensearch(data: Path, queries: list, nodes: int, heap: str, base: Path) -> 
                 "articles": rep.indexed, "build_s": rep.seconds, "per_s": rep.per_second,
                 "index_bytes": size["store"]["size_in_bytes"], "open_s": opened,
                 "rss": sum(m.rss_bytes() or 0 for m in members), "p50_ms": p50,
-                "p95_ms": p95, "node_start_s": started, "retried": rep.retried}
+                "p95_ms": p95, "node_start_s": started, "retried": rep.retried,
+                "load": os.getloadavg()[0]}
     finally:
         cluster.stop(remove_data=True)
 
@@ -108,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=2000, help="vietnews articles without --archive")
     ap.add_argument("--articles", type=int, default=0, help="keep the first N of --archive")
     ap.add_argument("--queries", type=int, default=20, help="queries per kind (5 kinds)")
-    ap.add_argument("--heap", default="512m")
+    ap.add_argument("--heap", default="1g")
+    ap.add_argument("--nodes", default="1,3", help="OpenSearch cluster sizes to run")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "scale")
     args = ap.parse_args(argv)
     data = args.out / "data"
@@ -137,18 +140,19 @@ def main(argv: list[str] | None = None) -> int:
     row, queries = embedded(data, args.queries)
     rows = [row]
     print(row, flush=True)
-    for nodes in (1, 3):
+    for nodes in (int(n) for n in args.nodes.split(",") if n):
         rows.append(opensearch(data, queries, nodes, args.heap, args.out))
         print(rows[-1], flush=True)
     base = rows[0]["per_s"]
     print(table(f"Scale: {rows[0]['articles']} articles, {len(queries)} full queries "
                 "(facets, months, snippets)",
                 ["engine", "build s", "articles/s", "× embedded", "index MB", "open s",
-                 "RSS MB", "p50 ms", "p95 ms", "node start s"],
+                 "RSS MB", "p50 ms", "p95 ms", "node start s", "load 1 min"],
                 [[r["engine"], f"{r['build_s']:.1f}", f"{r['per_s']:.0f}",
                   f"{r['per_s'] / base:.2f}", f"{r['index_bytes'] / 1e6:.0f}",
                   f"{r['open_s']:.2f}", f"{r['rss'] / 1e6:.0f}", f"{r['p50_ms']:.1f}",
-                  f"{r['p95_ms']:.1f}", f"{r.get('node_start_s', 0):.0f}"] for r in rows]))
+                  f"{r['p95_ms']:.1f}", f"{r.get('node_start_s', 0):.0f}",
+                  f"{r['load']:.1f}"] for r in rows]))
     return 0
 
 
