@@ -184,6 +184,22 @@ def reported():
         raise click.ClickException(str(exc) or type(exc).__name__) from None
 
 
+def _engine_options(f):
+    f = click.option("--opensearch-url", metavar="URL", help="OpenSearch node url(s), "
+                     "comma-separated [env VNARCHIVE_OPENSEARCH_URL].")(f)
+    return click.option("--engine", type=click.Choice(["embedded", "opensearch"]),
+                        default=lambda: os.environ.get("VNARCHIVE_ENGINE") or "embedded",
+                        help="Search engine [env VNARCHIVE_ENGINE, default embedded].")(f)
+
+
+def _feed(data_dir: Path, url: str | None, since: str | None) -> None:
+    from indexer import feed_engine  # an ingest's articles (stored ``since``), or all
+    try:
+        click.echo(feed_engine(data_dir, url, since=since))
+    except Exception as exc:  # unreachable cluster, refused documents: one line, exit 1
+        raise click.ClickException(str(exc) or type(exc).__name__) from None
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="vnarchive")
 def cli() -> None:
@@ -212,8 +228,10 @@ def cli() -> None:
               help="Largest HTML page (file or WARC record, inflated) to clean.")
 @click.option("--max-line-mb", type=click.FloatRange(0.01, 1024), default=16,
               show_default=True, help="Longest JSON Lines record (un-gzipped).")
+@_engine_options
 def ingest(paths: tuple[Path, ...], data_dir: Path, workers: int | None, batch: int,
-           max_page_mb: float, max_line_mb: float) -> None:
+           max_page_mb: float, max_line_mb: float, engine: str,
+           opensearch_url: str | None) -> None:
     """Clean, store and index HTML pages, directories, JSON Lines or WARC files.
 
     Exits 3 when some items failed (the others are stored), 4 when every item failed.
@@ -224,7 +242,7 @@ def ingest(paths: tuple[Path, ...], data_dir: Path, workers: int | None, batch: 
       vnarchive ingest news.jsonl.gz --data-dir /srv/vnarchive
     """
     from archive.sources import Limits, count_items
-    from indexer import ingest_paths
+    from indexer import ingest_paths, started_at
 
     limits = Limits(max_page_bytes=int(max_page_mb * 2**20),
                     max_line_bytes=int(max_line_mb * 2**20))
@@ -232,6 +250,7 @@ def ingest(paths: tuple[Path, ...], data_dir: Path, workers: int | None, batch: 
         if not p.exists():
             raise click.ClickException(f"{p}: no such file or directory")
     bar = progress_bar(count_items(paths) if sys.stderr.isatty() else None, "ingest")
+    since = started_at()
     with reported():
         try:
             report = ingest_paths(paths, data_dir, workers=workers, batch=batch,
@@ -239,12 +258,15 @@ def ingest(paths: tuple[Path, ...], data_dir: Path, workers: int | None, batch: 
         finally:
             bar.close()
     click.echo(report.summary())
+    if engine == "opensearch" and report.stored:
+        _feed(data_dir, opensearch_url, since)
     exit_for(report)
 
 
 @cli.command()
 @_data_dir_option
-def reindex(data_dir: Path) -> None:
+@_engine_options
+def reindex(data_dir: Path, engine: str, opensearch_url: str | None) -> None:
     """Rebuild the search index from the stored articles, then switch to it atomically.
 
     The old index keeps serving until the switch.  Cached segmentation is reused.
@@ -258,6 +280,8 @@ def reindex(data_dir: Path) -> None:
     from indexer import reindex as do_reindex
 
     need_archive(data_dir)
+    if engine == "opensearch":
+        return _feed(data_dir, opensearch_url, None)
     with reported():
         with Store(DataDir(data_dir).store, readonly=True) as store:
             bar = progress_bar(store.count(), "reindex")
@@ -296,8 +320,9 @@ def check(data_dir: Path) -> None:
               show_default=True, help="Results per page.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the same JSON as /api/search (errors as {\"error\": ...}).")
+@_engine_options
 def search(query: str, data_dir: Path, page: int, per_page: int, as_json: bool,
-           **opts) -> None:
+           engine: str, opensearch_url: str | None, **opts) -> None:
     """Search the archive; prints the top results and facet counts.
 
     \b
@@ -305,20 +330,21 @@ def search(query: str, data_dir: Path, page: int, per_page: int, as_json: bool,
       vnarchive search "giam ngheo" --province "Long An"
       vnarchive search "nông thôn mới" --json --limit 5
     """
-    from indexer import ArchiveSearcher
+    from indexer import open_engine
     from indexer.generations import outdated
 
     req = build_request(query, opts, page=page, per_page=per_page)
-    searcher = ArchiveSearcher(data_dir)
     try:
-        res = searcher.search(req)
+        searcher = open_engine(data_dir, engine, opensearch_url)
+        try:
+            res = searcher.search(req)
+        finally:
+            searcher.close()
     except library_errors() as exc:
         if as_json:
             json_error(getattr(exc, "code", "no_index"), str(exc), EXIT_ERROR)
         raise click.ClickException(str(exc) or type(exc).__name__) from None
-    finally:
-        searcher.close()
-    stale = outdated(data_dir)
+    stale = outdated(data_dir) if engine == "embedded" else None
     if stale:
         click.echo(f"warning: {stale}", err=True)
     if as_json:
@@ -335,7 +361,9 @@ def search(query: str, data_dir: Path, page: int, per_page: int, as_json: bool,
               show_default=True, help="CSV (UTF-8, formula-safe) or one JSON object a line.")
 @click.option("--output", "-o", type=click.File("w", encoding="utf-8", lazy=True),
               default="-", help="File to write [default: standard output].")
-def export(query: str, data_dir: Path, fmt: str, output, **opts) -> None:
+@_engine_options
+def export(query: str, data_dir: Path, fmt: str, output, engine: str,
+           opensearch_url: str | None, **opts) -> None:
     """Write every match (no cap, unlike the web export) as CSV or JSON Lines, streamed.
 
     Columns are those of /api/export.csv; permalinks point at http://127.0.0.1:5000 unless
@@ -346,12 +374,13 @@ def export(query: str, data_dir: Path, fmt: str, output, **opts) -> None:
       vnarchive export "giảm nghèo" --province "Long An" > giam-ngheo.csv
       vnarchive export "nông thôn mới" --format jsonl -o ntm.jsonl
     """
-    from indexer import ArchiveSearcher
+    from indexer import open_engine
     from web.export import csv_lines, export_rows
 
     req = build_request(query, opts, with_snippets=True)
     base = (os.environ.get("VNARCHIVE_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
-    searcher = ArchiveSearcher(data_dir)
+    with reported():
+        searcher = open_engine(data_dir, engine, opensearch_url)
     with reported(), closing(searcher):
         chunks = searcher.export_chunks(req, None, snippets=True)
         rows = export_rows(chunks, lambda aid: f"{base}/articles/{aid}")
@@ -372,8 +401,9 @@ def export(query: str, data_dir: Path, fmt: str, output, **opts) -> None:
               show_default=True, help="Open connections accepted at once.")
 @click.option("--channel-timeout", type=click.IntRange(1, 3600), default=30,
               show_default=True, help="Seconds of silence before a connection is closed.")
+@_engine_options
 def serve(data_dir: Path, host: str, port: int, threads: int, connection_limit: int,
-          channel_timeout: int) -> None:
+          channel_timeout: int, engine: str, opensearch_url: str | None) -> None:
     """Serve the search page and JSON API with waitress.
 
     \b
@@ -384,7 +414,9 @@ def serve(data_dir: Path, host: str, port: int, threads: int, connection_limit: 
     from web.serving import create_server, warm_up
 
     need_archive(data_dir)
-    app = create_app({"DATA_DIR": str(data_dir)})
+    with reported():  # e.g. the OpenSearch client library is missing
+        app = create_app({"DATA_DIR": str(data_dir), "ENGINE": engine,
+                          "OPENSEARCH_URL": opensearch_url})
     problem = warm_up(app)
     if problem:
         click.echo(f"warning: {problem}", err=True)

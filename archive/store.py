@@ -372,12 +372,15 @@ class Store:
             (after, upto, limit)).fetchall()
         return [self._row_to_stored(row) for row in rows]
 
-    def iter_all(self, batch: int = 500) -> Iterator[StoredArticle]:
+    def iter_all(self, batch: int = 500, *, updated_since: str | None = None
+                 ) -> Iterator[StoredArticle]:
+        """Every row in id order; ``updated_since`` (ISO time): only rows saved since."""
         last = 0
+        since = "AND updated>=?" if updated_since else ""
         while True:
             rows = self.db.execute(
-                f"SELECT {_COLUMNS} FROM articles WHERE id>? ORDER BY id LIMIT ?",
-                (last, batch)).fetchall()
+                f"SELECT {_COLUMNS} FROM articles WHERE id>? {since} ORDER BY id LIMIT ?",
+                (last, updated_since, batch) if updated_since else (last, batch)).fetchall()
             if not rows:
                 return
             for row in rows:

@@ -73,6 +73,7 @@ Exits 2 with a message when ``../shared`` (the corpus) is missing.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import hashlib
 import json
@@ -95,7 +96,7 @@ if str(ROOT) not in sys.path:
 from bench.common import SHARED, VIETNEWS, table  # noqa: E402
 
 CLASSES = ("accented", "unaccented", "syllable")
-ENGINES = ("vnarchive", "fts5")
+ENGINES = ("vnarchive", "opensearch", "fts5")
 DEFAULT_SEED = 14
 DEFAULT_WORDS = 200
 STAMP = "matchsets-stamp.json"
@@ -359,6 +360,18 @@ class Ours:
         return {"shown": int(res["total"]), "urls": urls, "fallback": res.get("fallback")}
 
 
+class OursOnOpenSearch(Ours):
+    """The same match sets asked of ``OpenSearchEngine`` (``--opensearch``): the archive
+    fed to a real node from its cached analysis (``bench/osbench.py``)."""
+
+    name = "opensearch"
+
+    def __init__(self, data: Path, engine, ids: str = "auto", verify: int = 5) -> None:
+        super().__init__(data, ids, verify)
+        self.searcher.close()
+        self.searcher = engine
+
+
 class Peer:
     name = "fts5"
 
@@ -446,6 +459,8 @@ def main(argv: list[str] | None = None) -> int:
                          "the export")
     ap.add_argument("--json", type=Path, help="write the figures (and per-query rows) here")
     ap.add_argument("--dump", action="store_true", help="print every query's counts")
+    ap.add_argument("--opensearch", action="store_true",
+                    help="also ask OpenSearch (a real node started here) the same queries")
     ap.add_argument("--with-relevance", action="store_true",
                     help="then run bench/relevance.py (known-item ranking) in the same run")
     args = ap.parse_args(argv)
@@ -493,7 +508,13 @@ def main(argv: list[str] | None = None) -> int:
 
     per_query: list[dict] = []
     results: dict[str, dict[str, dict]] = {}
-    for eng in (ours, peer):
+    engines: list = [ours, peer]
+    stack = contextlib.ExitStack()
+    if args.opensearch:
+        from bench.osbench import opensearch_engine
+        engines.insert(1, OursOnOpenSearch(data, stack.enter_context(opensearch_engine(data)),
+                                           args.ids, args.verify))
+    for eng in engines:
         t = time.perf_counter()
         for cls in CLASSES:
             rows = []
@@ -507,6 +528,7 @@ def main(argv: list[str] | None = None) -> int:
                 per_query.append(row)
             results.setdefault(cls, {})[eng.name] = figures(rows)
         timings[eng.name] = time.perf_counter() - t
+    stack.close()
     timings["total"] = time.perf_counter() - started
 
     n_words = {c: len(v) for c, v in queries.items()}

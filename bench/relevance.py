@@ -32,6 +32,7 @@ did-you-mean suggestion for the unaccented query equals the accented one.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import hashlib
 import json
@@ -206,6 +207,19 @@ class Vnarchive:
         return [r["url"] for r in self.last["results"]]
 
 
+class OpenSearchSystem(Vnarchive):
+    """The same archive fed to a real OpenSearch node (``bench/osbench.py``) and asked
+    through ``OpenSearchEngine``: the same queries as ``vnarchive`` in the same run."""
+    name = "opensearch"
+
+    def __init__(self, docs: list[dict], cache: Path, rebuild: bool, workers: int | None,
+                 stack) -> None:
+        from bench.osbench import opensearch_engine
+        super().__init__(docs, cache, rebuild, workers)
+        self.searcher.close()
+        self.searcher = stack.enter_context(opensearch_engine(self.dir))
+
+
 class Fts5:
     name = "fts5"
 
@@ -338,10 +352,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(docs)} docs, {len(queries)} targets, seed {args.seed}; "
           f"flipping changed {changed} keyword queries", file=sys.stderr)
     results: dict[str, dict] = {}
+    stack = contextlib.ExitStack()
     for name in args.systems.split(","):
         t = time.perf_counter()
         if name == "vnarchive":
             system = Vnarchive(docs, OUT, args.rebuild, args.workers)
+        elif name == "opensearch":
+            system = OpenSearchSystem(docs, OUT, args.rebuild, args.workers, stack)
         elif name == "fts5":
             system = Fts5(docs)
         elif name == "whoosh":
@@ -360,6 +377,7 @@ def main(argv: list[str] | None = None) -> int:
                                                  "rank": urls.index(q["url"]) + 1
                                                  if q["url"] in urls else None,
                                                  "got": urls[:3]}, ensure_ascii=False) + "\n")
+    stack.close()
     print(table(results, len(queries)))
     if "vnarchive" in results:
         print(f"did-you-mean on kw_unaccented equals the accented query: "

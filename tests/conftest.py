@@ -81,6 +81,35 @@ def copy_of_archive(archive_dir: Path, tmp_path: Path) -> Path:
     return target
 
 
+
+@pytest.fixture(scope="session")
+def opensearch_node(tmp_path_factory: pytest.TempPathFactory):
+    """One real single-node OpenSearch on 127.0.0.1 for the whole session (fetched from
+    Maven Central on first use and cached, see ``tests/opensearch_node.py``).  A node that
+    cannot start is a test failure, never a skip."""
+    from tests import opensearch_node as osnode
+    try:
+        dist = osnode.ensure_distribution()
+        node = osnode.start_node(dist, tmp_path_factory.mktemp("opensearch"), "single",
+                                 heap="512m", timeout=300)
+    except osnode.OpenSearchError as exc:
+        pytest.fail(f"cannot start a real OpenSearch node: {exc}", pytrace=False)
+    yield node
+    node.stop(remove_data=True)
+
+
+@pytest.fixture(scope="session")
+def opensearch_engine(opensearch_node, archive_dir: Path):
+    """The OpenSearch engine over the session archive, indexed with ``reindex_opensearch``
+    (the alias ``vnarchive`` on the session node)."""
+    from indexer.opensearch import OpenSearchEngine, connect, reindex_opensearch
+    client = connect(opensearch_node.url)
+    report = reindex_opensearch(archive_dir, client)
+    assert report.failures == [] and report.indexed >= 8, report
+    engine = OpenSearchEngine(archive_dir, opensearch_node.url, client=client)
+    yield engine
+    engine.close()
+
 def pytest_report_header(config):
     return f"shared data: {SHARED} ({'present' if SHARED.exists() else 'MISSING'})" + \
         (" [CI]" if os.environ.get("CI") else "")

@@ -15,12 +15,14 @@ DEFAULTS: dict[str, Any] = {
     "JSON_AS_ASCII": False,
     "FEED_CACHE_SIZE": 256,      # feed searches kept in memory (web.feedcache)
     "REFRESH_INTERVAL": 0.5,     # seconds between looks for a newly published index
+    "ENGINE": None,              # "embedded" | "opensearch"; None: $VNARCHIVE_ENGINE or embedded
+    "OPENSEARCH_URL": None,      # None: $VNARCHIVE_OPENSEARCH_URL
 }
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app for one data dir; no module-level app or index exists."""
-    from indexer import ArchiveSearcher
+    from indexer import open_engine
     from web import api, feeds, officials, pages, security
 
     app = Flask(__name__)
@@ -28,9 +30,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
     app.json.ensure_ascii = False
     app.json.sort_keys = False
-    app.extensions["vnarchive"] = ArchiveSearcher(
-        Path(app.config["DATA_DIR"]), prefetch=True,
-        refresh_interval=float(app.config["REFRESH_INTERVAL"]))
+    # the engine behind the seam (``indexer.search.SearchEngine``): embedded unless
+    # ENGINE / $VNARCHIVE_ENGINE says opensearch; the blueprints never know which
+    app.extensions["vnarchive"] = open_engine(
+        Path(app.config["DATA_DIR"]), app.config.get("ENGINE"), app.config.get("OPENSEARCH_URL"),
+        prefetch=True, refresh_interval=float(app.config["REFRESH_INTERVAL"]))
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp, url_prefix="/api")
     app.register_blueprint(officials.pages)

@@ -5,7 +5,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from archive.store import StoreError
-from indexer import ArchiveSearcher, IndexDamaged, IndexMissing, SearchError
+from indexer import SearchEngine, IndexDamaged, IndexMissing, SearchError
 from web import export as _export
 from web.openapi import spec
 from web.params import int_param, request_from_args
@@ -15,7 +15,7 @@ __all__ = ["bp", "error"]
 bp = Blueprint("api", __name__)
 
 
-def searcher() -> ArchiveSearcher:
+def searcher() -> SearchEngine:
     return current_app.extensions["vnarchive"]
 
 

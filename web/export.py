@@ -27,7 +27,7 @@ from datetime import datetime
 from flask import Response, current_app, request, stream_with_context, url_for
 from werkzeug.datastructures import MultiDict
 
-from indexer import ArchiveSearcher
+from indexer import SearchEngine
 from web.params import int_param, request_from_args
 
 __all__ = ["CSV_COLUMNS", "JSON_DROP", "safe_cell", "csv_cell", "plain_snippet", "csv_lines",
@@ -98,7 +98,7 @@ def export_limit(args: MultiDict) -> int:
     return int_param(args, "limit", cap, 1, cap)
 
 
-def _rows(searcher: ArchiveSearcher, args: MultiDict) -> tuple[dict, Iterator[dict], int]:
+def _rows(searcher: SearchEngine, args: MultiDict) -> tuple[dict, Iterator[dict], int]:
     req = request_from_args(args)
     limit = export_limit(args)
     head = searcher.search(replace(req, page=1, per_page=1, with_snippets=False,
@@ -120,7 +120,7 @@ def _filename(ext: str) -> str:
     return f"vnarchive-{datetime.now():%Y%m%d-%H%M%S}.{ext}"
 
 
-def export_csv(searcher: ArchiveSearcher, args: MultiDict) -> Response:
+def export_csv(searcher: SearchEngine, args: MultiDict) -> Response:
     head, rows, limit = _rows(searcher, args)
     response = Response(stream_with_context(csv_lines(rows)), mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
@@ -128,7 +128,7 @@ def export_csv(searcher: ArchiveSearcher, args: MultiDict) -> Response:
     return response
 
 
-def export_json(searcher: ArchiveSearcher, args: MultiDict) -> Response:
+def export_json(searcher: SearchEngine, args: MultiDict) -> Response:
     head, rows, limit = _rows(searcher, args)
     exported = min(head["total"], limit)
     meta = {"query": head["query"], "total": head["total"], "exported": exported,

@@ -15,7 +15,7 @@ from xml.etree import ElementTree as ET
 from flask import Blueprint, Response, current_app, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from indexer import ArchiveSearcher, IndexMissing, SearchError
+from indexer import SearchEngine, IndexMissing, SearchError
 from web.export import plain_snippet
 from web.feedcache import FeedCache, request_key
 from web.params import page_hint, request_from_args
@@ -85,7 +85,7 @@ def atom(res: dict, args: MultiDict, self_url: str, page_url: str,
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
 
 
-def searcher() -> ArchiveSearcher:
+def searcher() -> SearchEngine:
     return current_app.extensions["vnarchive"]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
 
-from indexer import ArchiveSearcher, IndexMissing, SearchError
+from indexer import SearchEngine, IndexMissing, SearchError
 from indexer.entities.people import slug as official_slug
 from indexer.search import MAX_PAGE, MAX_PER_PAGE
 
@@ -16,7 +16,7 @@ pages = Blueprint("officials", __name__)
 api = Blueprint("officials_api", __name__)
 
 
-def _searcher() -> ArchiveSearcher:
+def _searcher() -> SearchEngine:
     return current_app.extensions["vnarchive"]
 
 

@@ -17,7 +17,7 @@ from werkzeug.datastructures import MultiDict
 
 from archive.store import StoreError
 from archive.textdiff import article_diff
-from indexer import ArchiveSearcher, IndexDamaged, IndexMissing, SearchError, SearchRequest
+from indexer import SearchEngine, IndexDamaged, IndexMissing, SearchError, SearchRequest
 from indexer.search import FACETS, FALLBACK_MESSAGES
 from indexer.search.snippets import snippet
 from web.params import EXCLUDE, page_hint, request_from_args
@@ -55,7 +55,7 @@ DEFAULTS = {"sort": "relevance", "per_page": "20", "page": "1"}
 _QUERY_WORD = re.compile(r"(?<![-\w])(?:title:)?(\w+)")
 
 
-def searcher() -> ArchiveSearcher:
+def searcher() -> SearchEngine:
     return current_app.extensions["vnarchive"]
 
 

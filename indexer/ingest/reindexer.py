@@ -21,7 +21,7 @@ from indexer.ingest.ingester import ANALYSER_VERSION, ENTITIES_VERSION, analyse,
 from archive.datadir import DataDir
 from indexer.codec.sidecar_merge import index_segments, merge
 
-__all__ = ["reindex"]
+__all__ = ["reindex", "stored_documents"]
 
 PARALLEL_MIN = 2000  # below this, forking reindex workers costs more than it saves
 SEGMENT_DOCS = MERGE_MAX_DOCS  # articles per segment written by a reindex worker
@@ -68,7 +68,7 @@ def _current(analysis: dict[str, Any] | None) -> bool:
         analysis.get("ev") == ENTITIES_VERSION
 
 
-def _documents(store: Store, rows: Iterable[Any], tick: Callable[[], None]
+def stored_documents(store: Store, rows: Iterable[Any], tick: Callable[[], None]
                ) -> Iterator[dict[str, Any]]:
     """The index documents of stored rows; a stale analysis cache (another analyser
     version) is redone and stored, committed once the rows are spent."""
@@ -87,7 +87,7 @@ def _reindex_serial(data_dir: Path, ix, progress: Callable[[int], None] | None) 
     writer = fast_writer(ix)
     try:
         count = 0
-        for fields in _documents(store, store.iter_all(),
+        for fields in stored_documents(store, store.iter_all(),
                                  (lambda: progress(1)) if progress else (lambda: None)):
             writer.add_document(**fields)
             count += 1
@@ -126,7 +126,7 @@ def _write_range(job: tuple[str, str, int, int]) -> list:
             rows = store.rows_between(last, hi, SEGMENT_DOCS)
             if not rows:
                 break
-            segments.append(write_segment(ix, _documents(store, rows, tick), limitmb=1024))
+            segments.append(write_segment(ix, stored_documents(store, rows, tick), limitmb=1024))
             last = rows[-1].id
         return segments
     finally:

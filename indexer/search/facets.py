@@ -17,11 +17,36 @@ from indexer.schema import FACET_FIELDS
 from indexer.codec.whoosh_blocks import segment_blocks
 from indexer.search.timeline import local_days
 
-__all__ = ["Columns"]
+__all__ = ["Columns", "norm_map", "resolve_value"]
 
 
 def _key(value: str) -> str:
     return fold(normalize(value)).lower().replace("-", " ").replace("  ", " ").strip()
+
+
+def norm_map(values: Iterable[str]) -> dict[str, str]:
+    """Folded, lower-cased key → value, for ``resolve_value`` (the last of values that
+    fold alike wins, in the order given)."""
+    return {_key(v): v for v in values}
+
+
+def resolve_value(facet: str, value: str, values, norm: dict[str, str]) -> str | None:
+    """The facet value among ``values`` that user input means, in any case or diacritics
+    ("long an"), a province also by its other names; None when there is none.  ``norm`` is
+    ``norm_map(values)``.  Shared by both engines."""
+    if value in values:
+        return value
+    hit = norm.get(_key(value))
+    if hit is None and facet in ("province", "province_2025"):
+        try:
+            from indexer.entities.gazetteer import canonical_province, province_2025
+            name = canonical_province(value)
+            if name and facet == "province_2025":
+                name = province_2025(name) or name
+            hit = name if name in values else None
+        except Exception:
+            hit = None
+    return hit
 
 
 class Columns:
@@ -72,7 +97,7 @@ class Columns:
             self._pairs[name] = (
                 np.concatenate([values[v] for v in names]) if names else np.zeros(0, np.int64),
                 np.repeat(np.arange(len(names)), [len(values[v]) for v in names]))
-            self._norm[name] = {_key(v): v for v in values}
+            self._norm[name] = norm_map(values)
         self._vocab = None
 
     def _leaves(self) -> list[tuple[Any, int]]:
@@ -123,19 +148,7 @@ class Columns:
     # -- filters --------------------------------------------------------------------------
     def resolve(self, facet: str, value: str) -> str | None:
         """Canonical facet value for user input in any case or diacritics ("long an")."""
-        if value in self.values.get(facet, {}):
-            return value
-        hit = self._norm.get(facet, {}).get(_key(value))
-        if hit is None and facet in ("province", "province_2025"):
-            try:
-                from indexer.entities.gazetteer import canonical_province, province_2025
-                name = canonical_province(value)
-                if name and facet == "province_2025":
-                    name = province_2025(name) or name
-                hit = name if name in self.values.get(facet, {}) else None
-            except Exception:
-                hit = None
-        return hit
+        return resolve_value(facet, value, self.values.get(facet, {}), self._norm.get(facet, {}))
 
     def resolve_all(self, facet: str, values: Iterable[str]) -> list[str]:
         out = []

@@ -28,7 +28,7 @@ from indexer.search.nodes import EITHER, Adjacent, AtLeast, Within
 from indexer.search.segmentation import QueryWord, query_words
 
 __all__ = ["Clause", "ParsedQuery", "QueryError", "parse", "build", "word_query", "Relax",
-           "RELAXATIONS", "FALLBACK_MESSAGES", "MAX_QUERY_CHARS", "MAX_TERMS", "MAX_PREFIX_EXPANSION"]
+           "RELAXATIONS", "relaxations", "FALLBACK_MESSAGES", "MAX_QUERY_CHARS", "MAX_TERMS", "MAX_PREFIX_EXPANSION"]
 
 MAX_QUERY_CHARS = 2000
 MAX_TERMS = 64
@@ -167,6 +167,18 @@ RELAXATIONS = (
     ("all_to_most_words", Relax(folded=True, anywhere=True, most=True)),
 )
 STRICT = Relax()
+
+
+def relaxations(parsed: "ParsedQuery") -> list[tuple[str, Relax]]:
+    """The announced fallbacks that can widen ``parsed``, in the order both engines try
+    them: none from accented to folded for a query typed without diacritics, no "most
+    words" for a single unit."""
+    accented = has_diacritics(parsed.positive_text())
+    units = sum(len(syllables(g[0].text)) if len(g) == 1 and g[0].kind == "text" else 1
+                for g in parsed.groups)
+    return [(reason, relax) for reason, relax in RELAXATIONS
+            if not ((reason == "accented_to_folded" and not accented)
+                    or (reason == "all_to_most_words" and units < 2))]
 
 # What the page and the terminal say when a fallback was used.
 FALLBACK_MESSAGES = {

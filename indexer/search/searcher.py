@@ -20,20 +20,18 @@ from typing import Any
 
 import numpy as np
 
-from archive.dedup import hamming
-from archive.store import MAX_DUPLICATE_DISTANCE, Store, StoreError
-from indexer.analysis.analyzer import has_diacritics, syllables
+from archive.store import Store, StoreError
+from indexer.analysis.analyzer import syllables
 from indexer.search.facets import Columns
 from indexer.search.evaluate import Evaluator, Unsupported
 from indexer.generations import DAMAGE_ERRORS, IndexDamaged, IndexMissing, current_path, open_current
 from archive.datadir import DataDir
-from indexer.search.query import RELAXATIONS, QueryError, build, parse
+from indexer.search.query import QueryError, build, parse, relaxations
 from indexer.search.request import FACETS, SearchError, SearchRequest, day_end, day_start
 from indexer.search.views import SearcherViews
 from indexer.search.officials import OfficialViews
-from indexer.entities.people import article_people
 from indexer.codec.sidecar import merged_stamp
-from indexer.search.snippets import snippet
+from indexer.search.hits import hit_rows
 from indexer.search.timeline import timeline_of
 
 __all__ = ["ArchiveSearcher"]
@@ -295,13 +293,7 @@ class ArchiveSearcher(SearcherViews, OfficialViews):
         matched = scores > 0
         if matched.any() or not parsed.groups:
             return parsed, wq, scores, matched, None
-        accented = has_diacritics(parsed.positive_text())
-        units = sum(len(syllables(g[0].text)) if len(g) == 1 and g[0].kind == "text" else 1
-                    for g in parsed.groups)
-        for reason, relax in RELAXATIONS:
-            if (reason == "accented_to_folded" and not accented) or \
-                    (reason == "all_to_most_words" and units < 2):
-                continue
+        for reason, relax in relaxations(parsed):
             wq_r = build(parsed, reader, vocab, relax=relax, adjacent_docs=pairs)
             if wq_r is None:
                 continue
@@ -327,46 +319,10 @@ class ArchiveSearcher(SearcherViews, OfficialViews):
 
     def _hits(self, cols: Columns, page: Sequence[tuple[int, float | None]], terms: set[str],
               with_snippets: bool, collapse: bool = True, full: bool = False) -> list[dict]:
-        """Result rows for ranked docnums (``full``: with sapo and authors, for export).  Near-duplicate copies of a story (syndicated
-        articles) on the same page are folded into the first one's ``also_published_by``."""
-        ids = [int(cols.aid[d]) for d, _ in page]
-        rows = self._store.get_many(ids)  # type: ignore[union-attr]
-        out = []
-        shown: list[tuple[int, dict]] = []  # (simhash, hit) of hits kept on this page
-        for (docnum, score), aid in zip(page, ids):
-            row = rows.get(aid)
-            if row is None:  # indexed but no longer stored: never show a broken hit
-                continue
-            a = row.article
-            if row.simhash is not None and collapse:
-                original = next((hit for h, hit in shown
-                                 if hamming(h, row.simhash) <= MAX_DUPLICATE_DISTANCE),
-                                None)
-                if original is not None:  # a syndicated copy: shown once, credited
-                    original["also_published_by"].append(
-                        {"id": aid, "site": a.site, "url": a.url})
-                    continue
-            ents = (row.analysis or {}).get("entities", {})
-            texts = [a.sapo or "", *a.paragraphs] if terms else [a.sapo or "", *a.paragraphs[:1]]
-            out.append({
-                "id": aid,
-                "url": a.url,
-                "title": a.title,
-                "published": a.published.isoformat() if a.published else None,
-                "site": a.site,
-                "snippet": snippet(texts, terms) if with_snippets else "",
-                "provinces": list(ents.get("provinces", [])),
-                "provinces_2025": list(ents.get("provinces_2025", [])),
-                "officials": [p["key"] for p in article_people(ents)],  # facet values
-                "programs": list(ents.get("programs", [])),
-                "score": round(score, 4) if score is not None else None,
-                "also_published_by": [],
-            })
-            if full:
-                out[-1].update(sapo=a.sapo or "", authors=list(a.authors))
-            if row.simhash is not None:
-                shown.append((row.simhash, out[-1]))
-        return out
+        """Result rows for ranked docnums (``indexer.search.hits.hit_rows``)."""
+        return hit_rows(self._store, [(int(cols.aid[d]), s) for d, s in page],  # type: ignore
+                        terms, with_snippets, collapse, full)
+
 
 def _filtered(cols: Columns, req: SearchRequest, docs: np.ndarray, skip: str | None = None
               ) -> np.ndarray:

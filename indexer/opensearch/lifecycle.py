@@ -1,0 +1,112 @@
+"""Building and feeding the OpenSearch index from the store (entry points:
+``reindex_opensearch``, ``sync_opensearch``).
+
+Like the embedded generations, a reindex writes a new index (``<alias>-<time>``) while the
+old one keeps serving, then moves the alias in one atomic ``_aliases`` call and drops the
+old index.  Documents come from the store's cached analysis
+(``indexer.ingest.reindexer.stored_documents``): no segmentation unless a row's cache is
+stale, exactly as the embedded reindex.
+"""
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from archive.datadir import DataDir
+from indexer.opensearch.bulk import BulkFailed, BulkFeeder, BulkReport
+from indexer.opensearch.producer import bulk_lines
+from indexer.opensearch.mapping import ALIAS, MAPPING_VERSION, EngineUnavailable, index_body
+
+__all__ = ["reindex_opensearch", "sync_opensearch", "alias_target", "wait_for"]
+
+
+def alias_target(client, alias: str = ALIAS) -> list[str]:
+    """The indices the alias points to now ([] when it does not exist)."""
+    if not client.indices.exists_alias(name=alias):
+        return []
+    return sorted(client.indices.get_alias(name=alias))
+
+
+def wait_for(client, status: str, *, index: str | None = None, tries: int = 20) -> None:
+    """Wait until the cluster (or ``index``) is at least ``status``; the server answers 408
+    after its own 30 s, so a busy cluster is asked again, ``tries`` times in all."""
+    from opensearchpy.exceptions import TransportError
+    for attempt in range(tries):
+        try:
+            client.cluster.health(index=index, wait_for_status=status)
+            return
+        except TransportError as exc:
+            if exc.status_code != 408 or attempt == tries - 1:
+                raise
+
+
+def reindex_opensearch(data_dir: Path | str, client, *, alias: str = ALIAS,
+                       shards: int | None = None, replicas: int | None = None,
+                       threads: int = 2, chunk: int = 1000, workers: int | None = None,
+                       progress: Callable[[int], None] | None = None) -> BulkReport:
+    """Rebuild the index from every stored article into a new index, then swap the alias.
+    Raises ``BulkFailed`` (the alias unchanged, the new index removed) if any document
+    could not be indexed."""
+    name = f"{alias}-{time.strftime('%Y%m%d%H%M%S')}-{time.time_ns() % 10**9:09d}"
+    body = index_body(shards, replicas)
+    wanted_replicas = body["settings"]["index"]["number_of_replicas"]
+    # while loading: no refreshes and no replicas (copied once at the end, far cheaper)
+    body["settings"]["index"].update({"refresh_interval": "-1", "number_of_replicas": 0,
+                                      "translog.durability": "async"})
+    from opensearchpy.exceptions import ConnectionError as OsConnectionError
+    try:
+        client.indices.create(index=name, body=body)
+    except OsConnectionError as exc:
+        raise EngineUnavailable(f"OpenSearch unreachable: {exc.info or exc}") from None
+    try:
+        vocab: dict[str, set[str]] = {"words": set(), "fwords": set()}
+        lines = bulk_lines(DataDir(data_dir).store, name, chunk=chunk, vocab=vocab,
+                           workers=workers or os.cpu_count() or 1)
+        report = BulkFeeder(client, name, threads=threads, chunk=chunk,
+                            progress=progress).feed(lines)
+        if report.failures:
+            raise BulkFailed(report)
+        client.indices.put_mapping(index=name, body={"_meta": {
+            "vnarchive_mapping_version": MAPPING_VERSION,
+            "words_terms": len(vocab["words"]), "fwords_terms": len(vocab["fwords"])}})
+        client.indices.put_settings(index=name, body={"index": {
+            "refresh_interval": "1s", "number_of_replicas": wanted_replicas,
+            "translog.durability": "request"}})
+        client.indices.refresh(index=name)
+        wait_for(client, "yellow", index=name)
+    except BaseException:
+        client.indices.delete(index=name, ignore_unavailable=True)
+        raise
+    old = alias_target(client, alias)
+    actions: list[dict] = [{"add": {"index": name, "alias": alias}}]
+    actions += [{"remove": {"index": o, "alias": alias}} for o in old]
+    client.indices.update_aliases(body={"actions": actions})  # one atomic switch
+    for o in old:
+        client.indices.delete(index=o, ignore_unavailable=True)
+    return report
+
+
+def sync_opensearch(data_dir: Path | str, client, *, since: str | None, alias: str = ALIAS,
+                    threads: int = 2, chunk: int = 500,
+                    progress: Callable[[int], None] | None = None) -> BulkReport:
+    """After an ingest: send the articles stored since ``since`` (ISO time) to the index
+    behind the alias; without an index yet, build it from the whole store.  Raises
+    ``BulkFailed`` naming the documents that did not go in."""
+    from opensearchpy.exceptions import ConnectionError as OsConnectionError
+    try:
+        exists = bool(alias_target(client, alias))
+    except OsConnectionError as exc:
+        raise EngineUnavailable(f"OpenSearch unreachable: {exc.info or exc}") from None
+    if not exists:
+        return reindex_opensearch(data_dir, client, alias=alias, threads=threads,
+                                  chunk=chunk, progress=progress)
+    lines = bulk_lines(DataDir(data_dir).store, alias, chunk=chunk, updated_since=since,
+                       workers=1)
+    report = BulkFeeder(client, alias, threads=threads, chunk=chunk, progress=progress
+                        ).feed(lines)
+    if report.failures:
+        raise BulkFailed(report)
+    client.indices.refresh(index=alias)
+    return report

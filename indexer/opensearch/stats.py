@@ -1,0 +1,140 @@
+"""The archive's own statistics, read from the cluster, for the query segmenter (entry
+point: ``ClusterStats``).
+
+``indexer.search.segmentation`` splits typed syllables into words with the ``words``
+field's counts, the syllables' total frequencies and how many documents hold two exact
+syllables side by side; the embedded engine reads them from its index reader.  Here the
+same figures come from OpenSearch, so both engines cut a query into the same words:
+
+- occurrences of a term (``ttf``) and a field's total (``sum_ttf``): ``_termvectors`` of an
+  artificial document holding the terms asked, with term and field statistics (exact with
+  one primary shard, the default; per shard otherwise);
+- folded word counts: the ``fwords`` field (every spelling of a folded word summed);
+- the number of distinct words: recorded in the index's ``_meta`` by the build
+  (``indexer.opensearch.lifecycle``);
+- documents with two syllables side by side: a ``match_phrase`` count;
+- a prefix's terms in term order: the ``_validate`` rewrite of a ``prefix`` query.
+
+An instance stands for one state of the index: the engine makes a new one when the index
+changes (``ttl``), as the embedded engine opens a new reader.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from archive.textnorm import fold
+from indexer.analysis.analyzer import normalize, syllables
+
+__all__ = ["ClusterStats"]
+
+GAP_TOKEN = "|"
+_MAX_NGRAM = 4  # indexer.search.segmentation.MAX_WORD_SYLLABLES
+
+
+class _Counts:
+    """The ``dict.get`` and ``len`` the segmenter asks of a word-count table."""
+
+    def __init__(self, stats: "ClusterStats", field: str, size: int) -> None:
+        self._stats, self._field, self._size = stats, field, size
+
+    def get(self, key: str, default: int = 0) -> int:
+        return self._stats.frequency(self._field, key) or default
+
+    def __len__(self) -> int:
+        return self._size
+
+
+class ClusterStats:
+    """``Vocabulary.word_counts`` and the reader calls of ``query_words``, over ``index``."""
+
+    def __init__(self, client, index: str, call: Callable[..., dict[str, Any]]) -> None:
+        self.client, self.index, self._call = client, index, call
+        self._freq: dict[tuple[str, str], int] = {}
+        self._totals: dict[str, int] = {}
+        self._pairs: dict[tuple[str, str], int] = {}
+        self._prefixes: dict[tuple[str, str], list[str]] = {}
+        self._meta: dict[str, Any] | None = None
+
+    # -- term statistics ----------------------------------------------------------------
+    def _fetch(self, wanted: dict[str, Iterable[str]]) -> None:
+        doc = {f: " ".join(sorted(set(terms))) for f, terms in wanted.items() if terms}
+        doc = {f: t for f, t in doc.items() if t}
+        if not doc:
+            return
+        got = self._call(self.client.termvectors, index=self.index,
+                         body={"doc": doc, "term_statistics": True, "field_statistics": True,
+                               "positions": False, "offsets": False})
+        vectors = got.get("term_vectors", {})
+        for f, terms in doc.items():
+            info = vectors.get(f, {})
+            self._totals.setdefault(f, int(info.get("field_statistics", {}).get("sum_ttf", 0)))
+            seen = info.get("terms", {})
+            for t in terms.split():
+                self._freq[(f, t)] = int(seen.get(t, {}).get("ttf", 0))
+
+    def prefetch(self, text: str) -> None:
+        """Ask in one request for every count the segmenter may need for ``text``: its
+        syllables and their runs of up to four, exact and folded."""
+        syl = syllables(normalize(text))
+        fsyl = [fold(s) for s in syl]
+        grams = lambda seq: {"_".join(seq[i:j]) for i in range(len(seq))  # noqa: E731
+                             for j in range(i + 1, min(len(seq), i + _MAX_NGRAM) + 1)}
+        pairs = {f"{a}_{b}" for a, b in zip(fsyl, fsyl[1:])}
+        want = {"words": grams(syl), "fwords": grams(fsyl), "syl": set(syl) | {GAP_TOKEN},
+                "fold": set(fsyl) | {GAP_TOKEN}, "fpair": pairs}
+        self._fetch({f: [t for t in ts if (f, t) not in self._freq] for f, ts in want.items()})
+
+    def frequency(self, field: str, term: str) -> int:
+        """Occurrences of ``term`` in ``field`` over the index."""
+        if (field, term) not in self._freq:
+            self._fetch({field: [term]})
+        return self._freq.get((field, term), 0)
+
+    def field_length(self, field: str) -> int:
+        """Tokens in ``field`` over the index, punctuation gaps not counted (the embedded
+        index gives them a position but no posting)."""
+        if field not in self._totals or (field, GAP_TOKEN) not in self._freq:
+            self._fetch({field: [GAP_TOKEN]})
+        gaps = self._freq.get((field, GAP_TOKEN), 0) if field in ("syl", "fold", "t_syl",
+                                                                   "t_fold") else 0
+        return self._totals.get(field, 0) - gaps
+
+    def word_counts(self, folded: bool) -> tuple[_Counts, int]:
+        field = "fwords" if folded else "words"
+        size = int(self.meta().get("fwords_terms" if folded else "words_terms", 0))
+        self.frequency(field, "_")  # the field's total comes with any term
+        return _Counts(self, field, size), self._totals.get(field, 0)
+
+    def meta(self) -> dict[str, Any]:
+        if self._meta is None:
+            got = self._call(self.client.indices.get_mapping, index=self.index)
+            mappings = next(iter(got.values()), {}).get("mappings", {}) if got else {}
+            self._meta = mappings.get("_meta", {}) or {}
+        return self._meta
+
+    # -- documents and terms ------------------------------------------------------------
+    def adjacent_docs(self, a: str, b: str) -> int:
+        """Documents with the exact syllables ``a`` ``b`` side by side."""
+        if (a, b) not in self._pairs:
+            body = {"query": {"match_phrase": {"syl": {"query": f"{a} {b}", "slop": 0}}}}
+            got = self._call(self.client.count, index=self.index, body=body)
+            self._pairs[(a, b)] = int(got["count"])
+        return self._pairs[(a, b)]
+
+    def expand_prefix(self, field: str, prefix: str) -> list[str]:
+        """The terms of ``field`` starting with ``prefix``, in term order (as Whoosh's
+        ``expand_prefix`` gives them)."""
+        key = (field, prefix)
+        if key not in self._prefixes:
+            body = {"query": {"prefix": {field: {"value": prefix,
+                                                 "rewrite": "constant_score_boolean"}}}}
+            got = self._call(self.client.indices.validate_query, index=self.index,
+                             body=body, params={"rewrite": "true"})
+            text = " ".join(e.get("explanation", "") for e in got.get("explanations", []))
+            pat = re.compile(rf"(?:^|[\s(+]){re.escape(field)}:(\S+?)(?=[\s)]|$)")
+            terms = sorted({m.group(1) for m in pat.finditer(text)},
+                           key=lambda t: t.encode("utf-8"))
+            self._prefixes[key] = [t for t in terms if t.startswith(prefix)]
+        return self._prefixes[key]

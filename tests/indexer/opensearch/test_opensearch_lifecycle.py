@@ -1,0 +1,89 @@
+"""Feeding OpenSearch from the store: bulk indexing reports refused documents, a reindex
+swaps the alias atomically, an ingest's articles are sent on (real node on 127.0.0.1)."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from indexer import SearchRequest
+from indexer.opensearch import (OpenSearchEngine, alias_target, connect,
+                                reindex_opensearch, sync_opensearch)
+from indexer.opensearch.bulk import BulkFeeder
+from indexer.opensearch.mapping import index_body
+
+pytestmark = pytest.mark.opensearch
+
+
+def test_a_refused_document_is_reported_never_dropped(opensearch_node):
+    client = connect(opensearch_node.url)
+    client.indices.create(index="refuse-test", body=index_body())
+    docs = [(str(i), {"id": i, "site": "a.example"}) for i in range(1, 6)]
+    docs.insert(2, ("99", {"id": 99, "no_such_field": "x"}))  # strict mapping refuses it
+    report = BulkFeeder(client, "refuse-test", threads=2, chunk=2).feed(iter(docs))
+    assert report.indexed == 5
+    assert [doc_id for doc_id, _ in report.failures] == ["99"]
+    assert "strict" in report.failures[0][1]
+    client.indices.delete(index="refuse-test")
+
+
+def test_reindex_swaps_the_alias_while_searches_keep_answering(opensearch_node, copy_of_archive):
+    client = connect(opensearch_node.url)
+    alias = "swap-test"
+    reindex_opensearch(copy_of_archive, client, alias=alias)
+    first = alias_target(client, alias)
+    engine = OpenSearchEngine(copy_of_archive, opensearch_node.url, alias=alias)
+    want = engine.search(SearchRequest(q="giảm nghèo"))["total"]
+    seen, errors, stop = [], [], threading.Event()
+
+    def stream():
+        while not stop.is_set():
+            try:
+                seen.append(engine.search(SearchRequest(q="giảm nghèo"))["total"])
+            except Exception as exc:  # counted: there must be none
+                errors.append(exc)
+
+    t = threading.Thread(target=stream)
+    t.start()
+    try:
+        reindex_opensearch(copy_of_archive, client, alias=alias)
+    finally:
+        stop.set()
+        t.join()
+    second = alias_target(client, alias)
+    assert len(first) == len(second) == 1 and first != second
+    assert not client.indices.exists(index=first[0])  # the old index is dropped
+    assert errors == [] and seen and set(seen) == {want}
+    engine.close()
+
+
+def test_ingest_sends_new_articles_on(opensearch_node, copy_of_archive, tmp_path):
+    import json
+    from indexer import ingest_paths, started_at
+    client = connect(opensearch_node.url)
+    alias = "sync-test"
+    reindex_opensearch(copy_of_archive, client, alias=alias)
+    before = client.count(index=alias)["count"]
+    since = started_at()
+    items = [{"url": "https://moi.example/bai-1", "title": "Hợp tác xã chè Thái Nguyên",
+              "body": "Hợp tác xã chè Thái Nguyên xuất khẩu lô hàng đầu tiên.",
+              "published": "2025-03-01T08:00:00"}]
+    records = tmp_path / "new.jsonl"
+    records.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items), "utf-8")
+    assert ingest_paths([records], copy_of_archive, workers=1).added == 1
+    report = sync_opensearch(copy_of_archive, client, since=since, alias=alias)
+    assert report.indexed >= 1 and report.failures == []
+    assert client.count(index=alias)["count"] == before + 1
+    engine = OpenSearchEngine(copy_of_archive, opensearch_node.url, alias=alias)
+    hits = engine.search(SearchRequest(q="chè Thái Nguyên"))["results"]
+    assert hits[0]["url"] == "https://moi.example/bai-1"  # title and body match best
+    engine.close()
+
+
+def test_an_unreachable_cluster_is_a_clear_error(archive_dir):
+    from indexer import IndexMissing
+    engine = OpenSearchEngine(archive_dir, "http://127.0.0.1:9")
+    with pytest.raises(IndexMissing, match="unreachable"):
+        engine.search(SearchRequest(q="giảm nghèo"))
+    with pytest.raises(IndexMissing, match="unreachable"):
+        reindex_opensearch(archive_dir, connect("http://127.0.0.1:9"))
