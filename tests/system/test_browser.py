@@ -509,3 +509,23 @@ def test_too_many_bars_error_keeps_the_form_and_the_choice(page):
     assert page.locator("[role=alert]").count() == 0
     assert page.locator("svg.timeline title").first.text_content().startswith(
         "Số bài theo năm")
+
+
+def test_exclude_chip_on_an_official_page(page):
+    for v in page.request.get("/api/facets/official").json()["values"]:
+        record = page.request.get(f"/api/officials/{v['slug']}").json()
+        chips = [("program", "chương trình", p) for p in record["programs"]] + \
+                [("province", "tỉnh/thành", p) for p in record["provinces"]]
+        chip = next((c for c in chips if c[2]["count"] < record["article_count"]), None)
+        if chip:
+            break
+    else:
+        pytest.fail("no official in the session archive with a chip that leaves some out")
+    name, kind, value = chip[0], chip[1], chip[2]["value"]
+    page.goto(f"/officials/{v['slug']}")
+    assert axe_violations(page) == []
+    with page.expect_navigation():
+        page.get_by_role("link", name=f"Loại trừ {kind} {value}", exact=True).click()
+    assert f"-{name}=" in page.url and "official=" in page.url
+    assert total(page) == record["article_count"] - chip[2]["count"] > 0
+    assert page.locator(".active .chip.excluded", has_text=value).count() == 1
