@@ -126,13 +126,14 @@ def json_error(code: str, message: str, status: int) -> None:
     sys.exit(status)
 
 
-FILTERS = (  # (name, help): the page's filters, shared by ``search`` and ``export``
-    ("province", "Province as named in the article"),
-    ("province_2025", "Province within the borders from 1 July 2025"),
-    ("official", "Official's full name"), ("program", "Programme label"),
-    ("site", "Site host, e.g. thtg.vn"), ("author", "Author as in the byline"),
-    ("section", "The site's section"), ("tag", "The site's tag"),
-    ("year", "Publication year, four digits"))
+FILTERS = (  # (name, help, example): the page's filters, shared by ``search`` and ``export``
+    ("province", "Province as named in the article", "Long An"),
+    ("province_2025", "Province within the borders from 1 July 2025", "Tây Ninh"),
+    ("official", "Official's full name", "Nguyễn Văn A"), ("program", "Programme label", "OCOP"),
+    ("site", "Site host, e.g. thtg.vn", "thtg.vn"), ("author", "Author as in the byline", "Minh Anh"),
+    ("section", "The site's section", "Thời sự"), ("tag", "The site's tag", "giảm nghèo"),
+    ("year", "Publication year, four digits", "2024"))
+EXCLUDE = "not_"  # --not-province "Long An": the page's -province=Long An
 
 
 def filter_options(f):
@@ -141,17 +142,23 @@ def filter_options(f):
                      default="relevance", show_default=True)(f)
     f = click.option("--to", "date_to", help="Published on or before YYYY-MM-DD.")(f)
     f = click.option("--from", "date_from", help="Published on or after YYYY-MM-DD.")(f)
-    for name, text in reversed(FILTERS):
-        f = click.option("--" + name.replace("_", "-"), name, multiple=True,
-                         callback=_years if name == "year" else None,
+    for name, text, example in reversed(FILTERS):
+        flag, check = name.replace("_", "-"), _years if name == "year" else None
+        shown = f'"{example}"' if " " in example else example
+        f = click.option(f"--not-{flag}", EXCLUDE + name, multiple=True, callback=check,
+                         help=f"Leave out articles with this --{flag} value (repeatable), "
+                              f"e.g. --not-{flag} {shown}.")(f)
+        f = click.option("--" + flag, name, multiple=True, callback=check,
                          help=f"{text} (repeatable).")(f)
     return f
 
 
 def build_request(query: str, opts: dict, **extra):
     from indexer import SearchRequest
-    filters = {k: tuple(opts[k]) for k, _ in FILTERS if opts.get(k)}
-    return SearchRequest(q=query, filters=filters, date_from=parse_date(opts["date_from"], "--from"),
+    filters = {k: tuple(opts[k]) for k, _, _ in FILTERS if opts.get(k)}
+    exclude = {k: tuple(opts[EXCLUDE + k]) for k, _, _ in FILTERS if opts.get(EXCLUDE + k)}
+    return SearchRequest(q=query, filters=filters, exclude=exclude,
+                         date_from=parse_date(opts["date_from"], "--from"),
                          date_to=parse_date(opts["date_to"], "--to"), sort=opts["sort"], **extra)
 
 
@@ -328,6 +335,7 @@ def search(query: str, data_dir: Path, page: int, per_page: int, as_json: bool,
     \b
     Example:
       vnarchive search "giam ngheo" --province "Long An"
+      vnarchive search "giảm nghèo" --not-province "Long An" --not-year 2023
       vnarchive search "nông thôn mới" --json --limit 5
     """
     from indexer import open_engine
@@ -372,6 +380,7 @@ def export(query: str, data_dir: Path, fmt: str, output, engine: str,
     \b
     Example:
       vnarchive export "giảm nghèo" --province "Long An" > giam-ngheo.csv
+      vnarchive export "giảm nghèo" --not-site thtg.vn --format jsonl
       vnarchive export "nông thôn mới" --format jsonl -o ntm.jsonl
     """
     from indexer import open_engine

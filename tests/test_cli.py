@@ -168,3 +168,54 @@ def test_search_warns_when_the_index_is_older_than_this_vnarchive(copy_of_archiv
     old = CliRunner().invoke(cli, ["search", "giảm nghèo", "--data-dir", str(copy_of_archive), "--json"])
     assert old.exit_code == 0 and "vnarchive reindex" in old.stderr
     assert json.loads(old.stdout)["total"] >= 1  # the JSON on stdout stays parseable
+
+
+# -- issue 19c: --not-X, the page's -X= ----------------------------------------------------
+def test_every_facet_has_an_exclusion_option():
+    from indexer.search import FACETS
+    from vnarchive_cli import FILTERS
+    assert {name for name, _, _ in FILTERS} == set(FACETS)
+    text = run("search", "--help").output
+    for name in FACETS:
+        assert f"--not-{name.replace('_', '-')}" in text
+    assert '--not-province "Long An"' in text  # the help's example
+
+
+def test_not_province_leaves_it_out_like_the_api(archive_dir, client):
+    q = {"q": "giảm nghèo", "per_page": 100}
+    everything = client.get("/api/search", query_string=q).get_json()
+    api = client.get("/api/search", query_string={**q, "-province": "Long An"}).get_json()
+    assert 0 < api["total"] < everything["total"]  # it leaves something out, not everything
+    r = run("search", "giảm nghèo", "--not-province", "Long An", "--json", "--limit", "100",
+            "--data-dir", str(archive_dir))
+    res = json.loads(r.stdout)
+    assert res["total"] == api["total"]
+    assert [h["id"] for h in res["results"]] == [h["id"] for h in api["results"]]
+    assert all("Long An" not in h["provinces"] for h in res["results"])
+    text = run("search", "giảm nghèo", "--not-province", "Long An", "--data-dir",
+               str(archive_dir)).output
+    assert text.startswith(f"{api['total']} results")
+    r = run("export", "giảm nghèo", "--not-province", "Long An", "--format", "jsonl",
+            "--data-dir", str(archive_dir))
+    rows = [json.loads(x) for x in r.stdout.splitlines()]
+    assert len(rows) == api["total"] and all("Long An" not in x["provinces"] for x in rows)
+
+
+def test_every_exclusion_option_agrees_with_the_api(archive_dir, client):
+    from vnarchive_cli import FILTERS
+    whole = client.get("/api/search").get_json()
+    facets = whole["facets"]
+    for name, _, _ in FILTERS:
+        values = [v["value"] for v in facets.get(name) or []][:2]
+        assert values, name  # the session archive has values for every facet
+        api = client.get("/api/search", query_string=[("-" + name, v) for v in values]
+                         ).get_json()
+        flags = [x for v in values for x in (f"--not-{name.replace('_', '-')}", v)]
+        res = json.loads(run("search", "--json", *flags, "--data-dir", str(archive_dir)).stdout)
+        assert res["total"] == api["total"] < whole["total"], (name, values)
+
+
+def test_not_year_must_be_a_year(archive_dir):
+    r = CliRunner().invoke(cli, ["search", "x", "--not-year", "24", "--data-dir",
+                                 str(archive_dir)])
+    assert r.exit_code == 2 and "24" in r.output and "year" in r.output

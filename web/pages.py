@@ -20,10 +20,10 @@ from archive.textdiff import article_diff
 from indexer import SearchEngine, IndexDamaged, IndexMissing, SearchError, SearchRequest
 from indexer.search import FACETS, FALLBACK_MESSAGES
 from indexer.search.snippets import snippet
-from web.params import EXCLUDE, page_hint, request_from_args
+from web.params import EXCLUDE, error_field, page_hint, request_from_args
 from web.rawview import with_banner
 from web.security import RAW_CSP
-from web.timeline import UNIT_NAMES, timeline_svg
+from web.timeline import INTERVAL_LABELS, UNIT_NAMES, timeline_svg
 
 __all__ = ["bp"]
 
@@ -51,7 +51,7 @@ PER_PAGE_CHOICES = (10, 20, 50, 100)
 FACET_PAGE_MAX = 500        # values listed on a facet's own page
 FACET_PAGE_ALL = 100_000    # counted, to say honestly how many there are
 # Values a parameter has when absent: left out of every link we make (clean URLs).
-DEFAULTS = {"sort": "relevance", "per_page": "20", "page": "1"}
+DEFAULTS = {"sort": "relevance", "per_page": "20", "page": "1", "interval": "auto"}
 _QUERY_WORD = re.compile(r"(?<![-\w])(?:title:)?(\w+)")
 
 
@@ -161,7 +161,7 @@ def _helpers():
             "clear_filters": clear_filters, "result_args": result_args, "FACETS": FACETS,
             "safe_url": safe_url, "number": number, "PER_PAGE_CHOICES": PER_PAGE_CHOICES,
             "search_qs": lambda args: _query(MultiDict(args))[1:], "query_terms": query_terms,
-            "UNIT_NAMES": UNIT_NAMES}
+            "UNIT_NAMES": UNIT_NAMES, "INTERVAL_LABELS": INTERVAL_LABELS}
 
 
 def safe_url(url: str | None) -> bool:
@@ -183,7 +183,7 @@ def search_page():
         req = request_from_args(args)
         res = searcher().search(req)
     except SearchError as exc:
-        return _error_page(args, page_hint(exc), 400, getattr(exc, "field", None))
+        return _error_page(args, page_hint(exc), 400, error_field(exc))
     except IndexDamaged:
         return _error_page(args, "Chỉ mục tìm kiếm bị hỏng; các bài viết vẫn xem được. "
                                  "Hãy chạy `vnarchive reindex` để dựng lại.", 503)
@@ -249,7 +249,7 @@ def facet_page(name: str):
         req = request_from_args(args)
         values = searcher().facet_values(name, req, limit=FACET_PAGE_ALL)
     except SearchError as exc:
-        return _error_page(args, page_hint(exc), 400, getattr(exc, "field", None))
+        return _error_page(args, page_hint(exc), 400, error_field(exc))
     except IndexMissing:
         abort(503)
     shown = values[:FACET_PAGE_MAX]

@@ -13,7 +13,7 @@ from indexer.search import FACETS, MAX_PAGE, MAX_PER_PAGE, SORTS, SearchError, S
 from indexer.search.request import INTERVALS
 
 __all__ = ["request_from_args", "int_param", "FILTER_PARAMS", "ParamError", "page_hint",
-           "EXCLUDE"]
+           "error_field", "EXCLUDE"]
 
 FILTER_PARAMS = FACETS
 MAX_VALUE_CHARS = 200
@@ -44,6 +44,14 @@ def page_hint(exc: Exception) -> str:
         return ("Không hiểu được câu tìm kiếm. Hãy kiểm tra dấu ngoặc kép và các toán tử "
                 "(OR, -, title:) rồi tìm lại.")
     return "Yêu cầu tìm kiếm không hợp lệ. Hãy sửa lại các ô bên dưới rồi tìm lại."
+
+
+def error_field(exc: Exception) -> str | None:
+    """The form field the page marks for a failed request (too many timeline bars: the
+    interval, shown with the dates, as either change fixes it)."""
+    if getattr(exc, "code", "") == "too_many_buckets":
+        return "interval"
+    return getattr(exc, "field", None)
 
 
 def int_param(args: MultiDict, name: str, default: int, lo: int, hi: int) -> int:

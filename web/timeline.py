@@ -20,10 +20,13 @@ from datetime import date, timedelta
 
 from markupsafe import Markup, escape
 
-__all__ = ["Bar", "bars", "timeline_svg", "UNIT_NAMES", "volume_of", "share"]
+__all__ = ["Bar", "bars", "timeline_svg", "UNIT_NAMES", "INTERVAL_LABELS", "volume_of", "share"]
 
 WIDTH, HEIGHT, AXIS = 720, 150, 22
 UNIT_NAMES = {"day": "ngày", "week": "tuần", "month": "tháng", "year": "năm"}
+# The page's "chia cột theo" choices; "auto" is the API's default (no ``interval``).
+INTERVAL_LABELS = {"auto": "Tự động", "day": "Ngày", "week": "Tuần", "month": "Tháng",
+                   "year": "Năm"}
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,7 @@ def timeline_svg(timeline: dict | None, link: Callable[[str, str], str],
              f'<title id="tl-title">{escape(title)}</title>',
              f'<line class="axis" x1="0" y1="{plot}" x2="{WIDTH}" y2="{plot}"/>']
     label_every = max(1, -(-len(data) // 6))  # at most ~6 labels: readable on a phone
+    last_right = float("-inf")
     for i, b in enumerate(data):
         h = 0.0 if b.count == 0 else max(2.0, plot * heights[i] / peak)
         x = offset + i * step + gap / 2
@@ -127,9 +131,10 @@ def timeline_svg(timeline: dict | None, link: Callable[[str, str], str],
             f'<rect class="hit" x="{x:.1f}" y="0" width="{step - gap:.1f}" height="{plot}"/>'
             f'<rect class="{cls}" x="{x:.1f}" y="{plot - h:.1f}" width="{step - gap:.1f}" '
             f'height="{h:.1f}"><title>{escape(text)}</title></rect></a>')
-        if i % label_every == 0:
-            half = max(28.0, 4.2 * len(b.label))  # about half the label's width at 13px
-            cx = min(max(x + (step - gap) / 2, half), WIDTH - half)  # keep labels inside
+        half = max(28.0, 4.2 * len(b.label))  # about half the label's width at 13px
+        cx = min(max(x + (step - gap) / 2, half), WIDTH - half)  # keep labels inside
+        if i % label_every == 0 and cx - half > last_right:  # long week labels: no overlap
+            last_right = cx + half
             parts.append(f'<text class="tick" x="{cx:.1f}" y="{HEIGHT - 6}" '
                          f'text-anchor="middle">{escape(b.label)}</text>')
     parts.append("</svg>")

@@ -452,3 +452,80 @@ def test_exclude_chip_on_the_article_page_keeps_the_search(page):
     expected = page.request.get("/api/search", params={"q": "giảm nghèo",
                                                        "-program": program}).json()["total"]
     assert total(page) == expected < res["total"]
+
+
+# -- issue 19c: the timeline's "chia cột theo" select ---------------------------------------
+def _bars(pg) -> list[tuple[str, str, int]]:
+    bars = pg.locator("svg.timeline a[data-start]")
+    return [(bars.nth(i).get_attribute("data-start"), bars.nth(i).get_attribute("data-end"),
+             int(re.search(r": (\d+) bài", bars.nth(i).get_attribute("aria-label")).group(1)))
+            for i in range(bars.count())]
+
+
+def test_choosing_week_redraws_the_timeline(page):
+    from datetime import date, timedelta
+    page.goto("/?q=gi%E1%BA%A3m+ngh%C3%A8o")
+    assert page.locator("svg.timeline title").first.text_content().startswith(
+        "Số bài theo tháng")
+    assert page.input_value("#interval") == "auto"
+    with page.expect_navigation():
+        page.select_option("#interval", "week")  # a pointer's choice: redrawn at once
+    assert "interval=week" in page.url
+    assert page.locator("svg.timeline title").first.text_content().startswith(
+        "Số bài theo tuần")
+    weeks = _bars(page)
+    starts = [date.fromisoformat(s) for s, _, _ in weeks]
+    assert all(d.weekday() == 0 for d in starts)  # ISO weeks, Monday to Sunday
+    assert all(date.fromisoformat(e) - date.fromisoformat(s) == timedelta(days=6)
+               for s, e, _ in weeks)
+    api = page.request.get("/api/search", params={"q": "giảm nghèo", "interval": "week"}).json()
+    assert [(b["start"], b["end"], b["count"]) for b in api["timeline"]["buckets"]] == weeks
+    assert page.evaluate("document.activeElement.id") == "interval"  # focus came back
+    assert axe_violations(page) == []
+    shot(page, "13-timeline-weeks")
+    # The keyboard: arrows change the choice without reloading, Enter applies it.
+    loads: list[str] = []
+    page.on("request", lambda r: loads.append(r.url) if r.resource_type == "document" else None)
+    page.keyboard.press("ArrowDown")
+    assert page.input_value("#interval") == "month" and not loads
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert len(loads) == 1 and "interval=month" in page.url
+    with page.expect_navigation():
+        page.select_option("#interval", "auto")
+    assert "interval" not in page.url and "q=gi%E1%BA%A3m+ngh%C3%A8o" in page.url
+
+
+def test_too_many_bars_error_keeps_the_form_and_the_choice(page):
+    response = page.goto("/?q=gi%E1%BA%A3m+ngh%C3%A8o&interval=day&from=1990-01-01&to=2024-01-01")
+    assert response.status == 400
+    page.problems.remove(next(p for p in page.problems if "400" in p))  # asked for
+    assert "chọn khoảng lớn hơn" in page.locator("[role=alert]").inner_text()
+    assert page.input_value("#interval") == "day" and page.input_value("#q") == "giảm nghèo"
+    assert axe_violations(page) == []
+    with page.expect_navigation():
+        page.select_option("#interval", "year")
+    assert "interval=year" in page.url and "from=1990-01-01" in page.url
+    assert page.locator("[role=alert]").count() == 0
+    assert page.locator("svg.timeline title").first.text_content().startswith(
+        "Số bài theo năm")
+
+
+def test_exclude_chip_on_an_official_page(page):
+    for v in page.request.get("/api/facets/official").json()["values"]:
+        record = page.request.get(f"/api/officials/{v['slug']}").json()
+        chips = [("program", "chương trình", p) for p in record["programs"]] + \
+                [("province", "tỉnh/thành", p) for p in record["provinces"]]
+        chip = next((c for c in chips if c[2]["count"] < record["article_count"]), None)
+        if chip:
+            break
+    else:
+        pytest.fail("no official in the session archive with a chip that leaves some out")
+    name, kind, value = chip[0], chip[1], chip[2]["value"]
+    page.goto(f"/officials/{v['slug']}")
+    assert axe_violations(page) == []
+    with page.expect_navigation():
+        page.get_by_role("link", name=f"Loại trừ {kind} {value}", exact=True).click()
+    assert f"-{name}=" in page.url and "official=" in page.url
+    assert total(page) == record["article_count"] - chip[2]["count"] > 0
+    assert page.locator(".active .chip.excluded", has_text=value).count() == 1

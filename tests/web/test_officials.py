@@ -2,6 +2,9 @@
 against the OpenAPI document."""
 from __future__ import annotations
 
+import re
+from html import unescape
+
 import pytest
 from jsonschema import Draft202012Validator
 
@@ -70,3 +73,22 @@ def test_official_page_and_links(oclient) -> None:
     hit = oclient.get("/api/search", query_string={"official": LONG_AN}).get_json()
     article = oclient.get(f"/articles/{hit['results'][0]['id']}").get_data(as_text=True)
     assert 'href="/officials/vo-thi-bich-long-an"' in article
+
+
+def test_official_page_chips_have_an_exclusion(oclient) -> None:
+    data = oclient.get("/api/officials/vo-thi-bich-long-an").get_json()
+    html = oclient.get("/officials/vo-thi-bich-long-an").get_data(as_text=True)
+    for name, kind, values in (("province", "tỉnh/thành", data["provinces"]),
+                               ("program", "chương trình", data["programs"])):
+        assert values, name
+        for v in values:
+            found = re.search(r'<a class="chip-out" href="([^"]+)" aria-label="Loại trừ '
+                              + re.escape(f'{kind} {v["value"]}') + '"', html)
+            assert found, (name, v["value"])
+            page = oclient.get(unescape(found.group(1)))
+            assert page.status_code == 200
+            api = oclient.get("/api/search", query_string={
+                "official": data["key"], "-" + name: v["value"]}).get_json()
+            assert api["total"] == data["article_count"] - v["count"]
+            assert f"<strong>{api['total']}</strong> kết quả" in page.get_data(as_text=True)
+            assert "⊖ trừ " + v["value"] in page.get_data(as_text=True)  # the active chip

@@ -1,6 +1,8 @@
 """The timeline chart: one bar per API bucket, labelled in Vietnamese for each interval."""
 from __future__ import annotations
 
+import re
+
 from web.timeline import bars, timeline_svg
 
 
@@ -60,3 +62,17 @@ def test_normalised_heights_use_the_same_buckets():
 def test_a_single_bar_is_not_drawn():
     assert timeline_svg(_tl("month", ("2024-11", "2024-11-01", "2024-11-30", 3)),
                         lambda s, e: "/") == ""
+
+
+def test_long_week_labels_do_not_overlap():
+    from datetime import date, timedelta
+    monday = date(2019, 3, 25)
+    weeks = [(monday + timedelta(weeks=i)).isoformat() for i in range(390)]
+    spans = [(w, w, (date.fromisoformat(w) + timedelta(days=6)).isoformat(), i % 3)
+             for i, w in enumerate(weeks)]
+    svg = str(timeline_svg(_tl("week", *spans), lambda a, b: "?"))
+    ticks = [(float(x), label) for x, label in
+             re.findall(r'<text class="tick" x="([\d.]+)"[^>]*>([^<]+)</text>', svg)]
+    assert len(ticks) >= 4 and ticks[0][1] == "tuần 13/2019"
+    for (x1, a), (x2, b) in zip(ticks, ticks[1:]):  # ~8.4px a character at 13px
+        assert x2 - 4.2 * len(b) > x1 + 4.2 * len(a), (a, b)

@@ -103,3 +103,67 @@ def test_the_page_draws_the_chosen_interval(tl_client):
     html = tl_client.get("/?from=2024-01-01&to=2024-12-31&norm=1").get_data(as_text=True)
     assert "Số bài theo tuần" in html and "trong cùng tuần" in html
     assert "tuần 9/2024 (26/02–03/03/2024): 5 bài (100,0% trong 5 bài của kho)" in html
+
+
+# -- issue 19c: the page's "chia cột theo" select -----------------------------------------
+def _page(client, status=200, **params):
+    from bs4 import BeautifulSoup
+    r = client.get("/", query_string=params)
+    assert r.status_code == status, r.get_data(as_text=True)[:300]
+    return BeautifulSoup(r.get_data(as_text=True), "lxml")
+
+
+def _choice(soup) -> tuple[str, list[str]]:
+    select = soup.select_one("select#interval")
+    assert soup.select_one("label[for=interval]").get_text() == "Chia cột theo"
+    options = [o.get_text() for o in select.select("option")]
+    return select.select_one("option[selected]")["value"], options
+
+
+def test_interval_select_starts_on_auto_and_keeps_links_clean(tl_client):
+    year = {"from": "2024-01-01", "to": "2024-12-31"}
+    for extra in ({}, {"interval": "auto"}):
+        soup = _page(tl_client, **year, **extra)
+        assert _choice(soup) == ("auto", ["Tự động (tuần)", "Ngày", "Tuần", "Tháng", "Năm"])
+        assert "Số bài theo tuần" in soup.select_one("svg.timeline title").get_text()
+        hrefs = [a["href"] for a in soup.select("a[href]")]
+        assert hrefs and not [h for h in hrefs if "interval=" in h]  # auto is the default
+
+
+def test_a_chosen_interval_redraws_and_stays_in_the_links(tl_client):
+    soup = _page(tl_client, interval="month", **{"from": "2024-01-01", "to": "2024-12-31"})
+    assert _choice(soup)[0] == "month"
+    assert soup.select_one("select#interval option[value=auto]").get_text() == "Tự động"
+    assert "Số bài theo tháng" in soup.select_one("svg.timeline title").get_text()
+    bars = soup.select("svg.timeline a[data-start]")
+    assert len(bars) == 12 and all("interval=month" in a["href"] for a in bars)
+
+
+def test_one_bar_keeps_the_select_to_choose_again(tl_client):
+    soup = _page(tl_client, interval="year", **{"from": "2024-02-26", "to": "2024-03-10"})
+    assert soup.select_one("svg.timeline") is None  # one bar says nothing
+    assert _choice(soup)[0] == "year"
+    assert "trong một năm" in soup.select_one(".one-bar").get_text()
+
+
+def test_too_many_bars_says_so_in_vietnamese_and_keeps_the_form(tl_client):
+    soup = _page(tl_client, 400, q="chợ", interval="day",
+                 **{"from": "1990-01-01", "to": "2024-01-01"})
+    alert = soup.select_one("[role=alert]")
+    assert "thu hẹp khoảng ngày" in alert.get_text()
+    select = alert.select_one("select#interval")
+    assert select["aria-invalid"] == "true" and "error-msg" in select["aria-describedby"]
+    assert _choice(alert)[0] == "day"
+    assert alert.select_one("#from")["value"] == "1990-01-01"
+    assert alert.select_one("#to")["value"] == "2024-01-01"
+    assert soup.select_one("#q")["value"] == "chợ"
+    assert len(soup.select("[name=interval]")) == 1 and len(soup.select("[name=from]")) == 1
+
+
+def test_the_interval_survives_a_page_without_a_chart(tl_client):
+    soup = _page(tl_client, q="zzqxy", interval="week")
+    assert soup.select_one("select#interval") is None
+    assert soup.select_one("input[type=hidden][name=interval]")["value"] == "week"
+    soup = _page(tl_client, 400, q="chợ", interval="week", **{"from": "2025-01-01",
+                                                              "to": "2024-01-01"})
+    assert soup.select_one("input[type=hidden][name=interval]")["value"] == "week"

@@ -9,6 +9,9 @@
 // 6. Each date picker is bounded by the other (from ≤ to).
 // 7. The chips of a result (filter by a value, ⊖ leave it out) are one Tab stop per
 //    result: arrow keys move between them, so the page's Tab count does not grow with them.
+// 8. The timeline's "chia cột theo" select redraws at once when picked with the pointer;
+//    changed with the arrow keys it waits for Enter, so arrowing through it does not
+//    reload the page at each option.
 (function () {
   "use strict";
   var form = document.getElementById("sf");
@@ -19,19 +22,40 @@
     if (form.requestSubmit) form.requestSubmit(); else form.submit();
   }
 
+  var keyed = false;  // the interval select's last change came from the keyboard
   form.addEventListener("change", function (ev) {
     var t = ev.target;
-    if (t.type === "checkbox" && t.closest(".facets")) {
+    if (t.id === "interval") {
+      if (!keyed) submitFrom(t);
+    } else if (t.type === "checkbox" && t.closest(".facets")) {
       try { sessionStorage.setItem(FOCUS_KEY, t.name + "\u0000" + t.value); } catch (e) { /* private mode */ }
       submit();
     } else if (t.id === "sort" || t.id === "per_page") {
-      try { sessionStorage.setItem(FOCUS_KEY, "#" + t.id); } catch (e) { /* private mode */ }
-      submit();
+      submitFrom(t);
     } else if (t.id === "from" || t.id === "to") {
       var other = document.getElementById(t.id === "from" ? "to" : "from");
       if (other) other[t.id === "from" ? "min" : "max"] = t.value;
     }
   });
+
+  function submitFrom(el) {
+    try { sessionStorage.setItem(FOCUS_KEY, "#" + el.id); } catch (e) { /* private mode */ }
+    submit();
+  }
+
+  var interval = document.getElementById("interval");
+  if (interval) {
+    var initial = interval.value;
+    interval.addEventListener("pointerdown", function () { keyed = false; });
+    interval.addEventListener("keydown", function (ev) {
+      if (ev.key === "Enter") {
+        ev.preventDefault();
+        if (interval.value !== initial) submitFrom(interval);
+      } else if (ev.key !== "Tab" && ev.key !== "Shift") {
+        keyed = true;
+      }
+    });
+  }
 
   form.addEventListener("submit", function () {
     Array.prototype.forEach.call(form.elements, function (el) {
