@@ -27,11 +27,12 @@ from whoosh.filedb.filetables import OrderedHashReader
 
 from archive.textnorm import fold
 
-__all__ = ["STATS", "field_terms", "segment_counts", "write_word_stats", "word_counts"]
+__all__ = ["STATS", "TABLES", "field_terms", "segment_counts", "write_word_stats", "word_counts"]
 
 STATS = "words.vns"  # not a segment file name: Whoosh's clean-up leaves it alone
-MAGIC = b"VNWORDS1"
-_HEAD = struct.Struct("<8sQQQ")  # magic, segments JSON bytes, exact terms, folded terms
+MAGIC = b"VNWORDS2"
+TABLES = ("words", "folded", "syl")
+_HEAD = struct.Struct("<8sQQQQ")  # magic, segments JSON bytes, then each table's size
 FIELD = "words"
 
 Counts = dict[str, int]
@@ -110,16 +111,19 @@ def _count_field(terms, fieldname: str, counts: Counter[bytes], total: bool = Fa
     return True
 
 
-def segment_counts(leaves: Iterable) -> tuple[Counts, Counts]:
-    """(exact, folded) occurrences of the ``words`` of some segment readers."""
+def segment_counts(leaves: Iterable, table: str) -> Counts:
+    """One table (``TABLES``) of some segment readers: exact ("words") or folded
+    ("folded") occurrences of the ``words``, or each exact syllable's documents ("syl",
+    did-you-mean's)."""
+    field, total = ("syl", False) if table == "syl" else ("words", True)
     raw: Counter[bytes] = Counter()
     try:
         for leaf in leaves:
-            _leaf_terms(leaf, FIELD, raw, True)
+            _leaf_terms(leaf, field, raw, total)
     except Exception:  # an empty index has no such field yet
-        return {}, {}
-    exact = {t.decode("utf-8"): n for t, n in raw.items()}
-    return exact, _folded(exact)
+        raw = Counter()
+    out = {t.decode("utf-8"): n for t, n in raw.items()}
+    return _folded(out) if table == "folded" else out
 
 
 def _folded(exact: Counts) -> Counts:
@@ -140,14 +144,15 @@ def _add(into: Counts, more: Counts) -> None:
 
 
 def word_counts(folder: Path | str | None, leaves: list, segments: list[tuple[str, int]],
-                folded: bool) -> Counts:
-    """Occurrences of every word (exact, or ``folded``) of the index whose segment readers
-    are ``leaves`` ((id, documents) ``segments``): the file's table for the segments it
-    covers, the term index for the rest."""
-    got = _read(Path(folder) / STATS, segments, folded) if folder is not None else None
+                table: str) -> Counts:
+    """One table (``TABLES``: "words", "folded" or "syl") of the index whose segment
+    readers are ``leaves`` ((id, documents) ``segments``): the file's for the segments it
+    covers, the term index's for the rest.  Keys come in the order a pass over the
+    segments' term indexes meets them (did-you-mean breaks ties on it)."""
+    got = _read(Path(folder) / STATS, segments, table) if folder is not None else None
     covered, counts = got if got is not None else (0, {})
     if covered < len(leaves):
-        _add(counts, segment_counts(leaves[covered:])[folded])
+        _add(counts, segment_counts(leaves[covered:], table))
     return counts
 
 
@@ -161,49 +166,48 @@ def write_word_stats(folder: Path | str, reader) -> None:
         segments = [(leaf.segment().segment_id(), leaf.doc_count_all()) for leaf in leaves]
     except AttributeError:  # an empty index: nothing to count
         return
-    exact, folded = (word_counts(folder, leaves, segments, f) for f in (False, True))
+    tables = [word_counts(folder, leaves, segments, name) for name in TABLES]
     meta = json.dumps(segments).encode()
-    blocks = []
-    for table in (exact, folded):
-        blocks.append("\n".join(table).encode("utf-8"))
-        blocks.append(np.fromiter(table.values(), dtype="<i8", count=len(table)).tobytes())
     tmp = folder / (STATS + ".tmp")
     try:
         with open(tmp, "wb") as f:
-            f.write(_HEAD.pack(MAGIC, len(meta), len(exact), len(folded)))
+            f.write(_HEAD.pack(MAGIC, len(meta), *(len(t) for t in tables)))
             f.write(meta)
-            for block in blocks:
-                f.write(struct.pack("<Q", len(block)))
-                f.write(block)
+            for table in tables:
+                for block in ("\n".join(table).encode("utf-8"),
+                              np.fromiter(table.values(), dtype="<i8",
+                                          count=len(table)).tobytes()):
+                    f.write(struct.pack("<Q", len(block)))
+                    f.write(block)
         os.replace(tmp, folder / STATS)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
 
 
-def _read(path: Path, segments: list[tuple[str, int]], folded: bool
+def _read(path: Path, segments: list[tuple[str, int]], table: str
           ) -> tuple[int, Counts] | None:
-    """(segments covered, exact or folded table) from the file when it covers the first of
+    """(segments covered, one table) from the file when it covers the first of
     ``segments``; None when there is none, or it belongs to other segments, or is damaged
     (then the term index answers: slower, the same figures)."""
     try:
         data = path.read_bytes()
-        magic, nmeta, nexact, nfolded = _HEAD.unpack_from(data, 0)
+        magic, nmeta, *sizes = _HEAD.unpack_from(data, 0)
         if magic != MAGIC:
             return None
         pos = _HEAD.size + nmeta
         covered = [tuple(s) for s in json.loads(data[_HEAD.size:pos])]
         if not covered or covered != segments[:len(covered)]:
             return None
-        blocks = []
-        for _ in range(4):  # exact words, exact counts, folded words, folded counts
+        want = TABLES.index(table)
+        for i in range(2 * want + 2):  # each table: its words, then their counts
             (size,) = struct.unpack_from("<Q", data, pos)
-            blocks.append(data[pos + 8:pos + 8 + size])
+            block = data[pos + 8:pos + 8 + size]
             pos += 8 + size
-        count = nfolded if folded else nexact
-        words = blocks[2 * folded].decode("utf-8").split("\n") if count else []
-        values = np.frombuffer(blocks[2 * folded + 1], dtype="<i8")
-        if len(words) != count or len(values) != count:
+            if i == 2 * want:
+                words = block.decode("utf-8").split("\n") if sizes[want] else []
+        values = np.frombuffer(block, dtype="<i8")
+        if len(words) != sizes[want] or len(values) != sizes[want]:
             return None
     except (OSError, ValueError, struct.error, UnicodeDecodeError):
         return None

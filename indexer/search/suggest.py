@@ -42,12 +42,24 @@ class Vocabulary:
     def syl_best(self) -> dict[str, tuple[str, int]]:
         if self._syl_best is None:
             best: dict[str, tuple[str, int]] = {}
-            for term, df in _terms(self._reader, "syl"):
+            for term, df in self._table("syl").items():
                 key = fold(term)
                 if df > best.get(key, ("", -1))[1]:
                     best[key] = (term, df)
             self._syl_best = best
         return self._syl_best
+
+    def _table(self, name: str) -> dict[str, int]:
+        """A table of ``indexer.codec.wordstats`` (the index's ``words.vns`` holds it for
+        its segments, the term index answers for the others)."""
+        reader = self._reader
+        leaves = [leaf for leaf, _ in reader.leaf_readers()] \
+            if hasattr(reader, "leaf_readers") else [reader]
+        try:
+            segments = [(leaf.segment().segment_id(), leaf.doc_count_all()) for leaf in leaves]
+        except AttributeError:  # not segment readers: no file to trust
+            segments = []
+        return _word_counts(self.folder if segments else None, leaves, segments, name)
 
     def _words(self) -> dict[str, tuple[str, int]]:
         if self._entries is None:
@@ -86,17 +98,7 @@ class Vocabulary:
         (``indexer.search.segmentation``)."""
         got = self._counts.get(folded)
         if got is None:
-            # the index's ``words.vns`` holds the table for its segments
-            # (``indexer.codec.wordstats``), the term index answers for the others
-            reader = self._reader
-            leaves = [leaf for leaf, _ in reader.leaf_readers()] \
-                if hasattr(reader, "leaf_readers") else [reader]
-            try:
-                segments = [(leaf.segment().segment_id(), leaf.doc_count_all())
-                            for leaf in leaves]
-            except AttributeError:  # not segment readers: no file to trust
-                segments = []
-            counts = _word_counts(self.folder if segments else None, leaves, segments, folded)
+            counts = self._table("folded" if folded else "words")
             self._counts[folded] = (counts, sum(counts.values()))
             got = self._counts[folded]
         return got

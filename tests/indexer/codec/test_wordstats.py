@@ -49,32 +49,40 @@ def test_term_counts_skip_segments_without_the_field(tmp_path):
     assert dict(field_terms(reader, "official")) == {}
 
 
-def _counts(data: Path) -> tuple[dict, dict]:
-    """The segmenter's exact and folded word counts, as a fresh searcher has them."""
+def _counts(data: Path) -> tuple:
+    """The segmenter's exact and folded word counts and did-you-mean's best spelling of
+    each folded syllable, as a fresh searcher has them."""
     from indexer import ArchiveSearcher
     s = ArchiveSearcher(data)
     try:
         vocab = s.snapshot()[1].vocabulary()
-        return vocab.word_counts(False), vocab.word_counts(True)
+        return vocab.word_counts(False), vocab.word_counts(True), vocab.syl_best
     finally:
         s.close()
 
 
-def _from_term_index(data: Path) -> tuple[tuple[dict, int], tuple[dict, int]]:
-    """The same counts summed straight from Whoosh's term infos (no file, no fast path)."""
+def _from_term_index(data: Path) -> tuple:
+    """The same figures straight from Whoosh's term infos (no file, no fast path)."""
     from indexer import ArchiveSearcher
     s = ArchiveSearcher(data)
     try:
         exact: Counter = Counter()
+        syl: Counter = Counter()
         for leaf, _ in s.snapshot()[0].reader().leaf_readers():
             for term, info in leaf.iter_field("words"):
                 exact[term.decode()] += int(info.weight())
+            for term, info in leaf.iter_field("syl"):
+                syl[term.decode()] += info.doc_frequency()
     finally:
         s.close()
     folded: Counter = Counter()
     for word, n in exact.items():
         folded[fold(word)] += n
-    return (dict(exact), sum(exact.values())), (dict(folded), sum(folded.values()))
+    best: dict = {}
+    for term, df in syl.items():  # ties: the first met in segment and term order
+        if df > best.get(fold(term), ("", -1))[1]:
+            best[fold(term)] = (term, df)
+    return (dict(exact), sum(exact.values())), (dict(folded), sum(folded.values())), best
 
 
 def _covered(data: Path) -> list[str]:
