@@ -38,6 +38,7 @@ from indexer.generations import (IndexDamaged, IndexMissing, NoSpace, current_pa
 from indexer.ingest.orphans import die_with_parent
 from indexer.ingest.publisher import Publisher, drop_unpublished
 from indexer.ingest.report import IngestReport
+from indexer.codec.wordstats import write_word_stats
 from indexer.codec.sidecar_merge import index_segments, merge, merge_due
 
 __all__ = ["IngestReport", "analyse", "ingest_paths", "ingest_items", "worker_pool", "default_workers"]
@@ -268,16 +269,21 @@ def ingest_items(items: Iterable[RawItem | Failure], data_dir: Path, *,
                 drop_unpublished(gen_path)
                 raise
             # after the workers have exited: the merge's memory adds to nothing of theirs
-            segments = index_segments(open_current(data_dir))
-            if merge_due(gen_path, segments):
-                t0 = time.process_time()
-                try:
+            current = open_current(data_dir)
+            segments = index_segments(current)
+            t0 = time.process_time()
+            try:
+                if merge_due(gen_path, segments):
                     merge(gen_path, segments)
-                except OSError as exc:  # the articles are in; only the speed-up is missing
-                    if not is_no_space(exc):
-                        raise
-                    raise NoSpace(_NO_SPACE % (data_dir, exc)) from exc
-                report.add_time("sidecar merge", time.process_time() - t0)
+                    report.add_time("sidecar merge", time.process_time() - t0)
+                    t0 = time.process_time()
+                with current.reader() as reader:  # only the new segments are counted
+                    write_word_stats(gen_path, reader)
+                report.add_time("word statistics", time.process_time() - t0)
+            except OSError as exc:  # the articles are in; only the speed-up is missing
+                if not is_no_space(exc):
+                    raise
+                raise NoSpace(_NO_SPACE % (data_dir, exc)) from exc
         finally:
             store.close()
     report.seconds = time.perf_counter() - start

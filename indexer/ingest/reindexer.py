@@ -20,6 +20,7 @@ from indexer.ingest.orphans import die_with_parent
 from indexer.ingest.ingester import ANALYSER_VERSION, ENTITIES_VERSION, analyse, default_workers
 from archive.datadir import DataDir
 from indexer.codec.sidecar_merge import index_segments, merge
+from indexer.codec.wordstats import write_word_stats
 
 __all__ = ["reindex", "stored_documents"]
 
@@ -50,6 +51,8 @@ def reindex(data_dir: Path, *, progress: Callable[[int], None] | None = None,
                 count = _reindex_parallel(data_dir, path, ix, ids, workers, progress)
             # one merged postings sidecar: a query term is then one lookup, not one per segment
             merge(path, index_segments(ix))
+            with ix.reader() as reader:  # the segmenter's word counts, ready for the first query
+                write_word_stats(path, reader)
             switch_to(data_dir, path)
         except BaseException as exc:
             # A half-built generation is never served; left behind it would keep a full

@@ -26,7 +26,8 @@ from whoosh import query as Q
 from archive.textnorm import fold
 from indexer.schema import PAIR_FIELDS, PAIR_JOIN
 from indexer.search.nodes import ADJACENT, Adjacent, AtLeast, Within
-from indexer.search.postings_cache import NO_IDS, SHIFT, Cache, TermReader
+from indexer.search.postings_cache import (NO_IDS, SHIFT, Cache, TermReader, in_sorted,
+                                           intersect_sorted)
 
 __all__ = ["Evaluator", "Unsupported"]
 
@@ -119,21 +120,20 @@ class Evaluator:
             posts.append(self.terms.packed(*key)[0])
             if not len(posts[-1]):  # one missing pair or syllable: no need to read the others
                 return NO_IDS, _NO_SCORES
-        posts.sort(key=len)
+        posts.sort(key=len)  # the rarest first: every later step searches fewer candidates
         cands = posts[0]
         for p in posts[1:]:
-            cands = np.intersect1d(cands, p, assume_unique=True)
+            cands = cands[in_sorted(cands, p)]
         if len(cands) and (len(words) > 2 or not folded or not side_by_side):
-            sure = NO_IDS
+            sure = np.zeros(len(cands), dtype=bool)
             if not folded and side_by_side:
                 # the compound word, as segmented, has its syllables side by side
                 compound = self.terms.packed(("t_" if field == "t_syl" else "") + "words",
                                              "_".join(words))[0]
-                sure = np.intersect1d(cands, compound, assume_unique=True)
-            check = np.setdiff1d(cands, sure, assume_unique=True)
-            if len(check):
-                sure = np.union1d(sure, self._adjacent(field, words, check, steps))
-            cands = sure
+                sure = in_sorted(cands, compound)
+            if not sure.all():
+                sure |= in_sorted(cands, self._adjacent(field, words, cands[~sure], steps))
+            cands = cands[sure]
         return self._scores_for(field, words, cands.astype(np.int32))
 
     def _adjacent(self, field: str, words: list[str], cands: np.ndarray,
@@ -149,13 +149,17 @@ class Evaluator:
             for word, step in zip(words[1:], steps):
                 if not len(spans):
                     return NO_IDS
+                cands = _docs(spans)  # only documents still in the running are expanded
                 got = self.terms.occurrences(field, word, cands)
                 if got is None:
                     break
-                nxt = [np.intersect1d(spans + s, got, assume_unique=True) for s in step]
-                spans = nxt[0] if len(nxt) == 1 else np.union1d(*nxt)
+                # sorted occurrences: the next word's that follow a span, found by search
+                keep = in_sorted(got, spans + step[0])
+                for s in step[1:]:
+                    keep |= in_sorted(got, spans + s)
+                spans = got[keep]
             else:
-                return np.unique(spans >> SHIFT).astype(np.int32)
+                return _docs(spans).astype(np.int32)
         check = set(cands.tolist())
         only = None if decode_whole else check
         found = self.terms.positions(field, words[0], only)
@@ -174,14 +178,14 @@ class Evaluator:
             return NO_IDS, _NO_SCORES
         cands = min((ids for ids, _ in per_word), key=len)
         for ids, _ in per_word:
-            cands = np.intersect1d(cands, ids, assume_unique=True)
+            cands = intersect_sorted(cands, ids)
         sure = NO_IDS
         if field in ("syl", "t_syl") and all(s == ADJACENT for s in steps):
             # a document holding the compound word has its syllables side by side
             compound = self.terms.packed(("t_" if field == "t_syl" else "") + "words",
                                    "_".join(words))[0]
-            sure = np.intersect1d(cands, compound, assume_unique=True)
-            cands = np.setdiff1d(cands, sure, assume_unique=True)
+            inside = in_sorted(cands, compound)
+            sure, cands = cands[inside], cands[~inside]
         if len(cands):
             # a word whose documents are mostly candidates is decoded whole and cached
             few = len(cands) * 2 < min(len(ids) for ids, _ in per_word)
@@ -315,6 +319,14 @@ class Evaluator:
 # (sorted docnums, float64 scores) of one node; dense float64 arrays for combined nodes
 Sparse = tuple[np.ndarray, np.ndarray]
 _NO_SCORES = np.zeros(0, dtype=np.float64)
+
+
+def _docs(spans: np.ndarray) -> np.ndarray:
+    """The distinct documents of sorted doc<<SHIFT|position occurrences, ascending."""
+    docs = spans >> SHIFT
+    if len(docs) > 1:
+        docs = docs[np.concatenate(([True], docs[1:] != docs[:-1]))]
+    return docs
 
 
 def _empty(part: Sparse | np.ndarray) -> bool:

@@ -53,8 +53,9 @@ class Columns:
     """Document sets are boolean masks over the reader's docnums (``numpy``): filtering is
     an ``&`` and counting a facet one ``bincount`` over its (document, value) pairs."""
 
-    def __init__(self, reader) -> None:
-        self.reader = reader
+    def __init__(self, reader, folder: str | None = None) -> None:
+        """``folder``: the index's (its statistics files; ``vocabulary``)."""
+        self.reader, self.folder = reader, folder
         n = self.n = reader.doc_count_all()
         live = np.ones(n, dtype=bool)
         if reader.has_deletions():
@@ -212,5 +213,5 @@ class Columns:
     def vocabulary(self):
         if self._vocab is None:
             from indexer.search.suggest import Vocabulary
-            self._vocab = Vocabulary(self.reader)
+            self._vocab = Vocabulary(self.reader, self.folder)
         return self._vocab

@@ -23,7 +23,7 @@ from indexer.codec.whoosh_blocks import MISSING, segment_blocks, term_extent
 from indexer.codec.sidecar import FIELDS as SIDECAR_FIELDS
 from indexer.codec.sidecar import NO_POSITIONS, POSITIONAL, Sidecar, open_merged, open_sidecar, term_key
 
-__all__ = ["TermReader", "Cache", "SHIFT", "NO_IDS"]
+__all__ = ["TermReader", "Cache", "SHIFT", "NO_IDS", "in_sorted", "intersect_sorted"]
 
 # Cache bounds per reader: a server on a 100k-article archive must stay under 400 MB.
 CACHE_PACKED = 4_000_000  # postings: docnum + frequency (8 bytes each)
@@ -48,6 +48,7 @@ class TermReader:
         self._lengths: dict[str, np.ndarray] = {}
         self._df: dict[tuple[str, str], int] = {}
         self._avg: dict[str, float] = {}
+        self._totals: dict[str, int] = {}
         self._occurrences = Cache(CACHE_POSITIONS)
 
     @property
@@ -91,6 +92,23 @@ class TermReader:
             self._df.clear()
         self._df[key] = len(got[0])
         return self._packed.put(key, got)
+
+    def frequency(self, field: str, text: str) -> int:
+        """Occurrences of a term (Whoosh's ``reader.frequency``: the postings' frequencies
+        summed), from the cached postings."""
+        return int(self.packed(field, text)[1].sum(dtype=np.float64))
+
+    def doc_frequency(self, field: str, text: str) -> int:
+        """Documents holding a term, deleted ones included."""
+        df = self._df.get((field, text))
+        return len(self.packed(field, text)[0]) if df is None else df
+
+    def field_length(self, field: str) -> int:
+        """Tokens of a field over every document (Whoosh's ``reader.field_length``)."""
+        got = self._totals.get(field)
+        if got is None:
+            got = self._totals[field] = self.searcher.reader().field_length(field)
+        return got
 
     def idf(self, field: str, text: str) -> float:
         """Whoosh's idf (``log(N / (df + 1)) + 1``, deleted documents counted)."""
@@ -141,7 +159,7 @@ class TermReader:
             if got is NO_POSITIONS:
                 return None
             ids, tfs, pos = got
-            kept = np.flatnonzero(np.isin(ids, cands[lo:hi], assume_unique=True))
+            kept = np.flatnonzero(in_sorted(ids, cands[lo:hi]))
             if not len(kept):
                 continue
             # the kept postings' slices of the positions, without expanding the others
@@ -185,6 +203,24 @@ class TermReader:
         if only is not None:
             return got
         return self._occurrences.put(key, got)
+
+
+def in_sorted(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Mask of the elements of ``a`` found in ``b`` (sorted ascending): a binary search per
+    element of ``a``, no sort (``np.isin`` and ``np.intersect1d`` sort both arrays)."""
+    if not len(a) or not len(b):
+        return np.zeros(len(a), dtype=bool)
+    at = np.searchsorted(b, a)
+    np.minimum(at, len(b) - 1, out=at)
+    return b[at] == a
+
+
+def intersect_sorted(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The elements of both sorted, duplicate-free arrays, ascending (the shorter one is
+    searched in the longer)."""
+    if len(a) > len(b):
+        a, b = b, a
+    return a[in_sorted(a, b)]
 
 
 _BYTE_LENGTH = np.array([byte_to_length(b) if b else 0 for b in range(256)], dtype=np.float64)

@@ -249,13 +249,13 @@ class _Builder:
     """Query nodes of one parsed query at one relaxation."""
 
     def __init__(self, reader, vocabulary, accented: bool, relax: Relax,
-                 adjacent_docs=None) -> None:
+                 adjacent_docs=None, stats=None) -> None:
         self.reader, self.vocabulary, self.relax = reader, vocabulary, relax
         self.accented = accented and not relax.folded
-        self.adjacent_docs = adjacent_docs
+        self.adjacent_docs, self.stats = adjacent_docs, stats or reader
 
     def words(self, text: str) -> list[QueryWord]:
-        return _words(text, not self.accented, self.vocabulary, self.reader,
+        return _words(text, not self.accented, self.vocabulary, self.stats,
                       self.adjacent_docs)
 
     def prefix(self, clause: Clause) -> Q.Query | None:
@@ -324,13 +324,13 @@ class _Builder:
 
 
 def build(parsed: ParsedQuery, reader=None, vocabulary=None, *, relax: Relax = STRICT,
-          adjacent_docs=None) -> Q.Query | None:
+          adjacent_docs=None, stats=None) -> Q.Query | None:
     """Query nodes for a parsed query; None means "no text constraint" (browse).
-    ``vocabulary`` (``suggest.Vocabulary``) and ``adjacent_docs`` (how many documents have
-    two exact syllables side by side) segment the words; ``relax`` widens the match
-    (``RELAXATIONS``)."""
+    ``vocabulary`` (``suggest.Vocabulary``), ``adjacent_docs`` (how many documents have
+    two exact syllables side by side) and ``stats`` (term frequencies, default the reader)
+    segment the words; ``relax`` widens the match (``RELAXATIONS``)."""
     accented = has_diacritics(parsed.positive_text())
-    b = _Builder(reader, vocabulary, accented, relax, adjacent_docs)
+    b = _Builder(reader, vocabulary, accented, relax, adjacent_docs, stats)
     units: list[Q.Query] = []
     bonuses: list[Q.Query] = []
     for group in parsed.groups:
@@ -343,7 +343,7 @@ def build(parsed: ParsedQuery, reader=None, vocabulary=None, *, relax: Relax = S
         if alts:
             units.append(alts[0] if len(alts) == 1 else Q.Or(alts))
     # an excluded word is excluded as typed, whatever the relaxation of the others
-    strict = _Builder(reader, vocabulary, accented, STRICT, adjacent_docs)
+    strict = _Builder(reader, vocabulary, accented, STRICT, adjacent_docs, stats)
     negs = [q for q in (strict.clause(c) for c in parsed.negated) if q]
     if not units and not negs:
         return None

@@ -72,13 +72,13 @@ class ArchiveSearcher(SearcherViews, OfficialViews):
             self._ix = open_current(self.data_dir)
             self._searcher = self._ix.searcher()
             self._gen = gen
-            self._columns = Columns(self._searcher.reader())
+            self._columns = Columns(self._searcher.reader(), str(gen))
             self._new_evaluator()
             if old is not None:
                 old.close()
         elif not self._searcher.up_to_date():
             self._searcher = self._searcher.refresh()
-            self._columns = Columns(self._searcher.reader())
+            self._columns = Columns(self._searcher.reader(), str(gen))
             self._new_evaluator()
         elif stamp != self._stamp:  # an ingest merged the postings sidecars
             self._new_evaluator()
@@ -286,7 +286,8 @@ class ArchiveSearcher(SearcherViews, OfficialViews):
             raise SearchError(str(exc), "bad_query") from None
         reader, vocab = searcher.reader(), cols.vocabulary()
         pairs = self._eval.adjacent_docs  # type: ignore[union-attr]
-        wq = build(parsed, reader, vocab, adjacent_docs=pairs)
+        stats = self._eval.terms  # type: ignore[union-attr]
+        wq = build(parsed, reader, vocab, adjacent_docs=pairs, stats=stats)
         if wq is None:
             return parsed, None, None, cols.live, None
         scores = self._scores(wq)
@@ -294,7 +295,7 @@ class ArchiveSearcher(SearcherViews, OfficialViews):
         if matched.any() or not parsed.groups:
             return parsed, wq, scores, matched, None
         for reason, relax in relaxations(parsed):
-            wq_r = build(parsed, reader, vocab, relax=relax, adjacent_docs=pairs)
+            wq_r = build(parsed, reader, vocab, relax=relax, adjacent_docs=pairs, stats=stats)
             if wq_r is None:
                 continue
             scores_r = self._scores(wq_r)

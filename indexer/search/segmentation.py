@@ -91,27 +91,34 @@ def _best_split(syl: list[str], counts: dict[str, int], total: int) -> list[Quer
     return out[::-1]
 
 
-def _join_pairs(words: list[QueryWord], reader, folded: bool, adjacent_docs=None
+def _join_pairs(words: list[QueryWord], stats, folded: bool, adjacent_docs=None
                 ) -> list[QueryWord]:
     """Two single-syllable words side by side in the query become one word when the
     archive has them side by side at least ``MIN_COMPOUND`` times and ``PAIR_LIFT`` times
     more often than chance: a compound the segmenter did not make a word (or not always)
     is still read as one ("tin tặc").  Folded: the folded pairs' occurrences (``fpair``);
-    exact: the documents with the exact syllables side by side (``adjacent_docs``)."""
+    exact: the documents with the exact syllables side by side (``adjacent_docs``).
+    ``stats`` answers ``frequency``, ``doc_frequency`` and ``field_length`` (a Whoosh
+    reader, or the evaluator's cached ``TermReader``)."""
     field = "fold" if folded else "syl"
-    total = reader.field_length(field) or 1
+    total = stats.field_length(field) or 1
     out: list[QueryWord] = []
     for w in words:
         prev = out[-1] if out else None
         if prev is not None and len(prev.syllables) == 1 and len(w.syllables) == 1:
             a, b = prev.syllables[0], w.syllables[0]
-            seen = reader.frequency("fpair", f"{a}_{b}") if folded else \
-                (adjacent_docs(a, b) if adjacent_docs is not None else 0)
-            if seen >= MIN_COMPOUND:
-                chance = reader.frequency(field, a) * reader.frequency(field, b) / total
-                if seen >= PAIR_LIFT * chance:
-                    out[-1] = QueryWord(prev.syllables + w.syllables, (ADJACENT,))
-                    continue
+            chance = stats.frequency(field, a) * stats.frequency(field, b) / total
+            need = max(MIN_COMPOUND, PAIR_LIFT * chance)
+            if folded:
+                seen = stats.frequency("fpair", f"{a}_{b}")
+            elif adjacent_docs is None or \
+                    stats.doc_frequency("fpair", f"{fold(a)}_{fold(b)}") < need:
+                seen = 0  # the folded pair's documents bound the exact pair's: too few
+            else:
+                seen = adjacent_docs(a, b)
+            if seen >= need:
+                out[-1] = QueryWord(prev.syllables + w.syllables, (ADJACENT,))
+                continue
         out.append(w)
     return out
 
@@ -120,7 +127,8 @@ def query_words(text: str, folded: bool, vocabulary=None, reader=None, adjacent_
                 ) -> list[QueryWord]:
     """The words of a run of typed text (normalised, as ``query.parse`` gives it), with
     folded syllables when ``folded``.  Without a vocabulary (no index at hand) an accented
-    run keeps underthesea's words and an unaccented one is read syllable by syllable."""
+    run keeps underthesea's words and an unaccented one is read syllable by syllable.
+    ``reader``: term statistics (``_join_pairs``), a Whoosh reader or a ``TermReader``."""
     words: list[QueryWord] = []
     counts, total = vocabulary.word_counts(folded) if vocabulary is not None else ({}, 0)
     for run in _pieces(segment(text)):

@@ -9,14 +9,12 @@ from __future__ import annotations
 import bisect
 import re
 import string
-import struct
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from whoosh.codec.whoosh3 import W3TermsReader
-from whoosh.filedb.filetables import OrderedHashReader
-
 from archive.textnorm import fold
+from indexer.codec.wordstats import field_terms as _terms
+from indexer.codec.wordstats import word_counts as _word_counts
 
 __all__ = ["Vocabulary", "restore_from_texts", "correct_syllables"]
 
@@ -31,8 +29,10 @@ class Vocabulary:
     unless it needs it.  Terms are read segment by segment straight from each term index
     (a multi-segment reader would merge every term's info across segments first)."""
 
-    def __init__(self, reader) -> None:
+    def __init__(self, reader, folder: str | None = None) -> None:
+        """``folder``: the index's, where ``words.vns`` may hold the word counts."""
         self._reader = reader
+        self.folder = folder
         self._syl_best: dict[str, tuple[str, int]] | None = None
         self._entries: dict[str, tuple[str, int]] | None = None
         self._keys: list[str] = []
@@ -42,12 +42,24 @@ class Vocabulary:
     def syl_best(self) -> dict[str, tuple[str, int]]:
         if self._syl_best is None:
             best: dict[str, tuple[str, int]] = {}
-            for term, df in _terms(self._reader, "syl"):
+            for term, df in self._table("syl").items():
                 key = fold(term)
                 if df > best.get(key, ("", -1))[1]:
                     best[key] = (term, df)
             self._syl_best = best
         return self._syl_best
+
+    def _table(self, name: str) -> dict[str, int]:
+        """A table of ``indexer.codec.wordstats`` (the index's ``words.vns`` holds it for
+        its segments, the term index answers for the others)."""
+        reader = self._reader
+        leaves = [leaf for leaf, _ in reader.leaf_readers()] \
+            if hasattr(reader, "leaf_readers") else [reader]
+        try:
+            segments = [(leaf.segment().segment_id(), leaf.doc_count_all()) for leaf in leaves]
+        except AttributeError:  # not segment readers: no file to trust
+            segments = []
+        return _word_counts(self.folder if segments else None, leaves, segments, name)
 
     def _words(self) -> dict[str, tuple[str, int]]:
         if self._entries is None:
@@ -86,81 +98,10 @@ class Vocabulary:
         (``indexer.search.segmentation``)."""
         got = self._counts.get(folded)
         if got is None:
-            counts: dict[str, int] = {}
-            for term, cf in _terms(self._reader, "words", total=True):
-                key = fold(term) if folded else term
-                counts[key] = counts.get(key, 0) + cf
-            got = self._counts[folded] = (counts, sum(counts.values()))
+            counts = self._table("folded" if folded else "words")
+            self._counts[folded] = (counts, sum(counts.values()))
+            got = self._counts[folded]
         return got
-
-
-def _terms(reader, fieldname: str, total: bool = False) -> Iterable[tuple[str, int]]:
-    """(term, document frequency) of a field, summed over the reader's segments; with
-    ``total``, the term's occurrences instead."""
-    counts: Counter[bytes] = Counter()
-    leaves = reader.leaf_readers() if hasattr(reader, "leaf_readers") else [(reader, 0)]
-    try:
-        for leaf, _ in leaves:
-            terms = getattr(leaf, "_terms", None)
-            if type(terms) is W3TermsReader and _count_field(terms, fieldname, counts, total):
-                continue
-            if terms is None or not hasattr(terms, "items_from"):
-                for term, info in leaf.iter_field(fieldname):
-                    counts[term] += int(info.weight()) if total else info.doc_frequency()
-                continue
-            for (name, term), info in terms.items_from(fieldname, b""):
-                if name != fieldname:
-                    break
-                counts[term] += int(info.weight()) if total else info.doc_frequency()
-    except Exception:  # an empty index has no such field yet
-        return
-    for term, df in counts.items():
-        yield (term.decode("utf-8") if isinstance(term, bytes) else term), df
-
-
-_ROW = struct.Struct("!ii")  # a term-index row: key length, value length, then both
-_DOC_FREQ = struct.Struct("!I")  # in a W3TermInfo, after its flags byte and weight float
-_WEIGHT = struct.Struct("!f")  # the term's total frequency, after the flags byte
-
-
-def _count_field(terms, fieldname: str, counts: Counter[bytes], total: bool = False
-                 ) -> bool:
-    """Add one segment's document frequencies of ``fieldname`` to ``counts``, reading the
-    field's rows of the term index in one piece (Whoosh decodes a whole term info through
-    several file reads per term: 7 s for the words of a 100k-article index).  False when
-    the file is not laid out as expected (the caller then asks Whoosh)."""
-    tindex = terms._tindex
-    fieldmap = getattr(terms, "_fieldmap", None)
-    if not isinstance(tindex, OrderedHashReader) or not isinstance(fieldmap, dict):
-        return False
-    if fieldname not in fieldmap:  # the segment has no such field
-        return True
-    prefix = terms._keycoder(fieldname, b"")
-    if len(prefix) != 2 or prefix == b"\xff\xff":
-        return False
-    start = tindex.closest_key_pos(prefix)
-    if start is None:
-        return True
-    following = (int.from_bytes(prefix, "big") + 1).to_bytes(2, "big")
-    end = tindex.closest_key_pos(following)
-    end = tindex.endofdata if end is None else end
-    buf = tindex.dbfile.get(start, end - start)
-    found: list[tuple[bytes, int]] = []
-    pos, size = 0, len(buf)
-    row = _ROW.unpack_from
-    stat, at = (_WEIGHT.unpack_from, 1) if total else (_DOC_FREQ.unpack_from, 5)
-    while pos < size:
-        klen, vlen = row(buf, pos)
-        pos += 8
-        if buf[pos:pos + 2] != prefix:
-            return False
-        found.append((buf[pos + 2:pos + klen], int(stat(buf, pos + klen + at)[0])))
-        pos += klen + vlen
-    if pos != size:
-        return False
-    for term, df in found:
-        counts[term] += df
-    return True
 
 
 def correct_syllables(folded: Sequence[str], vocab: Vocabulary) -> list[str]:
