@@ -1,0 +1,54 @@
+"""Did-you-mean and completion: the index's vocabulary (``Vocabulary`` on the session
+archive), typo correction, and spellings restored from the matching documents' text."""
+from __future__ import annotations
+
+from archive.textnorm import fold
+from indexer.search.suggest import (Vocabulary, complete_from_texts, correct_syllables,
+                                    restore_from_texts)
+
+
+def _vocabulary(searcher) -> Vocabulary:
+    return Vocabulary(searcher.snapshot()[0].reader())
+
+
+def test_the_vocabulary_knows_the_archives_syllables_by_their_folded_form(searcher):
+    vocab = _vocabulary(searcher)
+    assert vocab.known_fold("ngheo") and not vocab.known_fold("xqzv")
+    assert vocab.syl_best["ngheo"][0] == "nghèo"
+
+
+def test_word_counts_sum_every_spelling_of_a_folded_word(searcher):
+    vocab = _vocabulary(searcher)
+    exact, exact_total = vocab.word_counts(False)
+    folded, folded_total = vocab.word_counts(True)
+    assert exact_total == folded_total == sum(exact.values()) > 0
+    compounds = [w for w in exact if "_" in w]
+    assert compounds
+    for word in compounds[:200]:
+        key = fold(word)
+        assert folded[key] == sum(n for w, n in exact.items() if fold(w) == key)
+
+
+def test_completion_offers_words_of_the_archive_most_frequent_first(searcher):
+    done = _vocabulary(searcher).complete("ngh", 5)
+    assert done and all(w.split()[0].lower().startswith("ngh") for w in done)
+    assert _vocabulary(searcher).complete("   ") == []
+
+
+def test_a_typo_is_corrected_to_its_most_frequent_neighbour(searcher):
+    vocab = _vocabulary(searcher)
+    assert correct_syllables(["giam", "nghoe"], vocab) == ["giam", "ngheo"]
+    assert correct_syllables(["2024", "xqzvwkk"], vocab)[0] == "2024"  # not letters: kept
+
+
+def test_spellings_come_from_the_matching_texts():
+    texts = ["Giám đốc bàn về giảm nghèo.", "Công tác giảm nghèo bền vững ở Long An"]
+    assert restore_from_texts(["giam", "ngheo"], texts) == ["giảm", "nghèo"]
+    assert restore_from_texts(["long", "an"], texts) == ["long", "an"]
+    assert restore_from_texts([], texts) is None
+
+
+def test_completion_from_texts_keeps_the_typed_words_and_extends_the_last():
+    texts = ["Công tác giảm nghèo bền vững.", "Giảm nghèo ở Long An; giám ngân sách"]
+    assert complete_from_texts(["giam", "ng"], texts, 3) == ["giảm nghèo", "giám ngân", "giảm nghèo bền"]
+    assert complete_from_texts([], texts) == []
