@@ -21,7 +21,7 @@ from indexer.ingest.orphans import die_with_parent
 from indexer.ingest.reindexer import stored_documents
 from indexer.opensearch.documents import source
 
-__all__ = ["bulk_lines", "PARALLEL_MIN"]
+__all__ = ["bulk_lines", "encode", "PARALLEL_MIN"]
 
 PARALLEL_MIN = 2000  # below this, forking workers costs more than it saves
 

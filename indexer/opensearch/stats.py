@@ -136,5 +136,8 @@ class ClusterStats:
             pat = re.compile(rf"(?:^|[\s(+]){re.escape(field)}:(\S+?)(?=[\s)]|$)")
             terms = sorted({m.group(1) for m in pat.finditer(text)},
                            key=lambda t: t.encode("utf-8"))
-            self._prefixes[key] = [t for t in terms if t.startswith(prefix)]
+            # with no term to rewrite to, the explanation echoes the query itself
+            # (``field:prefix*``): that is no term of the index
+            self._prefixes[key] = [t for t in terms
+                                   if t.startswith(prefix) and t != prefix + "*"]
         return self._prefixes[key]

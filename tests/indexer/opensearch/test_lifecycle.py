@@ -1,5 +1,5 @@
-"""Feeding OpenSearch from the store: bulk indexing reports refused documents, a reindex
-swaps the alias atomically, an ingest's articles are sent on (real node on 127.0.0.1)."""
+"""Feeding OpenSearch from the store (``indexer.opensearch.lifecycle``): a reindex swaps
+the alias atomically, an ingest's articles are sent on (real node on 127.0.0.1)."""
 from __future__ import annotations
 
 import threading
@@ -9,22 +9,8 @@ import pytest
 from indexer import SearchRequest
 from indexer.opensearch import (OpenSearchEngine, alias_target, connect,
                                 reindex_opensearch, sync_opensearch)
-from indexer.opensearch.bulk import BulkFeeder
-from indexer.opensearch.mapping import index_body
 
 pytestmark = pytest.mark.opensearch
-
-
-def test_a_refused_document_is_reported_never_dropped(opensearch_node):
-    client = connect(opensearch_node.url)
-    client.indices.create(index="refuse-test", body=index_body())
-    docs = [(str(i), {"id": i, "site": "a.example"}) for i in range(1, 6)]
-    docs.insert(2, ("99", {"id": 99, "no_such_field": "x"}))  # strict mapping refuses it
-    report = BulkFeeder(client, "refuse-test", threads=2, chunk=2).feed(iter(docs))
-    assert report.indexed == 5
-    assert [doc_id for doc_id, _ in report.failures] == ["99"]
-    assert "strict" in report.failures[0][1]
-    client.indices.delete(index="refuse-test")
 
 
 def test_reindex_swaps_the_alias_while_searches_keep_answering(opensearch_node, copy_of_archive):

@@ -1,0 +1,88 @@
+"""The query segmenter's statistics read from the cluster (``indexer.opensearch.stats``),
+checked against the same figures counted by hand from the documents sent (the session
+archive on a real node on 127.0.0.1)."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+
+from archive.datadir import DataDir
+from indexer.opensearch.producer import bulk_lines
+from indexer.opensearch.stats import ClusterStats
+from indexer.schema import GAP
+
+pytestmark = pytest.mark.opensearch
+
+
+@pytest.fixture(scope="module")
+def sources(archive_dir) -> list[dict]:
+    return [json.loads(raw.decode("utf-8").splitlines()[1])
+            for _, raw in bulk_lines(DataDir(archive_dir).store, "x", chunk=50, workers=1)]
+
+
+@pytest.fixture()
+def stats(opensearch_engine) -> ClusterStats:
+    return ClusterStats(opensearch_engine.client, opensearch_engine.alias,
+                        lambda fn, **kw: fn(**kw))
+
+
+def _tokens(sources, field) -> Counter:
+    return Counter(t for s in sources for t in s[field].split())
+
+
+@pytest.mark.parametrize("field,term", [("syl", "nghèo"), ("fold", "ngheo"), ("syl", "tỉnh"),
+                                        ("words", "giảm"), ("fwords", "giam"),
+                                        ("syl", "khôngcótừnày")])
+def test_term_frequency_is_the_occurrences_over_the_archive(stats, sources, field, term):
+    assert stats.frequency(field, term) == _tokens(sources, field)[term]
+
+
+def test_prefetch_asks_once_and_gives_the_same_counts(stats, sources):
+    stats.prefetch("giảm nghèo bền vững")
+    for field, term in [("syl", "giảm"), ("fold", "vung"), ("words", "giảm"),
+                        ("fpair", "giam_ngheo")]:
+        assert stats.frequency(field, term) == _tokens(sources, field)[term]
+
+
+def test_field_length_counts_tokens_without_the_gaps(stats, sources):
+    syl = _tokens(sources, "syl")
+    assert syl[GAP] > 0  # the archive has punctuation, so the gaps matter here
+    assert stats.field_length("syl") == sum(syl.values()) - syl[GAP]
+    assert stats.field_length("words") == sum(_tokens(sources, "words").values())
+
+
+@pytest.mark.parametrize("folded,field", [(False, "words"), (True, "fwords")])
+def test_word_counts_give_the_table_its_size_and_the_total(stats, sources, folded, field):
+    counts, total = stats.word_counts(folded)
+    want = _tokens(sources, field)
+    assert len(counts) == len(want) and total == sum(want.values())
+    word = "giảm" if not folded else "giam"
+    assert counts.get(word) == want[word] > 0
+    assert counts.get("khôngcótừnày", 0) == 0
+
+
+def test_adjacent_docs_counts_articles_with_the_two_exact_syllables_side_by_side(stats,
+                                                                                sources):
+    def side_by_side(s, a, b):
+        t = s["syl"].split()
+        return any(x == a and y == b for x, y in zip(t, t[1:]))
+    want = sum(1 for s in sources if side_by_side(s, "giảm", "nghèo"))
+    assert want > 0 and stats.adjacent_docs("giảm", "nghèo") == want
+    assert stats.adjacent_docs("nghèo", "giảm") == sum(1 for s in sources
+                                                      if side_by_side(s, "nghèo", "giảm"))
+
+
+def test_expand_prefix_gives_the_terms_in_term_order(stats, sources):
+    want = sorted({t for t in _tokens(sources, "fold") if t.startswith("ngh")},
+                  key=lambda t: t.encode("utf-8"))
+    assert len(want) > 1 and stats.expand_prefix("fold", "ngh") == want
+    assert stats.expand_prefix("syl", "zzqqx") == []
+
+
+def test_meta_holds_the_mapping_version_and_vocabulary_sizes(stats, sources):
+    from indexer.opensearch import MAPPING_VERSION
+    meta = stats.meta()
+    assert meta["vnarchive_mapping_version"] == MAPPING_VERSION
+    assert meta["words_terms"] == len(_tokens(sources, "words"))
