@@ -52,6 +52,7 @@ class ClusterStats:
     def __init__(self, client, index: str, call: Callable[..., dict[str, Any]]) -> None:
         self.client, self.index, self._call = client, index, call
         self._freq: dict[tuple[str, str], int] = {}
+        self._docs: dict[tuple[str, str], int] = {}
         self._totals: dict[str, int] = {}
         self._pairs: dict[tuple[str, str], int] = {}
         self._prefixes: dict[tuple[str, str], list[str]] = {}
@@ -73,6 +74,7 @@ class ClusterStats:
             seen = info.get("terms", {})
             for t in terms.split():
                 self._freq[(f, t)] = int(seen.get(t, {}).get("ttf", 0))
+                self._docs[(f, t)] = int(seen.get(t, {}).get("doc_freq", 0))
 
     def prefetch(self, text: str) -> None:
         """Ask in one request for every count the segmenter may need for ``text``: its
@@ -91,6 +93,12 @@ class ClusterStats:
         if (field, term) not in self._freq:
             self._fetch({field: [term]})
         return self._freq.get((field, term), 0)
+
+    def doc_frequency(self, field: str, term: str) -> int:
+        """Documents holding ``term`` in ``field`` (exact with one primary shard)."""
+        if (field, term) not in self._docs:
+            self._fetch({field: [term]})
+        return self._docs.get((field, term), 0)
 
     def field_length(self, field: str) -> int:
         """Tokens in ``field`` over the index, punctuation gaps not counted (the embedded

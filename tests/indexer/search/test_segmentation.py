@@ -27,6 +27,9 @@ class Reader:
     def frequency(self, field: str, term: str) -> int:
         return self.freq.get((field, term), 0)
 
+    def doc_frequency(self, field: str, term: str) -> int:
+        return self.freq.get((field, term), 0)  # each occurrence in a document of its own
+
     def field_length(self, field: str) -> int:
         return self.lengths.get(field, 0)
 
@@ -100,7 +103,8 @@ def test_a_pair_side_by_side_by_chance_stays_apart():
 
 
 def test_accented_pairs_are_joined_by_the_documents_with_them_side_by_side():
-    reader = Reader({("syl", "tin"): 500, ("syl", "tặc"): 50}, {"syl": 1_000_000})
+    reader = Reader({("syl", "tin"): 500, ("syl", "tặc"): 50, ("fpair", "tin_tac"): 60},
+                    {"syl": 1_000_000})
     joined = query_words("tin tặc", False, Vocabulary(EXACT, FOLDED), reader,
                          adjacent_docs=lambda a, b: 48 if (a, b) == ("tin", "tặc") else 0)
     assert keys(joined) == ["tin_tặc"]
