@@ -1,9 +1,10 @@
 """Query helpers shared by tests that build archives of their own."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from indexer import ArchiveSearcher, SearchRequest
+from indexer import ArchiveSearcher, SearchRequest, ingest_paths
 
 
 def total(data: Path, q: str) -> int:
@@ -13,3 +14,13 @@ def total(data: Path, q: str) -> int:
         return s.search(SearchRequest(q=q))["total"]
     finally:
         s.close()
+
+
+def ingest_docs(root: Path, docs: list[tuple[str, str, str]]) -> Path:
+    """An archive of our own (url slug, title, body) records at ``root/data``."""
+    path = root / "docs.jsonl"
+    path.write_text("\n".join(json.dumps({"url": f"https://mau.example/{u}", "title": t,
+                                          "body": b}, ensure_ascii=False)
+                              for u, t, b in docs), encoding="utf-8")
+    ingest_paths([path], root / "data", workers=1)
+    return root / "data"

@@ -333,16 +333,8 @@ def test_vietnamese_error_page_keeps_the_form(page):
     assert page.locator("[role=alert]").count() == 0 and total(page) >= 0
 
 
-def test_drag_selects_a_date_range_on_the_timeline(page):
-    page.goto("/")
-    bars = page.locator("svg.timeline a[data-start]")
-    n = bars.count()
-    assert n >= 3
-    counts = [int(re.search(r": (\d+) bài", bars.nth(i).get_attribute("aria-label")).group(1))
-              for i in range(n)]
-    lo, hi = 0, min(2, n - 1)
-    start, end = bars.nth(lo).get_attribute("data-start"), bars.nth(hi).get_attribute("data-end")
-
+def drag_over(page, bars, lo: int, hi: int) -> None:
+    """Press on timeline bar ``lo``, drag across to bar ``hi``, release; wait for the load."""
     def centre(i):
         box = bars.nth(i).locator("rect.hit").bounding_box()
         return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
@@ -353,6 +345,19 @@ def test_drag_selects_a_date_range_on_the_timeline(page):
     page.mouse.move(*centre(hi), steps=4)
     with page.expect_navigation():
         page.mouse.up()
+
+
+def test_drag_selects_a_date_range_on_the_timeline(page):
+    page.goto("/")
+    bars = page.locator("svg.timeline a[data-start]")
+    n = bars.count()
+    assert n >= 3
+    counts = [int(re.search(r": (\d+) bài", bars.nth(i).get_attribute("aria-label")).group(1))
+              for i in range(n)]
+    lo, hi = 0, min(2, n - 1)
+    start, end = bars.nth(lo).get_attribute("data-start"), bars.nth(hi).get_attribute("data-end")
+
+    drag_over(page, bars, lo, hi)
     assert f"from={start}" in page.url and f"to={end}" in page.url
     assert total(page) == sum(counts[lo:hi + 1])
 
@@ -390,16 +395,7 @@ def test_timeline_day_bucket_click_and_drag(page):
     lo = min(next(i for i, d in enumerate(days) if d[2]), len(days) - 4)
     hi = lo + 3
 
-    def centre(i):
-        box = bars.nth(i).locator("rect.hit").bounding_box()
-        return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-
-    page.mouse.move(*centre(lo))
-    page.mouse.down()
-    page.mouse.move(*centre(lo + 1), steps=3)
-    page.mouse.move(*centre(hi), steps=3)
-    with page.expect_navigation():
-        page.mouse.up()
+    drag_over(page, bars, lo, hi)
     assert f"from={days[lo][0]}" in page.url and f"to={days[hi][1]}" in page.url
     assert total(page) == sum(d[2] for d in days[lo:hi + 1])
     day = next(d for d in days if d[2])  # a click on one day's bar: that day

@@ -3,11 +3,11 @@
 query apart, indexed by both engines; every query gives the same set and fallback."""
 from __future__ import annotations
 
-import json
 
 import pytest
 
-from indexer import ArchiveSearcher, SearchRequest, ingest_paths
+from indexer import ArchiveSearcher, SearchRequest
+from tests.querying import ingest_docs
 from tests.indexer.search.test_matchsets import DOCS
 
 pytestmark = pytest.mark.opensearch
@@ -28,11 +28,7 @@ FALLBACKS = {"hạ lóng": "accented_to_folded", "10/5": "adjacent_to_anywhere",
 def engines(tmp_path_factory, opensearch_node):
     from indexer.opensearch import OpenSearchEngine, connect, reindex_opensearch
     root = tmp_path_factory.mktemp("os-matchsets")
-    path = root / "docs.jsonl"
-    path.write_text("\n".join(json.dumps({"url": f"https://mau.example/{u}", "title": t,
-                                          "body": b}, ensure_ascii=False)
-                              for u, t, b in DOCS), encoding="utf-8")
-    ingest_paths([path], root / "data", workers=1)
+    ingest_docs(root, DOCS)
     client = connect(opensearch_node.url)
     assert reindex_opensearch(root / "data", client, alias="matchsets").failures == []
     embedded = ArchiveSearcher(root / "data")

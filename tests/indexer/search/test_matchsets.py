@@ -2,12 +2,12 @@
 
 A small real archive of made-up articles, each written to tell two readings of a query apart.
 """
-import json
 import unicodedata
 
 import pytest
 
-from indexer import ArchiveSearcher, SearchRequest, ingest_paths
+from indexer import ArchiveSearcher, SearchRequest
+from tests.querying import ingest_docs
 
 DOCS = [
     ("m1", "Tin tặc tấn công ngân hàng",
@@ -27,11 +27,7 @@ DOCS = [
 @pytest.fixture(scope="module")
 def s(tmp_path_factory):
     root = tmp_path_factory.mktemp("matchsets")
-    path = root / "docs.jsonl"
-    path.write_text("\n".join(json.dumps({"url": f"https://mau.example/{u}", "title": t,
-                                          "body": b}, ensure_ascii=False)
-                              for u, t, b in DOCS), encoding="utf-8")
-    ingest_paths([path], root / "data", workers=1)
+    ingest_docs(root, DOCS)
     searcher = ArchiveSearcher(root / "data")
     yield searcher
     searcher.close()
