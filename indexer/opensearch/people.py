@@ -10,6 +10,7 @@ from typing import Any
 from archive.textnorm import fold
 from indexer.entities.people import article_people, key_name, slug
 from indexer.search import SearchError, SearchRequest
+from indexer.search.officials import person_timeline
 
 __all__ = ["PeopleViews", "MAX_TIMELINE_ARTICLES"]
 
@@ -89,8 +90,7 @@ class PeopleViews:
                             "selected": False} for b in aggs[f]["buckets"]]
         with self._lock:  # type: ignore[attr-defined]
             rows = self.store.get_many([int(h["_id"]) for h in res["hits"]["hits"]])  # type: ignore
-        from indexer.search.officials import _timeline
-        timeline = _timeline(key, rows.values())
+        timeline = person_timeline(key, rows.values())
         articles = self.search(SearchRequest(  # type: ignore[attr-defined]
             q=q, filters={"official": (key,)}, page=page, per_page=per_page,
             with_facets=False, sort="relevance" if q.strip() else "newest"))

@@ -17,7 +17,7 @@ from indexer.entities.people import article_people, key_name, slug
 from indexer.search.facets import Columns
 from indexer.search.request import SearchError, SearchRequest
 
-__all__ = ["OfficialViews", "MAX_TIMELINE_ARTICLES"]
+__all__ = ["OfficialViews", "MAX_TIMELINE_ARTICLES", "person_timeline"]
 
 # The titles timeline reads at most this many of a person's articles (newest first);
 # every count on the page is exact whatever the number.
@@ -102,7 +102,7 @@ class OfficialViews:
             docs = cols.by_date(mask, MAX_TIMELINE_ARTICLES, newest=True)
             rows = self._store.get_many([int(cols.aid[d]) for d in docs])  # type: ignore
             first_last = _dates(cols, mask)
-        timeline = _timeline(key, rows.values())
+        timeline = person_timeline(key, rows.values())
         articles = self.search(SearchRequest(q=q, filters={"official": (key,)}, page=page,  # type: ignore[attr-defined]
                                              per_page=per_page, with_facets=False,
                                              sort="relevance" if q.strip() else "newest"))
@@ -127,7 +127,7 @@ def _dates(cols: Columns, mask: np.ndarray) -> dict[str, str | None]:
     return {"first": fmt(dated.min()), "last": fmt(dated.max())}
 
 
-def _timeline(key: str, rows) -> list[dict[str, Any]]:
+def person_timeline(key: str, rows) -> list[dict[str, Any]]:
     """Each title the person is given, with the months of its first and last article,
     oldest first."""
     seen: dict[str, dict[str, Any]] = {}
