@@ -143,6 +143,27 @@ def test_paging_keeps_filters(page):
     shot(page, "04-page-2")
 
 
+def test_sort_and_per_page_selects_wait_for_enter_when_keyed(page):
+    page.goto("/?q=gi%E1%BA%A3m+ngh%C3%A8o")
+    loads: list[str] = []
+    page.on("request", lambda r: loads.append(r.url) if r.resource_type == "document" else None)
+    for select, key in (("#sort", "sort="), ("#per_page", "per_page=")):
+        before = page.input_value(select)
+        page.focus(select)
+        page.keyboard.press("ArrowDown")  # arrowing through the options reloads nothing
+        chosen = page.input_value(select)
+        assert chosen != before and not loads
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert len(loads) == 1 and f"{key}{chosen}" in page.url
+        assert page.input_value(select) == chosen
+        assert page.evaluate("document.activeElement.id") == select[1:]  # focus came back
+        loads.clear()
+    with page.expect_navigation():
+        page.select_option("#sort", "relevance")  # a pointer's choice applies at once
+    assert "sort=" not in page.url and "per_page=" in page.url
+
+
 def test_open_article(page):
     page.goto("/?q=gi%E1%BA%A3m+ngh%C3%A8o")
     link = page.locator(".hit h3 a", has_text=SEED_TITLE).first

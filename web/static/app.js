@@ -9,9 +9,10 @@
 // 6. Each date picker is bounded by the other (from ≤ to).
 // 7. The chips of a result (filter by a value, ⊖ leave it out) are one Tab stop per
 //    result: arrow keys move between them, so the page's Tab count does not grow with them.
-// 8. The timeline's "chia cột theo" select redraws at once when picked with the pointer;
-//    changed with the arrow keys it waits for Enter, so arrowing through it does not
-//    reload the page at each option.
+// 8. The selects that re-run the search (sort, per page, the timeline's "chia cột theo")
+//    apply at once when picked with the pointer; changed with the arrow keys they wait for
+//    Enter, so arrowing through one does not reload the page at
+//    each option.
 (function () {
   "use strict";
   var form = document.getElementById("sf");
@@ -22,16 +23,17 @@
     if (form.requestSubmit) form.requestSubmit(); else form.submit();
   }
 
-  var keyed = false;  // the interval select's last change came from the keyboard
+  // The selects that re-run the search; a select's last change came from the keyboard
+  // when keyed[id] is true.
+  var AUTO_SELECTS = ["interval", "sort", "per_page"];
+  var keyed = {};
   form.addEventListener("change", function (ev) {
     var t = ev.target;
-    if (t.id === "interval") {
-      if (!keyed) submitFrom(t);
+    if (AUTO_SELECTS.indexOf(t.id) >= 0) {
+      if (!keyed[t.id]) submitFrom(t);
     } else if (t.type === "checkbox" && t.closest(".facets")) {
       try { sessionStorage.setItem(FOCUS_KEY, t.name + "\u0000" + t.value); } catch (e) { /* private mode */ }
       submit();
-    } else if (t.id === "sort" || t.id === "per_page") {
-      submitFrom(t);
     } else if (t.id === "from" || t.id === "to") {
       var other = document.getElementById(t.id === "from" ? "to" : "from");
       if (other) other[t.id === "from" ? "min" : "max"] = t.value;
@@ -43,19 +45,20 @@
     submit();
   }
 
-  var interval = document.getElementById("interval");
-  if (interval) {
-    var initial = interval.value;
-    interval.addEventListener("pointerdown", function () { keyed = false; });
-    interval.addEventListener("keydown", function (ev) {
+  AUTO_SELECTS.forEach(function (id) {
+    var select = document.getElementById(id);
+    if (!select) return;
+    var initial = select.value;
+    select.addEventListener("pointerdown", function () { keyed[id] = false; });
+    select.addEventListener("keydown", function (ev) {
       if (ev.key === "Enter") {
         ev.preventDefault();
-        if (interval.value !== initial) submitFrom(interval);
+        if (select.value !== initial) submitFrom(select);
       } else if (ev.key !== "Tab" && ev.key !== "Shift") {
-        keyed = true;
+        keyed[id] = true;
       }
     });
-  }
+  });
 
   form.addEventListener("submit", function () {
     Array.prototype.forEach.call(form.elements, function (el) {
