@@ -19,7 +19,8 @@ document, and a folded two-syllable compound stays one word only where, in the d
 holding the query's other words, the pair side by side is at least as probable as its two
 syllables drawn apart (``dung cu nga`` reads *dừng … cư … Nga* when the articles about
 *Nga* hold *dung* and *cu* apart far more than *dụng cụ*).  A lone word has no such
-documents to ask, and the word counts decide.
+documents to ask, and the word counts decide; a compound found beside the other words
+nowhere stays one word (its strict set is empty: the announced fallback widens it).
 
 A hyphen inside a word does not break it: where the archive writes a pair of a typed
 compound as one hyphenated word (``Kim Jong-un`` beside ``Kim Jong Un``;
@@ -180,7 +181,9 @@ def _in_context(words: list[QueryWord], joinable: list[int], reader) -> list[Que
         if i in joinable and len(w.syllables) == 2 and w.side_by_side:
             context = [s for j, o in enumerate(words) if j != i for s in o.syllables]
             together, apart = _context_odds(reader, w.syllables, context)
-            if together < apart:
+            # nowhere beside the other words (together 0): the strict set is empty and
+            # the announced fallback widens it, never a silent re-reading
+            if 0 < together < apart:
                 out.extend(QueryWord((s,), ()) for s in w.syllables)
                 continue
         out.append(w)
