@@ -11,17 +11,6 @@ standing side by side by chance (``P(long_an) > P(long)·P(an)``), so rare accid
 pairs stay apart.  Punctuation typed between syllables ends a run; a token with
 punctuation inside ("COVID-19", "8/11") is one word whose parts stand across one gap.
 
-An unaccented pair is ambiguous in a way an accented one is not: ``dung cu`` is *dụng cụ*,
-but also *dừng … cư*, *dùng … cũ*, any two of the many words each folded syllable stands
-for, and the word counts only know the compound.  Where the query has other words, the
-documents holding them decide (``_context_odds``): the query is read as drawn from one
-document, and a folded two-syllable compound stays one word only where, in the documents
-holding the query's other words, the pair side by side is at least as probable as its two
-syllables drawn apart (``dung cu nga`` reads *dừng … cư … Nga* when the articles about
-*Nga* hold *dung* and *cu* apart far more than *dụng cụ*).  A lone word has no such
-documents to ask, and the word counts decide; a compound found beside the other words
-nowhere stays one word (its strict set is empty: the announced fallback widens it).
-
 A hyphen inside a word does not break it: where the archive writes a pair of a typed
 compound as one hyphenated word (``Kim Jong-un`` beside ``Kim Jong Un``;
 ``Vocabulary.hyphened``), the pair matches side by side or across that one gap.  The index
@@ -32,8 +21,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from math import log
-
-import numpy as np
 
 from archive.textnorm import fold
 from indexer.analysis.analyzer import GAP, segment, syllable_stream
@@ -150,7 +137,6 @@ def query_words(text: str, folded: bool, vocabulary=None, reader=None, adjacent_
     ``reader``: term statistics (``_join_pairs``), a Whoosh reader or a ``TermReader``."""
     words: list[QueryWord] = []
     counts, total = vocabulary.word_counts(folded) if vocabulary is not None else ({}, 0)
-    joinable: list[int] = []  # indexes of the words the folded counts made compounds
     for run in _pieces(segment(text)):
         if _gapped(run):
             words.extend(run)
@@ -162,32 +148,11 @@ def query_words(text: str, folded: bool, vocabulary=None, reader=None, adjacent_
             split = _best_split(syl, counts, total)
             if reader is not None:
                 split = _join_pairs(split, reader, folded, adjacent_docs)
-            joinable.extend(range(len(words), len(words) + len(split)))
             words.extend(split)
     if folded:
-        words = _in_context([_folded(w) for w in words], joinable, reader)
+        words = [_folded(w) for w in words]
     hyphened = getattr(vocabulary, "hyphened", None)
     return words if hyphened is None else [_across_hyphens(w, hyphened()) for w in words]
-
-
-def _in_context(words: list[QueryWord], joinable: list[int], reader) -> list[QueryWord]:
-    """Folded words with each two-syllable compound the counts made (``joinable``) split
-    where the documents of the query's other words hold its syllables apart rather than
-    side by side (``_context_odds``)."""
-    if reader is None or not hasattr(reader, "packed") or len(words) < 2:
-        return words  # no per-document postings (or no other word): the counts decide
-    out: list[QueryWord] = []
-    for i, w in enumerate(words):
-        if i in joinable and len(w.syllables) == 2 and w.side_by_side:
-            context = [s for j, o in enumerate(words) if j != i for s in o.syllables]
-            together, apart = _context_odds(reader, w.syllables, context)
-            # nowhere beside the other words (together 0): the strict set is empty and
-            # the announced fallback widens it, never a silent re-reading
-            if 0 < together < apart:
-                out.extend(QueryWord((s,), ()) for s in w.syllables)
-                continue
-        out.append(w)
-    return out
 
 
 def _across_hyphens(word: QueryWord, hyphened: frozenset[tuple[str, str]]) -> QueryWord:
@@ -199,36 +164,6 @@ def _across_hyphens(word: QueryWord, hyphened: frozenset[tuple[str, str]]) -> Qu
     steps = tuple(EITHER if step == ADJACENT and (fold(a), fold(b)) in hyphened else step
                   for (a, b), step in zip(pairs, word.steps))
     return word if steps == word.steps else QueryWord(word.syllables, steps)
-
-
-def _context_odds(reader, pair: tuple[str, ...], context: list[str]) -> tuple[float, float]:
-    """How probable the folded ``pair`` is as one word vs. as two syllables apart, for a
-    query drawn from one document holding the ``context`` syllables: summed over the
-    documents, ``tf(a b side by side)/len · w`` against ``tf(a)·tf(b)/len² · w``, with
-    ``w`` the product of the context syllables' ``tf/len`` (the document mixture model of
-    query likelihood; ``len`` the document's folded length).  ``reader`` answers
-    ``packed`` and ``field_lengths`` (``postings_cache.TermReader``)."""
-    lengths = reader.field_lengths("fold")
-    ids, weight = _rates(reader, "fold", context[0], lengths)
-    for syl in context[1:]:
-        ids, weight = _meet(ids, weight, *_rates(reader, "fold", syl, lengths))
-    a, b = pair
-    _, together = _meet(ids, weight, *_rates(reader, "fpair", f"{a}_{b}", lengths))
-    ids_a, rate_a = _meet(ids, weight, *_rates(reader, "fold", a, lengths))
-    _, apart = _meet(ids_a, rate_a, *_rates(reader, "fold", b, lengths))
-    return float(together.sum()), float(apart.sum())
-
-
-def _rates(reader, field: str, term: str, lengths) -> tuple:
-    """(documents, occurrences per folded syllable of the document) of one term."""
-    ids, tfs = reader.packed(field, term)
-    return ids, tfs / np.maximum(lengths[ids], 1.0)
-
-
-def _meet(ids_a, w_a, ids_b, w_b) -> tuple:
-    """The documents in both, with the product of their weights."""
-    common, ia, ib = np.intersect1d(ids_a, ids_b, assume_unique=True, return_indices=True)
-    return common, w_a[ia] * w_b[ib]
 
 
 def _folded(word: QueryWord) -> QueryWord:

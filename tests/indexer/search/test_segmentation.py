@@ -116,49 +116,28 @@ def test_accented_pairs_are_joined_by_the_documents_with_them_side_by_side():
     assert keys(apart) == ["tin", "tặc"]
 
 
-# A real archive: "dụng cụ" is a word of it, and the articles about Nga hold "dừng" and
-# "cư" apart, never "dụng cụ".
-CONTEXT_DOCS = [
-    ("c1", "Bán dụng cụ y tế giả", "Cơ quan chức năng thu giữ nhiều dụng cụ y tế không rõ nguồn gốc."),
-    ("c2", "Dụng cụ học tập cho học sinh", "Nhà trường tặng dụng cụ học tập cho học sinh nghèo."),
-    ("c3", "Mua dụng cụ y tế", "Bệnh viện mua thêm dụng cụ y tế và dụng cụ phẫu thuật."),
-    ("c4", "Mỹ dừng cấp thị thực định cư cho công dân Nga",
-     "Mỹ thông báo dừng cấp thị thực không định cư cho công dân Nga. Nga phản đối."),
-    ("c5", "Nga dừng hợp tác", "Nga tuyên bố dừng hợp tác, cư dân lo ngại. Nga cho biết sẽ cân nhắc."),
+# A real archive: "Kim Jong-un" twice, "Kim Jong Un" twice; "dụng cụ" never hyphenated.
+HYPHEN_DOCS = [
     ("k1", "Ông Kim Jong-un thăm nhà máy", "Nhà lãnh đạo Kim Jong-un thị sát một nhà máy."),
     ("k2", "Thượng đỉnh Kim Jong-un", "Cuộc gặp với ông Kim Jong-un diễn ra tại Hà Nội."),
     ("k3", "Kim Jong Un phát biểu", "Ông Kim Jong Un phát biểu đầu năm."),
     ("k5", "Thông điệp của Kim Jong Un", "Kim Jong Un gửi thông điệp."),
+    ("c1", "Mua dụng cụ y tế", "Bệnh viện mua thêm dụng cụ y tế và dụng cụ phẫu thuật."),
+    ("c2", "Dụng cụ học tập cho học sinh", "Nhà trường tặng dụng cụ học tập cho học sinh nghèo."),
+    ("c3", "Mỹ dừng cấp thị thực định cư cho công dân Nga",
+     "Mỹ thông báo dừng cấp thị thực không định cư cho công dân Nga. Nga phản đối."),
+    ("c4", "Nga dừng hợp tác", "Nga tuyên bố dừng hợp tác, cư dân lo ngại. Nga cho biết sẽ cân nhắc."),
+    ("c5", "Mưa lớn ở miền Trung", "Mưa lớn kéo dài nhiều ngày khiến nhiều tuyến đường ở các tỉnh "
+     "miền Trung bị ngập sâu, hàng nghìn hộ dân phải sơ tán đến nơi an toàn trước khi lũ về."),
 ]
 
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory):
-    root = tmp_path_factory.mktemp("context")
-    searcher = ArchiveSearcher(ingest_docs(root, CONTEXT_DOCS))
+    root = tmp_path_factory.mktemp("hyphens")
+    searcher = ArchiveSearcher(ingest_docs(root, HYPHEN_DOCS))
     yield searcher
     searcher.close()
-
-
-def folded_words(archive: ArchiveSearcher, text: str) -> list[str]:
-    _, columns = archive.snapshot()
-    return keys(query_words(text, True, columns.vocabulary(), archive.evaluator.terms))
-
-
-def test_a_lone_folded_compound_is_read_by_the_word_counts(archive):
-    assert folded_words(archive, "dung cu") == ["dung_cu"]
-
-
-def test_the_documents_of_the_other_words_keep_a_compound_they_hold(archive):
-    assert folded_words(archive, "dung cu y te") == ["dung_cu", "y_te"]
-
-
-def test_a_folded_compound_the_other_words_documents_hold_apart_is_split(archive):
-    # in the articles about Nga, "dung" and "cu" stand apart (dừng … định cư), never "dụng cụ"
-    assert folded_words(archive, "dung cu nga") == ["dung", "cu", "nga"]
-    found = archive.search(SearchRequest(q="dung cu nga", per_page=10))
-    assert found["fallback"] is None
-    assert {h["url"].rsplit("/", 1)[1] for h in found["results"]} == {"c4", "c5"}
 
 
 def test_a_pair_the_archive_writes_hyphenated_matches_across_the_hyphen(archive):
@@ -169,3 +148,11 @@ def test_a_pair_the_archive_writes_hyphenated_matches_across_the_hyphen(archive)
     for q in ("Jong Un", "jong un"):
         found = archive.search(SearchRequest(q=q, per_page=10))
         assert {h["url"].rsplit("/", 1)[1] for h in found["results"]} == {"k1", "k2", "k3", "k5"}
+
+
+
+def test_a_pair_never_written_hyphenated_stays_side_by_side(archive):
+    _, columns = archive.snapshot()
+    words = query_words("dung cu", True, columns.vocabulary(), archive.evaluator.terms)
+    assert [w.steps for w in words if len(w.syllables) > 1] in ([], [(ADJACENT,)])
+    assert all(EITHER not in w.steps for w in words)
