@@ -104,7 +104,6 @@ class Vocabulary:
             got = self._counts[folded]
         return got
 
-
     def hyphened(self) -> frozenset[tuple[str, str]]:
         """Folded syllable pairs the archive writes joined by a hyphen inside one word
         (``Jong-un`` of *Kim Jong-un*), in at least two places: the same word as the pair
