@@ -60,11 +60,13 @@ SCHEMAS: dict[str, Any] = {
         "took_ms": {"type": "number", "minimum": 0},
         "fallback": {"type": ["string", "null"], "enum": [*FALLBACK_MESSAGES, None],
                      "description": "null: the strict match (each query word's syllables "
-                     "side by side in one field, exact syllables when the query has "
-                     "diacritics, folded otherwise; every word). When it was empty, the "
-                     "relaxation used: accented_to_folded (diacritics ignored), "
-                     "adjacent_to_anywhere (a word's syllables anywhere in the article), "
-                     "all_to_most_words (the articles with the most of the words). total, "
+                     "side by side in one field, or across a hyphen where the archive writes "
+                     "that word hyphenated; exact syllables when the query has "
+                     "diacritics, folded otherwise; every word). "
+                     "When it was empty, the relaxation used: accented_to_folded "
+                     "(diacritics ignored), adjacent_to_anywhere (a word's syllables "
+                     "anywhere in the article), all_to_most_words (the articles with the "
+                     "most of the words). total, "
                      "facets, months and exports all describe the set used."},
         "suggestion": {"type": ["string", "null"], "description": "did-you-mean query"},
         "results": {"type": "array", "items": _ref("Hit")},

@@ -10,6 +10,12 @@ for one without.  A compound wins only where it is more frequent than its syllab
 standing side by side by chance (``P(long_an) > P(long)·P(an)``), so rare accidental
 pairs stay apart.  Punctuation typed between syllables ends a run; a token with
 punctuation inside ("COVID-19", "8/11") is one word whose parts stand across one gap.
+
+A hyphen inside a word does not break it: where the archive writes a pair of a typed
+compound as one hyphenated word (``Kim Jong-un`` beside ``Kim Jong Un``;
+``Vocabulary.hyphened``), the pair matches side by side or across that one gap.  The index
+leaves the same free position for a hyphen as for a comma, so for such a pair a comma
+between the two syllables matches too.
 """
 from __future__ import annotations
 
@@ -18,7 +24,7 @@ from math import log
 
 from archive.textnorm import fold
 from indexer.analysis.analyzer import GAP, segment, syllable_stream
-from indexer.search.nodes import ADJACENT, GAPPED
+from indexer.search.nodes import ADJACENT, EITHER, GAPPED
 
 __all__ = ["QueryWord", "query_words", "MAX_WORD_SYLLABLES"]
 
@@ -140,9 +146,24 @@ def query_words(text: str, folded: bool, vocabulary=None, reader=None, adjacent_
         else:
             syl = [fold(s) if folded else s for w in run for s in w.syllables]
             split = _best_split(syl, counts, total)
-            words.extend(split if reader is None else
-                         _join_pairs(split, reader, folded, adjacent_docs))
-    return [_folded(w) for w in words] if folded else words
+            if reader is not None:
+                split = _join_pairs(split, reader, folded, adjacent_docs)
+            words.extend(split)
+    if folded:
+        words = [_folded(w) for w in words]
+    hyphened = getattr(vocabulary, "hyphened", None)
+    return words if hyphened is None else [_across_hyphens(w, hyphened()) for w in words]
+
+
+def _across_hyphens(word: QueryWord, hyphened: frozenset[tuple[str, str]]) -> QueryWord:
+    """``word`` with each side-by-side pair the archive also writes hyphenated matching
+    across that gap too."""
+    if word.form or len(word.syllables) < 2 or not hyphened:
+        return word
+    pairs = zip(word.syllables, word.syllables[1:])
+    steps = tuple(EITHER if step == ADJACENT and (fold(a), fold(b)) in hyphened else step
+                  for (a, b), step in zip(pairs, word.steps))
+    return word if steps == word.steps else QueryWord(word.syllables, steps)
 
 
 def _folded(word: QueryWord) -> QueryWord:

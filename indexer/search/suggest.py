@@ -37,6 +37,7 @@ class Vocabulary:
         self._entries: dict[str, tuple[str, int]] | None = None
         self._keys: list[str] = []
         self._counts: dict[bool, tuple[dict[str, int], int]] = {}
+        self._hyphened: frozenset[tuple[str, str]] | None = None
 
     @property
     def syl_best(self) -> dict[str, tuple[str, int]]:
@@ -102,6 +103,23 @@ class Vocabulary:
             self._counts[folded] = (counts, sum(counts.values()))
             got = self._counts[folded]
         return got
+
+    def hyphened(self) -> frozenset[tuple[str, str]]:
+        """Folded syllable pairs the archive writes joined by a hyphen inside one word
+        (``Jong-un`` of *Kim Jong-un*), in at least two places: the same word as the pair
+        typed with a space (``indexer.search.segmentation``)."""
+        if self._hyphened is None:
+            seen: Counter[tuple[str, str]] = Counter()
+            for word, count in self.word_counts(True)[0].items():
+                if "-" not in word:
+                    continue
+                for token in word.split("_"):
+                    parts = token.split("-")
+                    for a, b in zip(parts, parts[1:]):
+                        if a and b:
+                            seen[(a, b)] += count
+            self._hyphened = frozenset(p for p, c in seen.items() if c >= 2)
+        return self._hyphened
 
 
 def correct_syllables(folded: Sequence[str], vocab: Vocabulary) -> list[str]:

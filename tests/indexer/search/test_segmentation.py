@@ -3,8 +3,12 @@ folded runs split into the most probable words, punctuation ending a run, and a 
 punctuation inside kept as one word across its gaps."""
 from __future__ import annotations
 
-from indexer.search.nodes import ADJACENT, GAPPED
+import pytest
+
+from indexer import ArchiveSearcher, SearchRequest
+from indexer.search.nodes import ADJACENT, EITHER, GAPPED
 from indexer.search.segmentation import MAX_WORD_SYLLABLES, QueryWord, query_words
+from tests.querying import ingest_docs
 
 
 class Vocabulary:
@@ -110,3 +114,45 @@ def test_accented_pairs_are_joined_by_the_documents_with_them_side_by_side():
     assert keys(joined) == ["tin_tặc"]
     apart = query_words("tin tặc", False, Vocabulary(EXACT, FOLDED), reader, adjacent_docs=lambda a, b: 0)
     assert keys(apart) == ["tin", "tặc"]
+
+
+# A real archive: "Kim Jong-un" twice, "Kim Jong Un" twice; "dụng cụ" never hyphenated.
+HYPHEN_DOCS = [
+    ("k1", "Ông Kim Jong-un thăm nhà máy", "Nhà lãnh đạo Kim Jong-un thị sát một nhà máy."),
+    ("k2", "Thượng đỉnh Kim Jong-un", "Cuộc gặp với ông Kim Jong-un diễn ra tại Hà Nội."),
+    ("k3", "Kim Jong Un phát biểu", "Ông Kim Jong Un phát biểu đầu năm."),
+    ("k5", "Thông điệp của Kim Jong Un", "Kim Jong Un gửi thông điệp."),
+    ("c1", "Mua dụng cụ y tế", "Bệnh viện mua thêm dụng cụ y tế và dụng cụ phẫu thuật."),
+    ("c2", "Dụng cụ học tập cho học sinh", "Nhà trường tặng dụng cụ học tập cho học sinh nghèo."),
+    ("c3", "Mỹ dừng cấp thị thực định cư cho công dân Nga",
+     "Mỹ thông báo dừng cấp thị thực không định cư cho công dân Nga. Nga phản đối."),
+    ("c4", "Nga dừng hợp tác", "Nga tuyên bố dừng hợp tác, cư dân lo ngại. Nga cho biết sẽ cân nhắc."),
+    ("c5", "Mưa lớn ở miền Trung", "Mưa lớn kéo dài nhiều ngày khiến nhiều tuyến đường ở các tỉnh "
+     "miền Trung bị ngập sâu, hàng nghìn hộ dân phải sơ tán đến nơi an toàn trước khi lũ về."),
+]
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    root = tmp_path_factory.mktemp("hyphens")
+    searcher = ArchiveSearcher(ingest_docs(root, HYPHEN_DOCS))
+    yield searcher
+    searcher.close()
+
+
+def test_a_pair_the_archive_writes_hyphenated_matches_across_the_hyphen(archive):
+    _, columns = archive.snapshot()
+    # "Kim Jong-un" twice, "Kim Jong Un" twice: typed with a space, one word either way
+    words = query_words("jong un", True, columns.vocabulary(), archive.evaluator.terms)
+    assert [(w.syllables, w.steps) for w in words] == [(("jong", "un"), (EITHER,))]
+    for q in ("Jong Un", "jong un"):
+        found = archive.search(SearchRequest(q=q, per_page=10))
+        assert {h["url"].rsplit("/", 1)[1] for h in found["results"]} == {"k1", "k2", "k3", "k5"}
+
+
+
+def test_a_pair_never_written_hyphenated_stays_side_by_side(archive):
+    _, columns = archive.snapshot()
+    words = query_words("dung cu", True, columns.vocabulary(), archive.evaluator.terms)
+    assert [w.steps for w in words if len(w.syllables) > 1] in ([], [(ADJACENT,)])
+    assert all(EITHER not in w.steps for w in words)
