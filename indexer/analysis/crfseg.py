@@ -386,6 +386,15 @@ _tokenize: Callable[..., list[str]] | None = None
 _failed = False  # logged once
 
 
+def _load(model_dir: Path) -> CRFModel:
+    """The model's tables built once per model and version of this module, then unpickled
+    from the user's cache (``indexer.analysis.modelcache``): ~0.15 s instead of ~0.8 s."""
+    from indexer.analysis import modelcache
+    inputs = [model_dir / n for n in ("models.bin", "dictionary.bin", "features.bin")]
+    inputs.append(Path(__file__))  # the tables' layout is this module's
+    return modelcache.cached("crfseg", inputs, lambda: CRFModel(model_dir))
+
+
 def load_model() -> CRFModel | None:
     """The model of this process, loaded once (a forked child inherits it); None if the
     installed underthesea ships a model this module cannot read."""
@@ -396,7 +405,7 @@ def load_model() -> CRFModel | None:
         from indexer.analysis.regextok import tokenize
         _tokenize = tokenize
         try:
-            _model = CRFModel(Path(wt.__file__).parent / "models" / _MODEL_DIR)
+            _model = _load(Path(wt.__file__).parent / "models" / _MODEL_DIR)
         except Exception as exc:  # format changed: stay correct through underthesea itself
             log.warning("crfseg: cannot read the underthesea model (%s); using underthesea", exc)
             _model = False

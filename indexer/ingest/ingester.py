@@ -300,7 +300,8 @@ def _run(items: Iterable[RawItem | Failure], data_dir: Path, workers: int, store
             report.add_time("store write", time.process_time() - t0)
 
         publisher = Publisher(ix, gen_path, pool, commit_store=commit_store,
-                              timing=lambda s: report.add_time("index write", s))
+                              timing=lambda s: report.add_time("index write", s),
+                              parts=workers)
         try:
             _ingest_into(items, pool, workers, store, publisher, report, batch, progress)
         except BaseException as exc:
@@ -330,6 +331,9 @@ def _ingest_into(items: Iterable[RawItem | Failure], pool, workers: int, store: 
     clock = time.process_time
     for source, article, analysis, reason, message, timings, refused in _results(
             items, pool, workers):
+        if pending >= batch:  # a full batch, and more to come (the last one is split)
+            publisher.dispatch()  # commits the store first
+            pending = 0
         for stage, seconds in timings.items():
             report.add_time(stage, seconds)
         if progress:
@@ -365,10 +369,7 @@ def _ingest_into(items: Iterable[RawItem | Failure], pool, workers: int, store: 
         else:
             report.replaced += 1
         pending += 1
-        if pending >= batch:
-            publisher.dispatch()  # commits the store first
-            pending = 0
-    publisher.flush()
+    publisher.flush(last=True)
     store.commit()  # failures after the last article
 
 

@@ -82,3 +82,25 @@ def test_spilled_pool_gives_the_same_postings(archive_docs, tmp_path, token_path
         dumps.append((spilled, postings_dump(path)))
     assert dumps[0][0] and not dumps[1][0]
     assert dumps[0][1] == dumps[1][1]
+
+
+def test_position_values_are_the_pickles_whoosh_writes():
+    """Every opcode width (below 256, below 65536, four bytes), one item and several, and
+    postings past pickle's batch of 1,000 items, which take ``dumps`` itself."""
+    import pickle
+
+    import numpy as np
+    from whoosh.system import pack_uint
+
+    from indexer.codec.tokenfields import position_values
+    rng = np.random.default_rng(16)
+    widths = [0, 1, 7, 255, 256, 300, 65535, 65536, 70000, 2**31 - 1]
+    for trial in range(40):
+        freq = rng.integers(1, 6, int(rng.integers(1, 60)))
+        if trial % 4 == 0:
+            freq[rng.integers(0, len(freq))] = rng.choice([999, 1000, 1001, 2001])
+        start = np.concatenate([[0], np.cumsum(freq)])
+        deltas = rng.choice(widths, int(start[-1]))
+        want = [pack_uint(int(b - a)) + pickle.dumps(deltas[a:b].tolist(), 2)
+                for a, b in zip(start[:-1], start[1:])]
+        assert position_values(freq, deltas, start) == want

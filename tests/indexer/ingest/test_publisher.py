@@ -57,3 +57,42 @@ def test_cancel_forgets_unpublished_work(archive_dir, tmp_path):
     pub.cancel()
     pub.flush()
     assert _aids(path) == []
+
+
+def test_the_last_batch_is_split_among_the_workers(archive_dir, tmp_path):
+    import multiprocessing
+
+    from indexer.codec.sidecar_merge import index_segments
+    from indexer.generations import open_current, switch_to
+    rows = _rows(archive_dir)
+    path, ix = new_generation(tmp_path)
+    switch_to(tmp_path, path)
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        pub = Publisher(ix, path, pool, parts=2, min_part=2)
+        for row in rows[:2]:
+            pub.add(row.id, row.article, row.analysis, known=False)
+        pub.flush()  # a batch before the last one stays whole
+        for row in rows[2:] + rows[:1]:  # the first again: its old document must go
+            pub.add(row.id, row.article, row.analysis, known=row is rows[0])
+        pub.flush(last=True)
+    segments = index_segments(open_current(tmp_path))
+    rest = len(rows) - 1
+    assert [n for _, n in segments] == [2, -(-rest // 2), rest // 2]
+    assert _aids(path) == sorted(r.id for r in rows)  # each article once
+
+
+def test_a_last_batch_too_small_to_split_is_one_segment(archive_dir, tmp_path):
+    import multiprocessing
+
+    from indexer.codec.sidecar_merge import index_segments
+    from indexer.generations import open_current, switch_to
+    rows = _rows(archive_dir)
+    path, ix = new_generation(tmp_path)
+    switch_to(tmp_path, path)
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        pub = Publisher(ix, path, pool, parts=2, min_part=len(rows))
+        for row in rows:
+            pub.add(row.id, row.article, row.analysis, known=False)
+        pub.flush(last=True)
+    assert [n for _, n in index_segments(open_current(tmp_path))] == [len(rows)]
+    assert _aids(path) == sorted(r.id for r in rows)
