@@ -123,6 +123,12 @@ def sync_opensearch(data_dir: Path | str, client, *, since: str | None, alias: s
     if not exists:
         return reindex_opensearch(data_dir, client, alias=alias, threads=threads,
                                   chunk=chunk, progress=progress)
+    if not alias_target(client, stats_alias(alias)):
+        # an index built before the stats index (mapping version < 3): writing its counts
+        # to the missing alias would let the cluster create a stray index of that name
+        raise EngineUnavailable(f"the index behind {alias!r} has no {stats_alias(alias)!r} "
+                                "beside it (built by an older version): run `vnarchive "
+                                "reindex --engine opensearch` once")
     # the counts of this feed's runs add to the earlier ones: a key of their own
     lines = bulk_lines(DataDir(data_dir).store, alias, chunk=chunk, updated_since=since,
                        workers=1, stats_index=stats_alias(alias), stats_key=f"s{time.time_ns()}")
