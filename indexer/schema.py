@@ -24,7 +24,8 @@ from indexer.entities.people import article_people
 sys.modules.setdefault("indexer.index", sys.modules[__name__])
 
 __all__ = ["FACET_FIELDS", "LABEL_FIELDS", "labels", "INDEX_FORMAT", "PAIR_FIELDS", "PAIR_JOIN",
-           "schema", "document", "document_fields", "pairs", "Tokens", "GAP"]
+           "schema", "document", "document_fields", "pairs", "Tokens", "GAP", "indexed_views",
+           "with_views", "has_views"]
 
 # Bump when the fields an article becomes change without the cached segmentation changing
 # (then ``ANALYSER_VERSION`` stays): 2 = punctuation gaps in the positional views, no pairs
@@ -138,6 +139,40 @@ def labels(article: Article) -> dict[str, list[str]]:
             "tag": clean(article.tags)}
 
 
+VIEW_FIELDS = ("words", "syl", "fold", "t_words", "t_syl", "t_fold")
+
+
+def indexed_views(seg: dict[str, Any]) -> dict[str, str]:
+    """The token streams of an article's segmentation (``analysis["seg"]``), each joined
+    by single spaces (no token holds one): the form the analysis cache keeps them in."""
+    body_parts = [seg["title"], seg.get("sapo") or "", *seg["paragraphs"], *seg["captions"]]
+    body = body_views([p for p in body_parts if p])
+    title = views(seg["title"])
+    out = {name: " ".join(body[name]) for name in ("words", "syl", "fold")}
+    out.update({"t_" + name: " ".join(title[name]) for name in ("words", "syl", "fold")})
+    return out
+
+
+# Building the views from the segmentation is most of the Python work of making an index
+# document (and all of it, but for JSON, of an OpenSearch bulk line): the ingest keeps them
+# in the analysis cache, keyed on INDEX_FORMAT so that a change to what an article becomes
+# recomputes them.  Stores from before get them on their first reindex.
+def has_views(analysis: dict[str, Any]) -> bool:
+    return analysis.get("vf") == INDEX_FORMAT and isinstance(analysis.get("views"), dict)
+
+
+def with_views(analysis: dict[str, Any]) -> dict[str, Any]:
+    """``analysis`` with its views cached (computed from its segmentation if missing)."""
+    if has_views(analysis):
+        return analysis
+    return {**analysis, "views": indexed_views(analysis["seg"]), "vf": INDEX_FORMAT}
+
+
+def _views(analysis: dict[str, Any]) -> dict[str, list[str]]:
+    cached = analysis["views"] if has_views(analysis) else indexed_views(analysis["seg"])
+    return {name: text.split(" ") if text else [] for name, text in cached.items()}
+
+
 def document(article_id: int, article: Article, analysis: dict[str, Any]) -> dict[str, Any]:
     """Whoosh document for an article from its cached analysis (segmentation + entities)."""
     return document_fields(article_id, article.published, article.site, analysis,
@@ -147,10 +182,7 @@ def document(article_id: int, article: Article, analysis: dict[str, Any]) -> dic
 def document_fields(article_id: int, published, site: str, analysis: dict[str, Any],
                     label_values: dict[str, list[str]] | None = None) -> dict[str, Any]:
     """:func:`document` from the only article fields it needs (cheap to send to a worker)."""
-    seg = analysis["seg"]
-    body_parts = [seg["title"], seg.get("sapo") or "", *seg["paragraphs"], *seg["captions"]]
-    body = body_views([p for p in body_parts if p])
-    title = views(seg["title"])
+    v = _views(analysis)
     ents = analysis["entities"]
     # the text fields get their token lists as they are (``Tokens`` takes lists or text):
     # joining them only for the writer to split them again cost time on every article
@@ -158,14 +190,14 @@ def document_fields(article_id: int, published, site: str, analysis: dict[str, A
         "aid": str(article_id),
         "published": int(published.timestamp()) if published else -1,
         "site": site,
-        "words": body["words"],
-        "syl": body["syl"],
-        "fold": body["fold"],
-        "t_words": title["words"],
-        "t_syl": title["syl"],
-        "t_fold": title["fold"],
-        "fpair": pairs(body["fold"]),
-        "t_fpair": pairs(title["fold"]),
+        "words": v["words"],
+        "syl": v["syl"],
+        "fold": v["fold"],
+        "t_words": v["t_words"],
+        "t_syl": v["t_syl"],
+        "t_fold": v["t_fold"],
+        "fpair": pairs(v["fold"]),
+        "t_fpair": pairs(v["t_fold"]),
     }
     if published:
         # Vietnam's calendar, as the date filter and the timeline count days: an article

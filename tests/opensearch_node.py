@@ -8,8 +8,10 @@ Used by ``tests/conftest.py`` (the ``opensearch_node`` fixture) and ``bench/scal
 The server comes from Maven Central as the "integ-test-zip" distribution
 (``org.opensearch.distribution.integ-test-zip:opensearch:<ver>:zip``), fetched
 with ``mvn`` into a cache directory.  That zip has no bundled JDK, only the
-``transport-netty4`` module and no plugins; see ``ensure_distribution`` for the
-optional ``analysis-common`` module.
+``transport-netty4`` module and no plugins; ``ensure_distribution`` adds the
+``analysis-common`` module from its Maven jar by default (``DEFAULT_MODULES``: the
+project's stats index uses its ``delimited_term_freq`` filter, and every full
+distribution carries it).
 
 Typical use::
 
@@ -66,6 +68,8 @@ PLUGIN_GROUP = "org.opensearch.plugin"
 # distribution: name -> plugin class.  analysis-common gives the configurable
 # tokenizers/filters (whitespace tokenizer, asciifolding, ...).
 KNOWN_MODULES = {"analysis-common": "org.opensearch.analysis.common.CommonAnalysisPlugin"}
+# what a full distribution has and vnarchive's index needs (indexer.opensearch.mapping.MODULES)
+DEFAULT_MODULES = ("analysis-common",)
 
 __all__ = [
     "OpenSearchError", "DistributionError", "NodeStartError", "Node", "Cluster",
@@ -243,12 +247,12 @@ def _add_module(dist: Path, version: str, name: str) -> None:
 
 def ensure_distribution(cache_dir: str | os.PathLike | None = None,
                         version: str = DEFAULT_VERSION,
-                        modules: Iterable[str] = ()) -> Path:
+                        modules: Iterable[str] = DEFAULT_MODULES) -> Path:
     """Return the home of an unpacked OpenSearch ``version`` (``.../opensearch-<ver>``).
 
     Idempotent and safe against concurrent callers (file lock); downloads with
     ``mvn dependency:copy`` only when ``<cache_dir>/<version>`` is incomplete.
-    ``modules=("analysis-common",)`` adds that module from its Maven jar.
+    ``modules`` (default ``DEFAULT_MODULES``) are added from their Maven jars.
     """
     cache = Path(cache_dir) if cache_dir else default_cache_dir()
     root = cache / version

@@ -38,6 +38,7 @@ from indexer.generations import (IndexDamaged, IndexMissing, NoSpace, current_pa
 from indexer.ingest.orphans import die_with_parent
 from indexer.ingest.publisher import Publisher, drop_unpublished
 from indexer.ingest.report import IngestReport
+from indexer.schema import has_views, with_views
 from indexer.codec.wordstats import write_word_stats
 from indexer.codec.sidecar_merge import index_segments, merge, merge_due
 
@@ -91,8 +92,11 @@ def analyse(article: Article, cached: dict[str, Any] | None = None,
         timings["segment"] = timings.get("segment", 0.0) + t1 - t0
         timings["entities"] = timings.get("entities", 0.0) + t2 - t1
         timings["dedup"] = timings.get("dedup", 0.0) + time.process_time() - t2
-    return {"v": ANALYSER_VERSION, "ev": ENTITIES_VERSION, "seg": seg, "entities": ents,
-            "sh": sh}
+    out = {"v": ANALYSER_VERSION, "ev": ENTITIES_VERSION, "seg": seg, "entities": ents,
+           "sh": sh}
+    if cached and cached.get("seg") is seg and has_views(cached):
+        out.update(views=cached["views"], vf=cached["vf"])
+    return with_views(out)  # the index fields' token streams, cached (indexer.schema)
 
 
 # -- worker side -----------------------------------------------------------------------

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.store import Store
-from indexer.schema import document
+from indexer.schema import document, has_views, with_views
 from indexer.generations import (NoSpace, drop_generation, is_no_space, new_generation,
                                  switch_to, writer_lock)
 from indexer.codec.segment_writer import MERGE_MAX_DOCS, fast_writer, write_segment
@@ -74,11 +74,16 @@ def _current(analysis: dict[str, Any] | None) -> bool:
 def stored_documents(store: Store, rows: Iterable[Any], tick: Callable[[], None]
                ) -> Iterator[dict[str, Any]]:
     """The index documents of stored rows; a stale analysis cache (another analyser
-    version) is redone and stored, committed once the rows are spent."""
+    version) is redone and stored, and one without its views (a store from before they
+    were cached, ``indexer.schema.with_views``) gets them stored, committed once the rows
+    are spent: a second reindex then reads them."""
     for row in rows:
         analysis = row.analysis
         if not _current(analysis):
             analysis = analyse(row.article, analysis)
+            store.update_analysis(row.id, analysis, analysis.get("sh"))
+        elif not has_views(analysis):
+            analysis = with_views(analysis)
             store.update_analysis(row.id, analysis, analysis.get("sh"))
         yield document(row.id, row.article, analysis)
         tick()

@@ -50,10 +50,14 @@ class BulkFeeder:
 
     def __init__(self, client, index: str, *, threads: int = 2, chunk: int = 500,
                  retries: int = 6, backoff: float = 0.5,
-                 progress: Callable[[int], None] | None = None) -> None:
+                 progress: Callable[[int], None] | None = None,
+                 counted: Callable[[str], bool] | None = None) -> None:
         self.client, self.index = client, index
         self.threads, self.chunk, self.retries, self.backoff = threads, chunk, retries, backoff
         self.progress = progress
+        # which ids ``indexed`` and ``progress`` count (articles, not the stats documents
+        # sent alongside them); every id is retried and reported alike
+        self.counted = counted or (lambda doc_id: True)
         self.report = BulkReport()
         self._lock = threading.Lock()
 
@@ -117,7 +121,7 @@ class BulkFeeder:
                 result = item.get("index", {})
                 code = int(result.get("status", 500))
                 if code < 300:
-                    done += 1
+                    done += self.counted(doc_id)
                     continue
                 reasons[doc_id] = _reason(result)
                 if code in RETRY_STATUS:

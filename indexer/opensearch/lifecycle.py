@@ -3,7 +3,8 @@
 
 Like the embedded generations, a reindex writes a new index (``<alias>-<time>``) while the
 old one keeps serving, then moves the alias in one atomic ``_aliases`` call and drops the
-old index.  Documents come from the store's cached analysis
+old index; its companion stats index (``<index>-stats``, behind ``<alias>-stats``) is built
+and switched with it, in the same call.  Documents come from the store's cached analysis
 (``indexer.ingest.reindexer.stored_documents``): no segmentation unless a row's cache is
 stale, exactly as the embedded reindex.
 """
@@ -17,7 +18,8 @@ from pathlib import Path
 from archive.datadir import DataDir
 from indexer.opensearch.bulk import BulkFailed, BulkFeeder, BulkReport
 from indexer.opensearch.producer import bulk_lines
-from indexer.opensearch.mapping import ALIAS, MAPPING_VERSION, EngineUnavailable, index_body
+from indexer.opensearch.mapping import (ALIAS, MAPPING_VERSION, EngineUnavailable, index_body,
+                                       stats_alias, stats_body)
 
 __all__ = ["reindex_opensearch", "sync_opensearch", "alias_target", "wait_for"]
 
@@ -50,42 +52,61 @@ def reindex_opensearch(data_dir: Path | str, client, *, alias: str = ALIAS,
     Raises ``BulkFailed`` (the alias unchanged, the new index removed) if any document
     could not be indexed."""
     name = f"{alias}-{time.strftime('%Y%m%d%H%M%S')}-{time.time_ns() % 10**9:09d}"
+    stats = stats_alias(name)
     body = index_body(shards, replicas)
     wanted_replicas = body["settings"]["index"]["number_of_replicas"]
+    loading = {"refresh_interval": "-1", "number_of_replicas": 0,
+               "translog.durability": "async"}
     # while loading: no refreshes and no replicas (copied once at the end, far cheaper)
-    body["settings"]["index"].update({"refresh_interval": "-1", "number_of_replicas": 0,
-                                      "translog.durability": "async"})
-    from opensearchpy.exceptions import ConnectionError as OsConnectionError
+    body["settings"]["index"].update(loading)
+    sbody = stats_body()
+    sbody["settings"]["index"].update(loading)
+    _create(client, name, body)
     try:
-        client.indices.create(index=name, body=body)
-    except OsConnectionError as exc:
-        raise EngineUnavailable(f"OpenSearch unreachable: {exc.info or exc}") from None
-    try:
+        _create(client, stats, sbody)
         vocab: dict[str, set[str]] = {"words": set(), "fwords": set()}
         lines = bulk_lines(DataDir(data_dir).store, name, chunk=chunk, vocab=vocab,
-                           workers=workers or os.cpu_count() or 1)
+                           workers=workers or os.cpu_count() or 1, stats_index=stats,
+                           stats_key="r")
         report = BulkFeeder(client, name, threads=threads, chunk=chunk,
-                            progress=progress).feed(lines)
+                            progress=progress, counted=str.isdigit).feed(lines)
         if report.failures:
             raise BulkFailed(report)
         client.indices.put_mapping(index=name, body={"_meta": {
             "vnarchive_mapping_version": MAPPING_VERSION,
             "words_terms": len(vocab["words"]), "fwords_terms": len(vocab["fwords"])}})
-        client.indices.put_settings(index=name, body={"index": {
-            "refresh_interval": "1s", "number_of_replicas": wanted_replicas,
-            "translog.durability": "request"}})
-        client.indices.refresh(index=name)
-        wait_for(client, "yellow", index=name)
+        for index in (name, stats):
+            client.indices.put_settings(index=index, body={"index": {
+                "refresh_interval": "1s", "number_of_replicas": wanted_replicas,
+                "translog.durability": "request"}})
+            client.indices.refresh(index=index)
+            wait_for(client, "yellow", index=index)
     except BaseException:
-        client.indices.delete(index=name, ignore_unavailable=True)
+        client.indices.delete(index=f"{name},{stats}", ignore_unavailable=True)
         raise
     old = alias_target(client, alias)
-    actions: list[dict] = [{"add": {"index": name, "alias": alias}}]
+    old_stats = alias_target(client, stats_alias(alias))
+    actions: list[dict] = [{"add": {"index": name, "alias": alias}},
+                           {"add": {"index": stats, "alias": stats_alias(alias)}}]
     actions += [{"remove": {"index": o, "alias": alias}} for o in old]
-    client.indices.update_aliases(body={"actions": actions})  # one atomic switch
-    for o in old:
+    actions += [{"remove": {"index": o, "alias": stats_alias(alias)}} for o in old_stats]
+    client.indices.update_aliases(body={"actions": actions})  # one atomic switch of both
+    for o in old + old_stats:
         client.indices.delete(index=o, ignore_unavailable=True)
     return report
+
+
+def _create(client, name: str, body: dict) -> None:
+    from opensearchpy.exceptions import ConnectionError as OsConnectionError
+    from opensearchpy.exceptions import RequestError
+    try:
+        client.indices.create(index=name, body=body)
+    except OsConnectionError as exc:
+        raise EngineUnavailable(f"OpenSearch unreachable: {exc.info or exc}") from None
+    except RequestError as exc:  # 400: most likely a cluster without analysis-common
+        raise EngineUnavailable(f"OpenSearch refused the index {name}: {exc.error} "
+                                f"({exc.info}); the stats index needs the analysis-common "
+                                "module of a full OpenSearch distribution") from None
 
 
 def sync_opensearch(data_dir: Path | str, client, *, since: str | None, alias: str = ALIAS,
@@ -102,11 +123,18 @@ def sync_opensearch(data_dir: Path | str, client, *, since: str | None, alias: s
     if not exists:
         return reindex_opensearch(data_dir, client, alias=alias, threads=threads,
                                   chunk=chunk, progress=progress)
+    if not alias_target(client, stats_alias(alias)):
+        # an index built before the stats index (mapping version < 3): writing its counts
+        # to the missing alias would let the cluster create a stray index of that name
+        raise EngineUnavailable(f"the index behind {alias!r} has no {stats_alias(alias)!r} "
+                                "beside it (built by an older version): run `vnarchive "
+                                "reindex --engine opensearch` once")
+    # the counts of this feed's runs add to the earlier ones: a key of their own
     lines = bulk_lines(DataDir(data_dir).store, alias, chunk=chunk, updated_since=since,
-                       workers=1)
-    report = BulkFeeder(client, alias, threads=threads, chunk=chunk, progress=progress
-                        ).feed(lines)
+                       workers=1, stats_index=stats_alias(alias), stats_key=f"s{time.time_ns()}")
+    report = BulkFeeder(client, alias, threads=threads, chunk=chunk, progress=progress,
+                        counted=str.isdigit).feed(lines)
     if report.failures:
         raise BulkFailed(report)
-    client.indices.refresh(index=alias)
+    client.indices.refresh(index=f"{alias},{stats_alias(alias)}")
     return report

@@ -1,5 +1,11 @@
 """The index settings and mappings (``index.json``, versioned) and the client connection
-(entry points: ``index_body``, ``connect``, ``ALIAS``)."""
+(entry points: ``index_body``, ``stats_body``, ``connect``, ``ALIAS``).
+
+Every index ``<alias>-<time>`` has its companion ``<alias>-<time>-stats`` behind the alias
+``<alias>-stats`` (``stats_alias``): the counts only the query segmenter reads
+(``indexer.opensearch.stats``), kept out of the searched documents so that the cluster does
+not index ~900 more tokens an article for them.  Its analyser needs the ``analysis-common``
+module (``MODULES``), part of every full OpenSearch distribution."""
 from __future__ import annotations
 
 import copy
@@ -11,10 +17,13 @@ from typing import Any
 
 from indexer.generations import IndexMissing
 
-__all__ = ["ALIAS", "MAPPING_VERSION", "index_body", "connect", "EngineUnavailable"]
+__all__ = ["ALIAS", "MAPPING_VERSION", "MODULES", "index_body", "stats_body", "stats_alias",
+           "connect", "EngineUnavailable"]
 
 ALIAS = os.environ.get("VNARCHIVE_OPENSEARCH_INDEX", "vnarchive")
 _FILE = Path(__file__).with_name("index.json")
+MODULES = ("analysis-common",)  # the stats index's ``delimited_term_freq`` filter
+STATS_SUFFIX = "-stats"
 
 
 class EngineUnavailable(IndexMissing):
@@ -41,6 +50,21 @@ def index_body(shards: int | None = None, replicas: int | None = None) -> dict[s
         index["number_of_replicas"] = replicas
     spec["mappings"]["_meta"] = {"vnarchive_mapping_version": spec["version"]}
     return {"settings": spec["settings"], "mappings": spec["mappings"]}
+
+
+def stats_body(replicas: int | None = None) -> dict[str, Any]:
+    """Settings and mappings of the companion stats index (always one shard: its counts
+    are then exact, and it is small)."""
+    spec = copy.deepcopy(_spec()["stats"])
+    if replicas is not None:
+        spec["settings"]["index"]["number_of_replicas"] = replicas
+    spec["mappings"]["_meta"] = {"vnarchive_mapping_version": MAPPING_VERSION}
+    return {"settings": spec["settings"], "mappings": spec["mappings"]}
+
+
+def stats_alias(alias_or_index: str) -> str:
+    """The stats index (or alias) that goes with an index (or alias)."""
+    return alias_or_index + STATS_SUFFIX
 
 
 def connect(url: str | list[str], timeout: float = 60.0):

@@ -9,7 +9,10 @@ same figures come from OpenSearch, so both engines cut a query into the same wor
 - occurrences of a term (``ttf``) and a field's total (``sum_ttf``): ``_termvectors`` of an
   artificial document holding the terms asked, with term and field statistics (exact with
   one primary shard, the default; per shard otherwise);
-- folded word counts: the ``fwords`` field (every spelling of a folded word summed);
+- folded word counts (``fwords``, every spelling of a folded word summed) and the folded
+  pairs' occurrences (``fpair``) and documents (``fpair_docs``): the same term totals from
+  the companion stats index (``indexer.opensearch.mapping.stats_alias``), where each
+  document holds a run of articles' counts as term frequencies;
 - the number of distinct words: recorded in the index's ``_meta`` by the build
   (``indexer.opensearch.lifecycle``);
 - documents with two syllables side by side: a ``match_phrase`` count;
@@ -26,6 +29,8 @@ from typing import Any
 
 from archive.textnorm import fold
 from indexer.analysis.analyzer import normalize, syllables
+from indexer.opensearch.documents import STAT_FIELDS
+from indexer.opensearch.mapping import stats_alias
 
 __all__ = ["ClusterStats"]
 
@@ -49,8 +54,10 @@ class _Counts:
 class ClusterStats:
     """``Vocabulary.word_counts`` and the reader calls of ``query_words``, over ``index``."""
 
-    def __init__(self, client, index: str, call: Callable[..., dict[str, Any]]) -> None:
+    def __init__(self, client, index: str, call: Callable[..., dict[str, Any]],
+                 stats_index: str | None = None) -> None:
         self.client, self.index, self._call = client, index, call
+        self.stats_index = stats_index or stats_alias(index)
         self._freq: dict[tuple[str, str], int] = {}
         self._docs: dict[tuple[str, str], int] = {}
         self._totals: dict[str, int] = {}
@@ -62,9 +69,13 @@ class ClusterStats:
     def _fetch(self, wanted: dict[str, Iterable[str]]) -> None:
         doc = {f: " ".join(sorted(set(terms))) for f, terms in wanted.items() if terms}
         doc = {f: t for f, t in doc.items() if t}
-        if not doc:
-            return
-        got = self._call(self.client.termvectors, index=self.index,
+        for index, fields in ((self.index, [f for f in doc if f not in STAT_FIELDS]),
+                              (self.stats_index, [f for f in doc if f in STAT_FIELDS])):
+            if fields:
+                self._fetch_from(index, {f: doc[f] for f in fields})
+
+    def _fetch_from(self, index: str, doc: dict[str, str]) -> None:
+        got = self._call(self.client.termvectors, index=index,
                          body={"doc": doc, "term_statistics": True, "field_statistics": True,
                                "positions": False, "offsets": False})
         vectors = got.get("term_vectors", {})
@@ -85,7 +96,7 @@ class ClusterStats:
                              for j in range(i + 1, min(len(seq), i + _MAX_NGRAM) + 1)}
         pairs = {f"{a}_{b}" for a, b in zip(fsyl, fsyl[1:])}
         want = {"words": grams(syl), "fwords": grams(fsyl), "syl": set(syl) | {GAP_TOKEN},
-                "fold": set(fsyl) | {GAP_TOKEN}, "fpair": pairs}
+                "fold": set(fsyl) | {GAP_TOKEN}, "fpair": pairs, "fpair_docs": pairs}
         self._fetch({f: [t for t in ts if (f, t) not in self._freq] for f, ts in want.items()})
 
     def frequency(self, field: str, term: str) -> int:
@@ -96,6 +107,8 @@ class ClusterStats:
 
     def doc_frequency(self, field: str, term: str) -> int:
         """Documents holding ``term`` in ``field`` (exact with one primary shard)."""
+        if field == "fpair":  # the stats index counts a pair's articles in a field
+            return self.frequency("fpair_docs", term)
         if (field, term) not in self._docs:
             self._fetch({field: [term]})
         return self._docs.get((field, term), 0)

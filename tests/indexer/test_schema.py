@@ -77,3 +77,46 @@ def test_year_and_month_are_vietnams_calendar_as_the_date_filter_counts_days():
     assert year_month(late_utc - timedelta(hours=1)) == ("2024", "2024-12")
     assert year_month(datetime(2024, 3, 1, 0, 5, tzinfo=timezone(timedelta(hours=7)))) == ("2024", "2024-03")
     assert year_month(None) == (None, None)
+
+
+def _article():
+    from datetime import datetime, timedelta, timezone
+    from archive.article import Article
+    return Article(url="https://baomau.example/giam-ngheo", site="baomau.example",
+                   title="Long An giảm nghèo bền vững",
+                   sapo="Tỉnh Long An, năm 2025: giảm nghèo nhanh.",
+                   paragraphs=("Năm 2025, tỉnh Long An giảm nghèo; COVID-19 đã qua.",
+                               "Hợp tác xã chè Thái Nguyên xuất khẩu."),
+                   published=datetime(2025, 3, 1, 8, tzinfo=timezone(timedelta(hours=7))))
+
+
+def test_the_analysis_carries_the_views_the_document_is_made_of():
+    from indexer.ingest.ingester import analyse
+    from indexer.schema import INDEX_FORMAT, document, has_views, indexed_views
+    analysis = analyse(_article())
+    assert has_views(analysis) and analysis["vf"] == INDEX_FORMAT
+    assert analysis["views"] == indexed_views(analysis["seg"])
+    doc = document(1, _article(), analysis)
+    for name, text in analysis["views"].items():
+        assert doc[name] == text.split(), name
+    assert "|" in doc["syl"] and "giam_ngheo" in doc["fpair"]
+
+
+def test_cached_views_give_the_same_document_as_views_made_from_the_segmentation():
+    from indexer.ingest.ingester import analyse
+    from indexer.schema import document, has_views, with_views
+    cached = analyse(_article())
+    bare = {k: v for k, v in cached.items() if k not in ("views", "vf")}
+    assert not has_views(bare) and with_views(bare) == cached
+    assert document(1, _article(), bare) == document(1, _article(), cached)
+
+
+def test_views_of_another_index_format_are_not_used():
+    from indexer.ingest.ingester import analyse
+    from indexer.schema import INDEX_FORMAT, document, has_views, with_views
+    cached = analyse(_article())
+    stale = dict(cached, vf=INDEX_FORMAT - 1,
+                 views={k: "cũ" for k in cached["views"]})  # what an older format made
+    assert not has_views(stale)
+    assert document(1, _article(), stale) == document(1, _article(), cached)
+    assert with_views(stale)["views"] == cached["views"]

@@ -56,3 +56,24 @@ def test_a_stale_analysis_cache_is_redone_and_kept(archive_dir, tmp_path):
         store.close()
     assert again["v"] == row.analysis["v"] and again["seg"] == row.analysis["seg"]
     assert _answers(data) == _answers(archive_dir)
+
+
+def test_an_analysis_without_its_views_gets_them_at_reindex(archive_dir, tmp_path):
+    from indexer.schema import has_views
+    data = tmp_path / "copy"
+    shutil.copytree(archive_dir, data, ignore=shutil.ignore_patterns("write.lock"))
+    store = Store(DataDir(data).store)
+    row = next(store.iter_all())
+    assert has_views(row.analysis)  # the ingest cached them
+    old = {k: v for k, v in row.analysis.items() if k not in ("views", "vf")}
+    store.update_analysis(row.id, old, old.get("sh"))  # as a store from before holds it
+    store.commit()
+    store.close()
+    reindex(data, workers=1)
+    store = Store(DataDir(data).store, readonly=True)
+    try:
+        again = store.get(row.id).analysis
+    finally:
+        store.close()
+    assert again == row.analysis  # the same views, now kept
+    assert _answers(data) == _answers(archive_dir)

@@ -1,8 +1,10 @@
 """An article's OpenSearch document (``indexer.opensearch.documents``), built from a real
 analysis of a Vietnamese article: the fields the mapping declares, the embedded index's
-tokens and positions (gap tokens included), facets as keyword arrays."""
+tokens and positions (gap tokens included), facets as keyword arrays; the statistics-only
+counts of a run of articles as one stats document."""
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -10,9 +12,10 @@ import pytest
 from archive.article import Article
 from archive.textnorm import fold
 from indexer.ingest.ingester import analyse
-from indexer.opensearch.documents import TEXT_FIELDS, source
-from indexer.opensearch.mapping import index_body
-from indexer.schema import GAP, document
+from indexer.opensearch.documents import (COUNT_DELIMITER, STAT_FIELDS, TEXT_FIELDS,
+                                          StatsTally, source)
+from indexer.opensearch.mapping import index_body, stats_body
+from indexer.schema import GAP, document, pairs
 
 VN = timezone(timedelta(hours=7))
 ARTICLE = Article(
@@ -56,11 +59,39 @@ def test_punctuation_keeps_a_gap_token_of_its_own(src):
     assert GAP not in src["t_syl"].split()  # the headline has no punctuation
 
 
-def test_words_are_segmented_and_fwords_is_their_folded_twin(src):
+def test_words_are_segmented(src):
     words = src["words"].split()
     assert {"long_an", "bền_vững", "chủ_tịch"} <= set(words)
-    assert src["fwords"] == fold(src["words"])
-    assert "giam" in src["fwords"].split() and "ben_vung" in src["fwords"].split()
+
+
+def test_the_statistics_only_fields_stay_out_of_the_searched_document(src):
+    assert not set(STAT_FIELDS) & set(src)
+
+
+def _counts(text: str) -> Counter:
+    out: Counter = Counter()
+    for token in text.split():
+        term, n = token.split(COUNT_DELIMITER)
+        assert term not in out  # each term once, its count beside it
+        out[term] = int(n)
+    return out
+
+
+def test_a_tally_holds_the_folded_words_and_pairs_of_its_articles_with_their_counts(doc):
+    other = document(9, ARTICLE, analyse(ARTICLE))  # the same text twice: counts double
+    tally = StatsTally()
+    tally.add(doc)
+    tally.add(other)
+    got = tally.source()
+    assert set(got) == set(STAT_FIELDS) <= set(stats_body()["mappings"]["properties"])
+    fwords = Counter(fold(" ".join(doc["words"])).split())
+    assert _counts(got["fwords"]) == Counter({w: 2 * n for w, n in fwords.items()})
+    assert _counts(got["fwords"])["ben_vung"] == 2 and "giam" in _counts(got["fwords"])
+    fpair = Counter(pairs(doc["fold"]))
+    assert _counts(got["fpair"]) == Counter({p: 2 * n for p, n in fpair.items()})
+    # a pair's documents: once an article however often it stands there
+    assert _counts(got["fpair_docs"]) == Counter({p: 2 for p in fpair})
+    assert fpair["long_an"] > 1 and _counts(got["fpair_docs"])["long_an"] == 2
 
 
 def test_the_folded_views_drop_diacritics_and_d_bar(src):
@@ -68,10 +99,12 @@ def test_the_folded_views_drop_diacritics_and_d_bar(src):
     assert "ngheo" in src["fold"].split() and "da" in src["fold"].split()
 
 
-def test_folded_pairs_never_cross_a_gap(src):
-    pairs = src["fpair"].split()
-    assert "giam_ngheo" in pairs and "long_an" in pairs
-    assert "covid_19" not in pairs and "vung_nam" not in pairs
+def test_folded_pairs_never_cross_a_gap(doc):
+    tally = StatsTally()
+    tally.add(doc)
+    counted = _counts(tally.source()["fpair"])
+    assert "giam_ngheo" in counted and "long_an" in counted
+    assert "covid_19" not in counted and "vung_nam" not in counted
 
 
 def test_dates_and_facets_are_keywords_of_the_vietnamese_calendar(src):

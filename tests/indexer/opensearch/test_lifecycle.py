@@ -39,6 +39,9 @@ def test_reindex_swaps_the_alias_while_searches_keep_answering(opensearch_node, 
     second = alias_target(client, alias)
     assert len(first) == len(second) == 1 and first != second
     assert not client.indices.exists(index=first[0])  # the old index is dropped
+    from indexer.opensearch.mapping import stats_alias  # and its stats, moved alongside
+    assert alias_target(client, stats_alias(alias)) == [stats_alias(second[0])]
+    assert not client.indices.exists(index=stats_alias(first[0]))
     assert errors == [] and seen and set(seen) == {want}
     engine.close()
 
@@ -64,6 +67,22 @@ def test_ingest_sends_new_articles_on(opensearch_node, copy_of_archive, tmp_path
     hits = engine.search(SearchRequest(q="chè Thái Nguyên"))["results"]
     assert hits[0]["url"] == "https://moi.example/bai-1"  # title and body match best
     engine.close()
+
+
+def test_ingest_into_an_index_without_its_stats_index_asks_for_a_reindex(opensearch_node,
+                                                                         copy_of_archive):
+    from indexer.opensearch import EngineUnavailable
+    from indexer.opensearch.mapping import stats_alias
+    client = connect(opensearch_node.url)
+    alias = "old-test"
+    reindex_opensearch(copy_of_archive, client, alias=alias)
+    (stats,) = alias_target(client, stats_alias(alias))
+    client.indices.delete(index=stats)  # as an index built before the stats index stands
+    with pytest.raises(EngineUnavailable, match="reindex"):
+        sync_opensearch(copy_of_archive, client, since="1970-01-01T00:00:00", alias=alias)
+    assert not client.indices.exists(index=stats_alias(alias))  # no stray index made
+    reindex_opensearch(copy_of_archive, client, alias=alias)  # which mends it
+    assert alias_target(client, stats_alias(alias))
 
 
 def test_an_unreachable_cluster_is_a_clear_error(archive_dir):

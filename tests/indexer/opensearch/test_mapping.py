@@ -8,8 +8,8 @@ from importlib import resources
 import pytest
 
 from indexer.opensearch import ALIAS, MAPPING_VERSION, EngineUnavailable, connect
-from indexer.opensearch.documents import TEXT_FIELDS
-from indexer.opensearch.mapping import index_body
+from indexer.opensearch.documents import COUNT_DELIMITER, STAT_FIELDS, TEXT_FIELDS
+from indexer.opensearch.mapping import MODULES, index_body, stats_alias, stats_body
 from indexer.schema import FACET_FIELDS
 from indexer.generations import IndexMissing
 
@@ -48,8 +48,28 @@ def test_text_fields_split_on_whitespace_only_so_gap_tokens_stay():
     assert all(props[f]["type"] == "keyword" for f in FACET_FIELDS)
 
 
-def test_the_token_fields_are_not_kept_in_source():
-    assert set(index_body()["mappings"]["_source"]["excludes"]) == set(TEXT_FIELDS)
+def test_no_source_is_kept_nothing_reads_it_back():
+    assert index_body()["mappings"]["_source"] == {"enabled": False}
+    assert stats_body()["mappings"]["_source"] == {"enabled": False}
+
+
+def test_the_stats_index_counts_with_term_frequencies_of_the_shared_delimiter():
+    body = stats_body(replicas=1)
+    props = body["mappings"]["properties"]
+    assert set(props) == set(STAT_FIELDS) and body["mappings"]["dynamic"] == "strict"
+    assert body["mappings"]["_meta"] == {"vnarchive_mapping_version": MAPPING_VERSION}
+    analysis = body["settings"]["index"]["analysis"]
+    for name in STAT_FIELDS:
+        assert props[name]["index_options"] == "freqs" and props[name]["norms"] is False
+        chain = analysis["analyzer"][props[name]["analyzer"]]
+        filters = [analysis["filter"][f] for f in chain["filter"]]
+        assert {"type": "delimited_term_freq", "delimiter": COUNT_DELIMITER} in filters
+    # one shard keeps its totals exact; replicas follow the searched index's
+    assert body["settings"]["index"]["number_of_shards"] == 1
+    assert body["settings"]["index"]["number_of_replicas"] == 1
+    assert MODULES == ("analysis-common",)  # where delimited_term_freq comes from
+    assert stats_alias("vnarchive") == "vnarchive-stats"
+    assert not set(STAT_FIELDS) & set(index_body()["mappings"]["properties"])
 
 
 def test_shards_and_replicas_override_the_file_without_changing_it():

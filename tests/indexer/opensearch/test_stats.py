@@ -9,9 +9,10 @@ from collections import Counter
 import pytest
 
 from archive.datadir import DataDir
+from archive.textnorm import fold
 from indexer.opensearch.producer import bulk_lines
 from indexer.opensearch.stats import ClusterStats
-from indexer.schema import GAP
+from indexer.schema import GAP, pairs
 
 pytestmark = pytest.mark.opensearch
 
@@ -28,8 +29,18 @@ def stats(opensearch_engine) -> ClusterStats:
                         lambda fn, **kw: fn(**kw))
 
 
+def _field(source: dict, field: str) -> list[str]:
+    """A document's tokens of ``field``; the statistics-only fields, which the searched
+    documents do not carry, as the embedded index has them."""
+    if field == "fwords":
+        return fold(source["words"]).split()
+    if field == "fpair":
+        return pairs(source["fold"].split())
+    return source[field].split()
+
+
 def _tokens(sources, field) -> Counter:
-    return Counter(t for s in sources for t in s[field].split())
+    return Counter(t for s in sources for t in _field(s, field))
 
 
 @pytest.mark.parametrize("field,term", [("syl", "nghèo"), ("fold", "ngheo"), ("syl", "tỉnh"),
@@ -61,6 +72,13 @@ def test_word_counts_give_the_table_its_size_and_the_total(stats, sources, folde
     word = "giảm" if not folded else "giam"
     assert counts.get(word) == want[word] > 0
     assert counts.get("khôngcótừnày", 0) == 0
+
+
+def test_a_folded_pairs_documents_are_the_articles_holding_it(stats, sources):
+    for pair in ("giam_ngheo", "long_an", "khong_co"):
+        want = sum(1 for s in sources if pair in _field(s, "fpair"))
+        assert stats.doc_frequency("fpair", pair) == want
+    assert stats.doc_frequency("fpair", "giam_ngheo") > 0
 
 
 def test_adjacent_docs_counts_articles_with_the_two_exact_syllables_side_by_side(stats,
