@@ -138,3 +138,14 @@ def test_failures_are_recorded_in_the_store(fresh_dir):
     db = sqlite3.connect(DataDir(fresh_dir).store)
     (reason,), = db.execute("SELECT reason FROM failures").fetchall()
     assert reason.startswith("not-article")
+
+
+def test_report_times_the_cached_views_apart_from_cleaning(tmp_path):
+    data = tmp_path / "d"
+    report = ingest_paths([write_jsonl(tmp_path / "a.jsonl", records(20))], data, workers=1)
+    assert report.added == 20
+    assert {"segment", "entities", "dedup", "views", "clean"} <= set(report.stages)
+    assert report.stages["views"] > 0
+    with Store(DataDir(data).store) as store:  # the views the stage timed are the cached ones
+        analysis = store.get(store.id_for_url("https://thu.example/3")).analysis
+        assert "nông_thôn" in analysis["views"]["words"].split(" ")
