@@ -39,41 +39,38 @@ def test_parallel_and_serial_reindex_give_the_ingested_answers(archive_dir, tmp_
     assert _answers(serial) == expected == _answers(parallel)
 
 
-def test_a_stale_analysis_cache_is_redone_and_kept(archive_dir, tmp_path):
+def _reindexed_with(archive_dir, tmp_path, change):
+    """A copy of the archive whose first row's analysis is ``change(analysis)``, reindexed:
+    (the copy, the row as ingested, its analysis after the reindex)."""
     data = tmp_path / "copy"
     shutil.copytree(archive_dir, data, ignore=shutil.ignore_patterns("write.lock"))
     store = Store(DataDir(data).store)
     row = next(store.iter_all())
-    stale = dict(row.analysis, v=-1)
-    store.update_analysis(row.id, stale, stale.get("sh"))
+    changed = change(row.analysis)
+    store.update_analysis(row.id, changed, changed.get("sh"))
     store.commit()
     store.close()
     reindex(data, workers=1)
     store = Store(DataDir(data).store, readonly=True)
     try:
-        again = store.get(row.id).analysis
+        return data, row, store.get(row.id).analysis
     finally:
         store.close()
+
+
+def test_a_stale_analysis_cache_is_redone_and_kept(archive_dir, tmp_path):
+    data, row, again = _reindexed_with(archive_dir, tmp_path, lambda a: dict(a, v=-1))
     assert again["v"] == row.analysis["v"] and again["seg"] == row.analysis["seg"]
     assert _answers(data) == _answers(archive_dir)
 
 
 def test_an_analysis_without_its_views_gets_them_at_reindex(archive_dir, tmp_path):
     from indexer.schema import has_views
-    data = tmp_path / "copy"
-    shutil.copytree(archive_dir, data, ignore=shutil.ignore_patterns("write.lock"))
-    store = Store(DataDir(data).store)
-    row = next(store.iter_all())
-    assert has_views(row.analysis)  # the ingest cached them
-    old = {k: v for k, v in row.analysis.items() if k not in ("views", "vf")}
-    store.update_analysis(row.id, old, old.get("sh"))  # as a store from before holds it
-    store.commit()
-    store.close()
-    reindex(data, workers=1)
-    store = Store(DataDir(data).store, readonly=True)
-    try:
-        again = store.get(row.id).analysis
-    finally:
-        store.close()
+
+    def without_views(analysis):  # as a store from before the views were cached holds it
+        assert has_views(analysis)  # the ingest cached them
+        return {k: v for k, v in analysis.items() if k not in ("views", "vf")}
+
+    data, row, again = _reindexed_with(archive_dir, tmp_path, without_views)
     assert again == row.analysis  # the same views, now kept
     assert _answers(data) == _answers(archive_dir)
