@@ -53,12 +53,10 @@ MIN_SIMHASH_CHARS = 300
 
 def _segment_article(article: Article, paragraphs: list[str]) -> dict[str, Any]:
     """``paragraphs``: the article's paragraphs, already normalised (simhash uses them too)."""
-    return {
-        "title": segment(normalize(article.title)),
-        "sapo": segment(normalize(article.sapo)) if article.sapo else "",
-        "paragraphs": [segment(p) for p in paragraphs],
-        "captions": [segment(normalize(c)) for c in article.captions],
-    }
+    return {"title": segment(normalize(article.title)),
+            "sapo": segment(normalize(article.sapo)) if article.sapo else "",
+            "paragraphs": [segment(p) for p in paragraphs],
+            "captions": [segment(normalize(c)) for c in article.captions]}
 
 
 def analyse(article: Article, cached: dict[str, Any] | None = None,
@@ -88,18 +86,16 @@ def analyse(article: Article, cached: dict[str, Any] | None = None,
             sh = simhash("\n".join(paragraphs), normalized=True)
         else:
             sh = simhash(body)
-    if timings is not None:
-        timings["segment"] = timings.get("segment", 0.0) + t1 - t0
-        timings["entities"] = timings.get("entities", 0.0) + t2 - t1
-        timings["dedup"] = timings.get("dedup", 0.0) + time.process_time() - t2
+    t3 = time.process_time()
     out = {"v": ANALYSER_VERSION, "ev": ENTITIES_VERSION, "seg": seg, "entities": ents,
            "sh": sh}
     if cached and cached.get("seg") is seg and has_views(cached):
         out.update(views=cached["views"], vf=cached["vf"])
-    t3 = time.process_time()
     out = with_views(out)  # the index fields' token streams, cached (indexer.schema)
     if timings is not None:
-        timings["views"] = timings.get("views", 0.0) + time.process_time() - t3
+        for stage, spent in (("segment", t1 - t0), ("entities", t2 - t1), ("dedup", t3 - t2),
+                             ("views", time.process_time() - t3)):
+            timings[stage] = timings.get(stage, 0.0) + spent
     return out
 
 
