@@ -139,9 +139,6 @@ def labels(article: Article) -> dict[str, list[str]]:
             "tag": clean(article.tags)}
 
 
-VIEW_FIELDS = ("words", "syl", "fold", "t_words", "t_syl", "t_fold")
-
-
 def indexed_views(seg: dict[str, Any]) -> dict[str, str]:
     """The token streams of an article's segmentation (``analysis["seg"]``), each joined
     by single spaces (no token holds one): the form the analysis cache keeps them in."""
@@ -190,12 +187,7 @@ def document_fields(article_id: int, published, site: str, analysis: dict[str, A
         "aid": str(article_id),
         "published": int(published.timestamp()) if published else -1,
         "site": site,
-        "words": v["words"],
-        "syl": v["syl"],
-        "fold": v["fold"],
-        "t_words": v["t_words"],
-        "t_syl": v["t_syl"],
-        "t_fold": v["t_fold"],
+        **v,  # words, syl, fold and their t_ (headline) twins
         "fpair": pairs(v["fold"]),
         "t_fpair": pairs(v["t_fold"]),
     }

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.store import Store
-from indexer.schema import document, has_views, with_views
+from indexer.schema import document, with_views
 from indexer.generations import (NoSpace, drop_generation, is_no_space, new_generation,
                                  switch_to, writer_lock)
 from indexer.codec.segment_writer import MERGE_MAX_DOCS, fast_writer, write_segment
@@ -81,9 +81,9 @@ def stored_documents(store: Store, rows: Iterable[Any], tick: Callable[[], None]
         analysis = row.analysis
         if not _current(analysis):
             analysis = analyse(row.article, analysis)
-            store.update_analysis(row.id, analysis, analysis.get("sh"))
-        elif not has_views(analysis):
-            analysis = with_views(analysis)
+        else:
+            analysis = with_views(analysis)  # the same object when it has them
+        if analysis is not row.analysis:
             store.update_analysis(row.id, analysis, analysis.get("sh"))
         yield document(row.id, row.article, analysis)
         tick()

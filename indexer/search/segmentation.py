@@ -151,8 +151,10 @@ def query_words(text: str, folded: bool, vocabulary=None, reader=None, adjacent_
             words.extend(split)
     if folded:
         words = [_folded(w) for w in words]
-    hyphened = getattr(vocabulary, "hyphened", None)
-    return words if hyphened is None else [_across_hyphens(w, hyphened()) for w in words]
+    if not hasattr(vocabulary, "hyphened"):  # no vocabulary, or one that cannot list words
+        return words
+    hyphened = vocabulary.hyphened()
+    return [_across_hyphens(w, hyphened) for w in words]
 
 
 def _across_hyphens(word: QueryWord, hyphened: frozenset[tuple[str, str]]) -> QueryWord:
