@@ -178,14 +178,15 @@ class OpenSearchEngine(PeopleViews):
             raise SearchError(str(exc), "bad_query") from None
         stats = self._current()[1]
         stats.prefetch(" ".join([parsed.positive_text()] + [c.text for c in parsed.negated]))
-        wq = build(parsed, stats, stats, adjacent_docs=stats.adjacent_docs)
+        evidence = {"adjacent_docs": stats.adjacent_docs, "headline_docs": stats.headline_docs}
+        wq = build(parsed, stats, stats, **evidence)
         if wq is None:
             return parsed, None, None
         text = to_dsl(wq, self._count)
         if not parsed.groups or self._count(text) > 0:
             return parsed, text, None
         for reason, relax in relaxations(parsed):
-            wq_r = build(parsed, stats, stats, relax=relax, adjacent_docs=stats.adjacent_docs)
+            wq_r = build(parsed, stats, stats, relax=relax, **evidence)
             if wq_r is None:
                 continue
             text_r = to_dsl(wq_r, self._count)

@@ -31,6 +31,8 @@ from archive.textnorm import fold
 from indexer.analysis.analyzer import normalize, syllables
 from indexer.opensearch.documents import STAT_FIELDS
 from indexer.opensearch.mapping import stats_alias
+from indexer.opensearch.translate import to_dsl
+from indexer.search import Adjacent
 
 __all__ = ["ClusterStats"]
 
@@ -62,6 +64,7 @@ class ClusterStats:
         self._docs: dict[tuple[str, str], int] = {}
         self._totals: dict[str, int] = {}
         self._pairs: dict[tuple[str, str], int] = {}
+        self._heads: dict[tuple, int] = {}
         self._prefixes: dict[tuple[str, str], list[str]] = {}
         self._meta: dict[str, Any] | None = None
 
@@ -143,6 +146,18 @@ class ClusterStats:
             got = self._call(self.client.count, index=self.index, body=body)
             self._pairs[(a, b)] = int(got["count"])
         return self._pairs[(a, b)]
+
+    def headline_docs(self, words) -> int:
+        """Articles whose headline (``t_fold``) holds every one of ``words`` (folded
+        ``QueryWord``s), in any order: ``Evaluator.headline_docs`` on this engine."""
+        key = tuple((w.syllables, w.steps) for w in words)
+        if key not in self._heads:
+            must = [to_dsl(Adjacent("t_fold", list(syl), steps=steps)) if len(syl) > 1
+                    else {"term": {"t_fold": syl[0]}} for syl, steps in key]
+            body = {"query": {"bool": {"filter": must}}}
+            got = self._call(self.client.count, index=self.index, body=body)
+            self._heads[key] = int(got["count"])
+        return self._heads[key]
 
     def expand_prefix(self, field: str, prefix: str) -> list[str]:
         """The terms of ``field`` starting with ``prefix``, in term order (as Whoosh's

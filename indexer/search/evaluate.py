@@ -47,8 +47,9 @@ class Evaluator:
     match; a BM25F score is never 0 for a matching document: idf > 0.9 and tf > 0)."""
 
     def __init__(self, searcher, folder: str | None = None, sidecars: bool = True,
-                 prefetch: bool = False) -> None:
+                 prefetch: bool = False, live: np.ndarray | None = None) -> None:
         self.terms = TermReader(searcher, folder, sidecars, prefetch)
+        self.live = live  # the live docnums (bool), for counts that exclude deleted ones
         self.n = self.terms.n
         self._scored = Cache(CACHE_SCORED, lambda v: len(v[0]))
         self._phrases = Cache(CACHE_PHRASE_DOCS, lambda v: len(v[0]))
@@ -195,6 +196,22 @@ class Evaluator:
         for ids, scores in per_word:
             total += scores[np.searchsorted(ids, sure)]
         return sure, total
+
+    def headline_docs(self, words) -> int:
+        """Live articles whose headline (``t_fold``) holds every one of ``words`` (folded
+        ``QueryWord``s: syllables and steps), in any order (the query segmenter's
+        evidence for a reading, ``segmentation._headline_reading``)."""
+        ids = None
+        for w in words:
+            syl = list(w.syllables)
+            got = (self._phrase(Adjacent("t_fold", syl, steps=w.steps)) if len(syl) > 1
+                   else self._term_scores("t_fold", syl[0], 1.0))[0]
+            ids = got if ids is None else intersect_sorted(ids, got)
+            if not len(ids):
+                return 0
+        if ids is None:
+            return 0
+        return int(self.live[ids].sum()) if self.live is not None else len(ids)
 
     def adjacent_docs(self, a: str, b: str) -> int:
         """Documents with the exact syllables ``a`` ``b`` side by side (the query

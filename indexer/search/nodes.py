@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from whoosh import query as Q
 
-__all__ = ["Adjacent", "Within", "AtLeast", "ADJACENT", "GAPPED", "EITHER"]
+__all__ = ["Adjacent", "Within", "AtLeast", "ADJACENT", "GAPPED", "EITHER", "NEAR"]
 
 # Allowed position steps from one syllable to the next (``Adjacent.steps``): side by side;
 # across one punctuation gap (typed inside the query word too, "COVID-19"); either (between
-# the words of a quoted phrase).
+# the words of a quoted phrase); near (at most one position between: the ranking's
+# proximity bonus, ``query.W_NEAR_TITLE``; the same steps as ``EITHER``).
 ADJACENT, GAPPED, EITHER = (1,), (2,), (1, 2)
+NEAR = EITHER
 
 
 class Adjacent(Q.Phrase):

@@ -24,8 +24,8 @@ from whoosh import query as Q
 
 from archive.textnorm import fold
 from indexer.analysis.analyzer import has_diacritics, normalize, syllables
-from indexer.search.nodes import EITHER, Adjacent, AtLeast, Within
-from indexer.search.segmentation import QueryWord, query_words
+from indexer.search.nodes import EITHER, NEAR, Adjacent, AtLeast, Within
+from indexer.search.segmentation import QueryWord, headline_reading, query_words
 
 __all__ = ["Clause", "ParsedQuery", "QueryError", "parse", "build", "word_query", "Relax",
            "RELAXATIONS", "relaxations", "FALLBACK_MESSAGES", "MAX_QUERY_CHARS", "MAX_TERMS", "MAX_PREFIX_EXPANSION"]
@@ -38,11 +38,16 @@ MAX_PREFIX_EXPANSION = 64
 W_EXACT, W_WORD, W_FOLD_OF_ACCENTED, W_FOLD = 1.0, 0.6, 0.25, 0.9
 W_TITLE = 3.0
 W_PHRASE_BONUS = 1.5
+# The typed syllables in the typed order in the headline, at most one position apart: a
+# known item's headline holds the words its reader remembers close together (Lucene's
+# sloppy phrase, one step of slop), so among headlines that all match it ranks first.
+W_NEAR_TITLE = 0.75
 # A compound's syllables found apart (the query segmenter joined words the text keeps apart)
 W_LOOSE = 0.3
 
 # A repeated query (pages, facets, exports) is segmented once.
 _words = lru_cache(maxsize=1024)(query_words)
+_headline = lru_cache(maxsize=1024)(headline_reading)
 
 _FIELDS = {"title": "title", "tieude": "title", "tiêu_đề": "title", "tiêuđề": "title"}
 _TOKEN = re.compile(r'(-?)(?:(\w+):)?("([^"]*)"?|[^\s"]+)')
@@ -236,6 +241,10 @@ def word_query(word: QueryWord | str, *, title_only: bool = False, accented: boo
     return Within(required, Q.Or(parts))
 
 
+def _all(parts: list[Q.Query]) -> Q.Query:
+    return parts[0] if len(parts) == 1 else Q.And(parts)
+
+
 def _expand_prefix(reader, fieldname: str, prefix: str) -> list[str]:
     out = []
     for term in reader.expand_prefix(fieldname, prefix):
@@ -249,14 +258,23 @@ class _Builder:
     """Query nodes of one parsed query at one relaxation."""
 
     def __init__(self, reader, vocabulary, accented: bool, relax: Relax,
-                 adjacent_docs=None, stats=None) -> None:
+                 adjacent_docs=None, stats=None, headline_docs=None) -> None:
         self.reader, self.vocabulary, self.relax = reader, vocabulary, relax
         self.accented = accented and not relax.folded
         self.adjacent_docs, self.stats = adjacent_docs, stats or reader
+        self.headline_docs = headline_docs
 
     def words(self, text: str) -> list[QueryWord]:
         return _words(text, not self.accented, self.vocabulary, self.stats,
                       self.adjacent_docs)
+
+    def headline_words(self, words: list[QueryWord]) -> list[QueryWord] | None:
+        """The headline reading of a query typed without diacritics (strict only: the
+        relaxations widen the words as read), or None."""
+        if self.accented or self.relax != STRICT or self.headline_docs is None:
+            return None
+        other = _headline(tuple(words), self.headline_docs)
+        return list(other) if other is not None else None
 
     def prefix(self, clause: Clause) -> Q.Query | None:
         title_only = clause.field == "title"
@@ -304,11 +322,17 @@ class _Builder:
         title_only = clause.field == "title"
         units = [word_query(w, title_only=title_only, accented=self.accented,
                             relax=self.relax) for w in words]
+        other = self.headline_words(words)
+        if other is not None:  # as read, or with the headline's words in the headline
+            in_title = [word_query(w, title_only=True, accented=False) for w in other]
+            units = [Q.Or([_all(units), _all(in_title)])]
         fsyl = [fold(s) for s in syllables(clause.text)]
         bonus = None
         if len(fsyl) > 1:  # adjacency bonus: the words as typed, in order
             bonus = Q.Or([Adjacent("t_fold", fsyl, boost=W_PHRASE_BONUS * W_TITLE),
-                          Adjacent("fold", fsyl, boost=W_PHRASE_BONUS)])
+                          Adjacent("fold", fsyl, boost=W_PHRASE_BONUS),
+                          Adjacent("t_fold", fsyl, boost=W_NEAR_TITLE * W_TITLE,
+                                   steps=(NEAR,) * (len(fsyl) - 1))])
         return units, bonus
 
     def clause(self, clause: Clause) -> Q.Query | None:
@@ -324,13 +348,13 @@ class _Builder:
 
 
 def build(parsed: ParsedQuery, reader=None, vocabulary=None, *, relax: Relax = STRICT,
-          adjacent_docs=None, stats=None) -> Q.Query | None:
+          adjacent_docs=None, stats=None, headline_docs=None) -> Q.Query | None:
     """Query nodes for a parsed query; None means "no text constraint" (browse).
     ``vocabulary`` (``suggest.Vocabulary``), ``adjacent_docs`` (how many documents have
     two exact syllables side by side) and ``stats`` (term frequencies, default the reader)
     segment the words; ``relax`` widens the match (``RELAXATIONS``)."""
     accented = has_diacritics(parsed.positive_text())
-    b = _Builder(reader, vocabulary, accented, relax, adjacent_docs, stats)
+    b = _Builder(reader, vocabulary, accented, relax, adjacent_docs, stats, headline_docs)
     units: list[Q.Query] = []
     bonuses: list[Q.Query] = []
     for group in parsed.groups:
@@ -343,7 +367,8 @@ def build(parsed: ParsedQuery, reader=None, vocabulary=None, *, relax: Relax = S
         if alts:
             units.append(alts[0] if len(alts) == 1 else Q.Or(alts))
     # an excluded word is excluded as typed, whatever the relaxation of the others
-    strict = _Builder(reader, vocabulary, accented, STRICT, adjacent_docs, stats)
+    strict = _Builder(reader, vocabulary, accented, STRICT, adjacent_docs, stats,
+                      headline_docs)
     negs = [q for q in (strict.clause(c) for c in parsed.negated) if q]
     if not units and not negs:
         return None

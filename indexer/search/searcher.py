@@ -88,7 +88,8 @@ class ArchiveSearcher(SearcherViews, OfficialViews):
     def _new_evaluator(self) -> None:
         if self._eval is not None:
             self._eval.close()
-        self._eval = Evaluator(self._searcher, prefetch=self.prefetch)
+        live = self._columns.live if self._columns is not None else None
+        self._eval = Evaluator(self._searcher, prefetch=self.prefetch, live=live)
 
     @contextmanager
     def _reading(self) -> Iterator[None]:
@@ -287,7 +288,8 @@ class ArchiveSearcher(SearcherViews, OfficialViews):
         reader, vocab = searcher.reader(), cols.vocabulary()
         pairs = self._eval.adjacent_docs  # type: ignore[union-attr]
         stats = self._eval.terms  # type: ignore[union-attr]
-        wq = build(parsed, reader, vocab, adjacent_docs=pairs, stats=stats)
+        heads = self._eval.headline_docs  # type: ignore[union-attr]
+        wq = build(parsed, reader, vocab, adjacent_docs=pairs, stats=stats, headline_docs=heads)
         if wq is None:
             return parsed, None, None, cols.live, None
         scores = self._scores(wq)
@@ -295,7 +297,8 @@ class ArchiveSearcher(SearcherViews, OfficialViews):
         if matched.any() or not parsed.groups:
             return parsed, wq, scores, matched, None
         for reason, relax in relaxations(parsed):
-            wq_r = build(parsed, reader, vocab, relax=relax, adjacent_docs=pairs, stats=stats)
+            wq_r = build(parsed, reader, vocab, relax=relax, adjacent_docs=pairs, stats=stats,
+                         headline_docs=heads)
             if wq_r is None:
                 continue
             scores_r = self._scores(wq_r)

@@ -20,17 +20,19 @@ between the two syllables matches too.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import combinations
 from math import log
 
 from archive.textnorm import fold
 from indexer.analysis.analyzer import GAP, segment, syllable_stream
 from indexer.search.nodes import ADJACENT, EITHER, GAPPED
 
-__all__ = ["QueryWord", "query_words", "MAX_WORD_SYLLABLES"]
+__all__ = ["QueryWord", "query_words", "headline_reading", "MAX_WORD_SYLLABLES"]
 
 MAX_WORD_SYLLABLES = 4  # longest compound considered (the words field has few longer)
 MIN_COMPOUND = 2  # a compound seen once in the archive may be a segmenter's accident
 PAIR_LIFT = 10.0  # side by side this many times more often than chance: one word
+MAX_SPLIT = 3  # compounds a headline reading may split (2**3 - 1 readings asked at most)
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,41 @@ def query_words(text: str, folded: bool, vocabulary=None, reader=None, adjacent_
         return words
     hyphened = vocabulary.hyphened()
     return [_across_hyphens(w, hyphened) for w in words]
+
+
+def headline_reading(words: tuple[QueryWord, ...], headline_docs
+                     ) -> tuple[QueryWord, ...] | None:
+    """The other reading of a folded query of several words that no headline holds as
+    read, where a headline holds it with some compound read as its syllables apart (None
+    when there is none): ``dung cu nga`` is *dụng cụ* beside *Nga* in no headline, and
+    *dừng … cư … Nga* in one.  Folded syllables are ambiguous enough (``dung``: dùng,
+    dũng, dụng, đúng, đứng, dừng…) that the unigram counts join two that a headline keeps
+    apart, and a headline is where the words someone remembers of an article stand.  The
+    query then also matches the articles whose headline holds that reading (``query``);
+    every other article still needs the words as read, so the noise added is bounded by
+    the headlines.  A lone word keeps its one reading (no context to tell), and so does a
+    query some headline holds as read.  Fewest compounds split first; among equals, the
+    reading most headlines hold.  ``headline_docs(words)``: the articles whose headline
+    holds every one of ``words``."""
+    joined = [i for i, w in enumerate(words)
+              if len(w.syllables) > 1 and not w.form and w.side_by_side]
+    if len(words) < 2 or not joined or len(joined) > MAX_SPLIT or headline_docs(words):
+        return None
+    for k in range(1, len(joined) + 1):
+        best, most = None, 0
+        for split in combinations(joined, k):
+            reading = tuple(part for i, w in enumerate(words)
+                            for part in (_apart(w) if i in split else (w,)))
+            n = headline_docs(reading)
+            if n > most:
+                best, most = reading, n
+        if best is not None:
+            return best
+    return None
+
+
+def _apart(word: QueryWord) -> tuple[QueryWord, ...]:
+    return tuple(QueryWord((s,), ()) for s in word.syllables)
 
 
 def _across_hyphens(word: QueryWord, hyphened: frozenset[tuple[str, str]]) -> QueryWord:

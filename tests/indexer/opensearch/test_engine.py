@@ -19,6 +19,8 @@ QUERIES = [
     "giảm nghèo zzqqxx",  # no article has every word: the announced "most words" fallback
     "tặc", "tác", "hạ long", "ha long", "long an", "Long An giảm nghèo", "tin tặc",
     '"nông thôn, mới"', "giam ngheo ben vung", "COVID-19", "5/10", "hạ lóng",
+    "thi xa moi",  # "thị xã" + "mới" in no headline, "thí điểm xã … mới" in one
+    "dinh Jong un",  # the headline proximity bonus (ranking) on a hyphened name
 ]
 FILTERED = [
     SearchRequest(q="giảm nghèo", filters={"site": ("tinmau.example",)}),

@@ -46,3 +46,25 @@ def test_nfd_and_flipped_tones_parse_to_the_same_query():
     a = build(parse("hoà bình"))
     b = build(parse(unicodedata.normalize("NFD", "hòa bình")))
     assert repr(a) == repr(b)
+
+
+# Two headlines hold "đỉnh … Jong-un"; in n2's the words stand one word apart, in n1's
+# far apart and in the other order.  The bodies are alike, so only the headline differs.
+NEAR_DOCS = [
+    ("n1", "Kim Jong-un sắp dự hội nghị thượng đỉnh ở Nga",
+     "Cuộc gặp thượng đỉnh được chuẩn bị trong nhiều tuần, các bên cho biết."),
+    ("n2", "Trump có thể gặp thượng đỉnh Kim Jong-un vào năm sau",
+     "Cuộc gặp thượng đỉnh được chuẩn bị trong nhiều tuần, các bên cho biết."),
+]
+
+
+@pytest.mark.parametrize("q", ["đỉnh Jong-un", "dinh jong un"])
+def test_a_headline_with_the_typed_words_close_together_ranks_first(tmp_path, q):
+    from indexer import ArchiveSearcher, SearchRequest
+    from tests.querying import ingest_docs
+    searcher = ArchiveSearcher(ingest_docs(tmp_path, NEAR_DOCS))
+    try:
+        found = searcher.search(SearchRequest(q=q, per_page=10))
+    finally:
+        searcher.close()
+    assert [h["url"].rsplit("/", 1)[1] for h in found["results"]] == ["n2", "n1"]

@@ -7,7 +7,8 @@ import pytest
 
 from indexer import ArchiveSearcher, SearchRequest
 from indexer.search.nodes import ADJACENT, EITHER, GAPPED
-from indexer.search.segmentation import MAX_WORD_SYLLABLES, QueryWord, query_words
+from indexer.search.segmentation import (MAX_WORD_SYLLABLES, QueryWord, headline_reading,
+                                         query_words)
 from tests.querying import ingest_docs
 
 
@@ -116,6 +117,58 @@ def test_accented_pairs_are_joined_by_the_documents_with_them_side_by_side():
     assert keys(apart) == ["tin", "tặc"]
 
 
+def _headlines(held: dict[tuple[str, ...], int]):
+    """``headline_docs`` answering from a table: the words' keys → headlines holding them."""
+    asked = []
+
+    def count(words) -> int:
+        asked.append(tuple(w.key for w in words))
+        return held.get(asked[-1], 0)
+    count.asked = asked
+    return count
+
+
+DUNG_CU = {"dung_cu": 40, "dung": 900, "cu": 700, "nga": 300, "khac": 1_000_000}
+
+
+def _read(text: str, vocab: Vocabulary, heads) -> list[str] | None:
+    other = headline_reading(tuple(query_words(text, True, vocab)), heads)
+    return None if other is None else keys(list(other))
+
+
+def test_a_reading_no_headline_holds_has_the_one_a_headline_holds_beside_it():
+    heads = _headlines({("dung", "cu", "nga"): 1})
+    assert keys(query_words("dung cu nga", True, Vocabulary({}, DUNG_CU))) == ["dung_cu", "nga"]
+    assert _read("dung cu nga", Vocabulary({}, DUNG_CU), heads) == ["dung", "cu", "nga"]
+    assert heads.asked[0] == ("dung_cu", "nga")  # the reading as read is asked first
+
+
+def test_a_reading_some_headline_holds_has_no_other():
+    heads = _headlines({("dung_cu", "nga"): 1, ("dung", "cu", "nga"): 9})
+    assert _read("dung cu nga", Vocabulary({}, DUNG_CU), heads) is None
+
+
+def test_no_other_reading_when_no_headline_holds_one_either():
+    assert _read("dung cu nga", Vocabulary({}, DUNG_CU), _headlines({})) is None
+
+
+def test_a_lone_compound_has_no_other_reading_whatever_the_headlines():
+    heads = _headlines({("dung", "cu"): 5})
+    assert _read("dung cu", Vocabulary({}, DUNG_CU), heads) is None and heads.asked == []
+
+
+def test_the_fewest_compounds_are_split():
+    heads = _headlines({("giam_ngheo", "long", "an"): 2, ("giam", "ngheo", "long", "an"): 7})
+    assert _read("giam ngheo long an", Vocabulary({}, FOLDED), heads) == \
+        ["giam_ngheo", "long", "an"]
+
+
+def test_among_equal_splits_the_one_most_headlines_hold():
+    heads = _headlines({("giam_ngheo", "long", "an"): 2, ("giam", "ngheo", "long_an"): 3})
+    assert _read("giam ngheo long an", Vocabulary({}, FOLDED), heads) == \
+        ["giam", "ngheo", "long_an"]
+
+
 # A real archive: "Kim Jong-un" twice, "Kim Jong Un" twice; "dụng cụ" never hyphenated.
 HYPHEN_DOCS = [
     ("k1", "Ông Kim Jong-un thăm nhà máy", "Nhà lãnh đạo Kim Jong-un thị sát một nhà máy."),
@@ -127,6 +180,7 @@ HYPHEN_DOCS = [
     ("c3", "Mỹ dừng cấp thị thực định cư cho công dân Nga",
      "Mỹ thông báo dừng cấp thị thực không định cư cho công dân Nga. Nga phản đối."),
     ("c4", "Nga dừng hợp tác", "Nga tuyên bố dừng hợp tác, cư dân lo ngại. Nga cho biết sẽ cân nhắc."),
+    ("c6", "Triển lãm quân sự", "Nga trưng bày dụng cụ quân sự mới tại triển lãm."),
     ("c5", "Mưa lớn ở miền Trung", "Mưa lớn kéo dài nhiều ngày khiến nhiều tuyến đường ở các tỉnh "
      "miền Trung bị ngập sâu, hàng nghìn hộ dân phải sơ tán đến nơi an toàn trước khi lũ về."),
 ]
@@ -156,3 +210,17 @@ def test_a_pair_never_written_hyphenated_stays_side_by_side(archive):
     words = query_words("dung cu", True, columns.vocabulary(), archive.evaluator.terms)
     assert [w.steps for w in words if len(w.syllables) > 1] in ([], [(ADJACENT,)])
     assert all(EITHER not in w.steps for w in words)
+
+
+def test_a_folded_query_also_matches_the_headlines_that_hold_it_read_otherwise(archive):
+    # "dụng cụ" beside "Nga" stands in c6's body and in no headline; "dừng … cư … Nga"
+    # stands in c3's headline: both articles match, the headline first; c4 has the three
+    # syllables apart in its body only, and does not
+    found = archive.search(SearchRequest(q="dung cu nga", per_page=10))
+    assert [h["url"].rsplit("/", 1)[1] for h in found["results"]] == ["c3", "c6"]
+    assert found["total"] == 2 and found["fallback"] is None  # a reading, not a relaxation
+
+
+def test_an_accented_query_is_never_read_otherwise(archive):
+    found = archive.search(SearchRequest(q="dụng cụ Nga", per_page=10))
+    assert [h["url"].rsplit("/", 1)[1] for h in found["results"]] == ["c6"]
