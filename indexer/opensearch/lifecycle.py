@@ -72,15 +72,13 @@ def reindex_opensearch(data_dir: Path | str, client, *, alias: str = ALIAS,
                             progress=progress, counted=str.isdigit).feed(lines)
         if report.failures:
             raise BulkFailed(report)
-        client.indices.put_mapping(index=name, body={"_meta": {
-            "vnarchive_mapping_version": MAPPING_VERSION,
-            "words_terms": len(vocab["words"]), "fwords_terms": len(vocab["fwords"])}})
         for index in (name, stats):
             client.indices.put_settings(index=index, body={"index": {
                 "refresh_interval": "1s", "number_of_replicas": wanted_replicas,
                 "translog.durability": "request"}})
             client.indices.refresh(index=index)
             wait_for(client, "yellow", index=index)
+        record_vocabulary(client, name, stats, vocab, {})
     except BaseException:
         client.indices.delete(index=f"{name},{stats}", ignore_unavailable=True)
         raise
@@ -130,11 +128,43 @@ def sync_opensearch(data_dir: Path | str, client, *, since: str | None, alias: s
                                 "beside it (built by an older version): run `vnarchive "
                                 "reindex --engine opensearch` once")
     # the counts of this feed's runs add to the earlier ones: a key of their own
+    vocab: dict[str, set[str]] = {"words": set(), "fwords": set()}
     lines = bulk_lines(DataDir(data_dir).store, alias, chunk=chunk, updated_since=since,
-                       workers=1, stats_index=stats_alias(alias), stats_key=f"s{time.time_ns()}")
+                       workers=1, stats_index=stats_alias(alias), stats_key=f"s{time.time_ns()}",
+                       vocab=vocab)
     report = BulkFeeder(client, alias, threads=threads, chunk=chunk, progress=progress,
                         counted=str.isdigit).feed(lines)
     if report.failures:
         raise BulkFailed(report)
     client.indices.refresh(index=f"{alias},{stats_alias(alias)}")
+    index = alias_target(client, alias)[0]
+    meta = client.indices.get_mapping(index=index)[index]["mappings"].get("_meta", {}) or {}
+    record_vocabulary(client, index, stats_alias(alias), vocab, meta)
     return report
+
+
+def record_vocabulary(client, index: str, stats_index: str, vocab: dict[str, set[str]],
+                      meta: dict) -> None:
+    """Write to ``index``'s ``_meta`` what the query segmenter reads there
+    (``indexer.opensearch.stats``): the number of distinct words (the build's: a feed
+    after an ingest keeps it, see README's limitations) and the folded syllable pairs
+    written hyphenated inside a word in two places at least, as the embedded
+    ``Vocabulary.hyphened`` counts them.  The hyphenated words themselves are kept there
+    too, so that a later feed recounts every pair from the stats index."""
+    from indexer.opensearch.stats import ClusterStats
+    words = sorted(set(meta.get("hyphened_words", ())) | {w for w in vocab["fwords"] if "-" in w})
+    counts = ClusterStats(client, index, lambda fn, **kw: fn(**kw), stats_index
+                          ).frequencies("fwords", words) if words else {}
+    seen: dict[tuple[str, str], int] = {}
+    for word, count in counts.items():
+        for token in word.split("_"):
+            parts = token.split("-")
+            for a, b in zip(parts, parts[1:]):
+                if a and b:
+                    seen[(a, b)] = seen.get((a, b), 0) + count
+    client.indices.put_mapping(index=index, body={"_meta": {
+        "vnarchive_mapping_version": meta.get("vnarchive_mapping_version", MAPPING_VERSION),
+        "words_terms": int(meta.get("words_terms", len(vocab["words"]))),
+        "fwords_terms": int(meta.get("fwords_terms", len(vocab["fwords"]))),
+        "hyphened_words": words,
+        "hyphened": sorted([a, b] for (a, b), c in seen.items() if c >= 2)}})

@@ -13,8 +13,9 @@ same figures come from OpenSearch, so both engines cut a query into the same wor
   pairs' occurrences (``fpair``) and documents (``fpair_docs``): the same term totals from
   the companion stats index (``indexer.opensearch.mapping.stats_alias``), where each
   document holds a run of articles' counts as term frequencies;
-- the number of distinct words: recorded in the index's ``_meta`` by the build
-  (``indexer.opensearch.lifecycle``);
+- the number of distinct words, and the syllable pairs written hyphenated inside a word:
+  recorded in the index's ``_meta`` by the build and by each feed after an ingest
+  (``indexer.opensearch.lifecycle.record_vocabulary``);
 - documents with two syllables side by side: a ``match_phrase`` count;
 - a prefix's terms in term order: the ``_validate`` rewrite of a ``prefix`` query.
 
@@ -89,6 +90,17 @@ class ClusterStats:
             for t in terms.split():
                 self._freq[(f, t)] = int(seen.get(t, {}).get("ttf", 0))
                 self._docs[(f, t)] = int(seen.get(t, {}).get("doc_freq", 0))
+
+    def frequencies(self, field: str, terms: Iterable[str]) -> dict[str, int]:
+        """Occurrences of each of ``terms`` in ``field``, asked in one request."""
+        terms = list(dict.fromkeys(terms))
+        self._fetch({field: [t for t in terms if (field, t) not in self._freq]})
+        return {t: self._freq.get((field, t), 0) for t in terms}
+
+    def hyphened(self) -> frozenset[tuple[str, str]]:
+        """``Vocabulary.hyphened`` on this engine: the pairs the build recorded in the
+        index's ``_meta`` (``indexer.opensearch.lifecycle.record_vocabulary``)."""
+        return frozenset(tuple(p) for p in self.meta().get("hyphened", ()))
 
     def prefetch(self, text: str) -> None:
         """Ask in one request for every count the segmenter may need for ``text``: its

@@ -92,3 +92,52 @@ def test_an_unreachable_cluster_is_a_clear_error(archive_dir):
         engine.search(SearchRequest(q="giảm nghèo"))
     with pytest.raises(IndexMissing, match="unreachable"):
         reindex_opensearch(archive_dir, connect("http://127.0.0.1:9"))
+
+
+# "Kim Jong Un" side by side in two articles (one word, "jong un"), "Kim Jong-un" in one
+# body; the rest fills the archive so that the pair stands out from chance.
+HYPHEN_DOCS = [
+    ("k1", "Thăm nhà máy", "Nhà lãnh đạo Kim Jong-un thị sát một nhà máy."),
+    ("k3", "Kim Jong Un phát biểu", "Ông Kim Jong Un phát biểu đầu năm."),
+    ("k5", "Thông điệp của Kim Jong Un", "Kim Jong Un gửi thông điệp."),
+    ("m1", "Mưa lớn ở miền Trung", "Mưa lớn kéo dài nhiều ngày khiến nhiều tuyến đường ở các "
+     "tỉnh miền Trung bị ngập sâu, hàng nghìn hộ dân phải sơ tán đến nơi an toàn."),
+    ("m2", "Giá lúa tăng", "Giá lúa tại các tỉnh đồng bằng sông Cửu Long tăng mạnh trong "
+     "tuần qua, nông dân phấn khởi vì vụ mùa bội thu sau nhiều năm hạn mặn kéo dài."),
+    ("m3", "Khai giảng năm học mới", "Học sinh cả nước bước vào năm học mới với nhiều đổi mới "
+     "trong chương trình giáo dục phổ thông, các trường chuẩn bị kỹ cơ sở vật chất."),
+]
+
+
+def test_hyphened_pairs_are_recorded_by_the_build_and_by_each_feed(opensearch_node, tmp_path):
+    # one "Kim Jong-un" at the build (in a body: a headline counts twice, it is in the body
+    # field too): not yet a hyphened pair (two places at least); the ingest brings a
+    # second, and "jong un" then matches across the hyphen, as on the embedded engine
+    import json
+    from indexer import ArchiveSearcher, ingest_paths, started_at
+    from tests.querying import ingest_docs
+    data = ingest_docs(tmp_path, HYPHEN_DOCS)
+    client = connect(opensearch_node.url)
+    alias = "hyphen-test"
+    reindex_opensearch(data, client, alias=alias)
+
+    def both(q: str) -> tuple[set[str], set[str]]:
+        engine, local = OpenSearchEngine(data, opensearch_node.url, alias=alias), \
+            ArchiveSearcher(data)
+        try:
+            return tuple({h["url"].rsplit("/", 1)[1]
+                          for h in e.search(SearchRequest(q=q, per_page=50))["results"]}
+                         for e in (engine, local))
+        finally:
+            engine.close()
+            local.close()
+
+    assert both("jong un") == ({"k3", "k5"}, {"k3", "k5"})
+    since = started_at()
+    records = tmp_path / "new.jsonl"
+    records.write_text(json.dumps({"url": "https://mau.example/k2", "title": "Thượng đỉnh",
+                                   "body": "Cuộc gặp với ông Kim Jong-un."},
+                                  ensure_ascii=False) + "\n", "utf-8")
+    assert ingest_paths([records], data, workers=1).added == 1
+    sync_opensearch(data, client, since=since, alias=alias)
+    assert both("jong un") == ({"k1", "k2", "k3", "k5"},) * 2
