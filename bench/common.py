@@ -111,6 +111,24 @@ def _numeric(s: str) -> bool:
     return s.replace(".", "", 1).replace("-", "", 1).replace("×", "").isdigit()
 
 
+def copy_rows(db, size: int) -> int:
+    """Grow the store open in ``db`` (sqlite3) to ``size`` articles with copies of its rows
+    under distinct urls (``#copy-N``), their cached analyses kept: a bigger archive without
+    segmenting again.  Returns the number of articles."""
+    n = db.execute("SELECT count(*) FROM articles").fetchone()[0]
+    cols = [r[1] for r in db.execute("PRAGMA table_info(articles)") if r[1] != "id"]
+    rest = ", ".join(c for c in cols if c != "url")
+    copy = 1
+    while n < size:
+        db.execute(f"INSERT INTO articles (url, {rest}) SELECT url || '#copy-{copy}', {rest} "
+                   f"FROM articles WHERE url NOT LIKE '%#copy-%' ORDER BY id LIMIT ?",
+                   (size - n,))
+        n = db.execute("SELECT count(*) FROM articles").fetchone()[0]
+        copy += 1
+    db.commit()
+    return n
+
+
 def load_results(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text()) if path.exists() else {}
 

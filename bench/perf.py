@@ -42,7 +42,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import (HTML, ROOT, VIETNEWS, PeakRSS, dir_bytes, load_results,  # noqa: E402
+from common import (HTML, ROOT, VIETNEWS, PeakRSS, copy_rows, dir_bytes, load_results,  # noqa: E402
                     percentile, rss_tree, save_results, table)
 
 KINDS = ("one-word", "three-word", "unaccented", "phrase", "filter-only")
@@ -189,17 +189,7 @@ def build_big(res: Path, out: Path, size: int) -> None:
     t = time.perf_counter()
     with sqlite3.connect(DataDir(src).store) as a, sqlite3.connect(DataDir(data).store) as b:
         a.backup(b)
-        n = b.execute("SELECT count(*) FROM articles").fetchone()[0]
-        cols = [r[1] for r in b.execute("PRAGMA table_info(articles)") if r[1] != "id"]
-        rest = ", ".join(c for c in cols if c != "url")
-        copy = 1
-        while n < size:
-            b.execute(f"INSERT INTO articles (url, {rest}) SELECT url || '#copy-{copy}', {rest} "
-                      f"FROM articles WHERE url NOT LIKE '%#copy-%' ORDER BY id LIMIT ?",
-                      (size - n,))
-            n = b.execute("SELECT count(*) FROM articles").fetchone()[0]
-            copy += 1
-        b.commit()
+        copy_rows(b, size)
     copied = time.perf_counter() - t
     with PeakRSS() as peak:
         t = time.perf_counter()

@@ -3,6 +3,7 @@ queries, in one run.
 
     .venv/bin/python bench/scale.py --archive PATH/archive.sqlite3     # an existing store
     .venv/bin/python bench/scale.py --limit 2000 --queries 10           # quick, from vietnews
+    .venv/bin/python bench/scale.py --archive PATH --copies-to 100000   # 100k: copies, new urls
 
 The store's cached analysis is reused by every engine (no segmentation is timed, unless
 ``--archive`` is omitted: the archive is then ingested first, untimed).  Per engine:
@@ -26,7 +27,8 @@ from typing import Any
 sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parent),
                 str(Path(__file__).resolve().parents[1] / "tests")]
 
-from common import ROOT, VIETNEWS, dir_bytes, percentile, rss_tree, table  # noqa: E402
+from common import (ROOT, VIETNEWS, copy_rows, dir_bytes, percentile, rss_tree,  # noqa: E402
+                    table)
 
 
 def _queries(data: Path, per_kind: int) -> list[tuple[str, dict]]:
@@ -109,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--archive", type=Path, help="an archive.sqlite3 with cached analysis")
     ap.add_argument("--limit", type=int, default=2000, help="vietnews articles without --archive")
     ap.add_argument("--articles", type=int, default=0, help="keep the first N of --archive")
+    ap.add_argument("--copies-to", type=int, default=0,
+                    help="grow the archive to N articles with copies under distinct urls")
     ap.add_argument("--queries", type=int, default=20, help="queries per kind (5 kinds)")
     ap.add_argument("--heap", default="1g")
     ap.add_argument("--nodes", default="1,3", help="OpenSearch cluster sizes to run")
@@ -126,6 +130,11 @@ def main(argv: list[str] | None = None) -> int:
         with gzip.open(VIETNEWS, "rt", encoding="utf-8") as fh:
             src.write_text("".join(itertools.islice(fh, args.limit)), "utf-8")
         ingest_paths([src], data, workers=2)
+    if args.copies_to:  # vietnews copied with distinct urls, analyses kept (100k, 300k)
+        import sqlite3
+        db = sqlite3.connect(data / "archive.sqlite3")
+        print(f"scale: {copy_rows(db, args.copies_to)} articles", flush=True)
+        db.close()
     if args.articles:  # the first N articles of the store (for a quick run)
         import sqlite3
         db = sqlite3.connect(data / "archive.sqlite3")

@@ -200,7 +200,7 @@ class Evaluator:
     def headline_docs(self, words) -> int:
         """Live articles whose headline (``t_fold``) holds every one of ``words`` (folded
         ``QueryWord``s: syllables and steps), in any order (the query segmenter's
-        evidence for a reading, ``segmentation._headline_reading``)."""
+        evidence for a reading, ``segmentation.headline_reading``)."""
         ids = None
         for w in words:
             syl = list(w.syllables)
