@@ -9,10 +9,12 @@ placement underthesea's ``text_normalize`` produces) and can fold diacritics awa
 """
 from __future__ import annotations
 
+import itertools
+import math
 import re
 import unicodedata
 
-__all__ = ["clean_text", "canonical_tones", "fold", "nfc"]
+__all__ = ["clean_text", "canonical_tones", "fold", "nfc", "accented_forms"]
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
@@ -95,3 +97,37 @@ def fold(text: str) -> str:
     'Duong giam ngheo BEN VUNG'
     """
     return _COMBINING.sub("", text.translate(_FOLD))
+
+
+# What ``fold`` takes away from a Vietnamese syllable: the vowel marks, đ, and one tone
+_MARKED = {"a": "aăâ", "e": "eê", "o": "oôơ", "u": "uư", "d": "dđ"}
+_TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
+_VOWELS = frozenset("aăâeêioôơuưy")
+MAX_FORMS = 4000
+
+
+def accented_forms(folded: str) -> list[str]:
+    """Every Vietnamese spelling of a folded lower-case syllable — vowel marks and đ where
+    they can stand, at most one tone — with the tone where ``canonical_tones`` puts it;
+    sorted.  An engine that indexes exact syllables but cannot list its terms asks for
+    these to find the forms a folded syllable stands for.  Empty when there would be more
+    than ``MAX_FORMS`` (no syllable of the language comes near).
+
+    >>> accented_forms("ba")
+    ['ba', 'bà', 'bá', 'bâ', 'bã', 'bă', 'bạ', 'bả', 'bấ', 'bầ', 'bẩ', 'bẫ', 'bậ', 'bắ', 'bằ', 'bẳ', 'bẵ', 'bặ']
+    >>> "hòa" in accented_forms("hoa") and "hoà" not in accented_forms("hoa")
+    True
+    """
+    choices = [_MARKED.get(c, c) for c in folded]
+    vowels = sum(c in "aeiouy" for c in folded)
+    if math.prod(len(c) for c in choices) * (1 + len(_TONE_MARKS) * vowels) > MAX_FORMS:
+        return []
+    out: set[str] = set()
+    for letters in itertools.product(*choices):
+        base = "".join(letters)
+        out.add(base)
+        for i, ch in enumerate(base):
+            if ch in _VOWELS:
+                for tone in _TONE_MARKS:
+                    out.add(canonical_tones(nfc(base[:i] + ch + tone + base[i + 1:])))
+    return sorted(out)

@@ -23,8 +23,9 @@ from archive.datadir import DataDir
 from archive.textnorm import fold
 from indexer.analysis.analyzer import normalize, syllables
 from indexer.search import (FACETS, QueryError, SearcherViews, SearchError, SearchRequest,
-                            build, complete_from_texts, day_end, day_start, hit_rows,
-                            norm_map, parse, relaxations, resolve_value)
+                            article_texts, build, complete_from_texts, day_end, day_start,
+                            did_you_mean, hit_rows, norm_map, parse, relaxations,
+                            resolve_value)
 from indexer.opensearch.mapping import ALIAS, EngineUnavailable, connect
 from indexer.opensearch.people import PeopleViews
 from indexer.opensearch.stats import ClusterStats
@@ -207,7 +208,10 @@ class OpenSearchEngine(PeopleViews):
             results = hit_rows(self.store, ranked, terms, req.with_snippets)
         facets: dict[str, list] = {}
         months: list[dict] = []
+        suggestion = None
         if req.with_facets:
+            total = int(res["hits"]["total"]["value"])
+            suggestion = self._suggestion(parsed, total, text, req, res)
             aggs = res["aggregations"]
             facets = {n: self._counts(n, aggs[f"f_{n}"], self._resolved(
                 n, req.filters.get(n, ()))) for n in FACETS}
@@ -218,9 +222,34 @@ class OpenSearchEngine(PeopleViews):
             "query": req.q, "total": int(res["hits"]["total"]["value"]), "page": req.page,
             "per_page": req.per_page, "took_ms": round((time.perf_counter() - started) * 1000, 2),
             "fallback": fallback,
-            "suggestion": None,  # did-you-mean needs the embedded vocabulary (README)
+            "suggestion": suggestion,
             "results": results, "facets": facets, "months": months,
         }
+
+    def _suggestion(self, parsed, total: int, text: dict | None, req: SearchRequest,
+                    res: dict[str, Any]) -> str | None:
+        """Did-you-mean (``indexer.search.did_you_mean``) with the cluster's vocabulary and
+        the texts of its best articles, as the embedded engine reads its own."""
+        def top(query: dict) -> list[int]:
+            got = self._search({"query": query, "size": 10, "_source": False,
+                                "sort": _SORTS["relevance"], "track_total_hits": False})
+            return [int(h["_id"]) for h in got["hits"]["hits"]]
+
+        def best_texts(folded: list[str], corrected: bool) -> list[str]:
+            ids: list[int] = []
+            if text is not None and not corrected:  # the query's own best articles
+                plain = (req.sort == "relevance" and req.page == 1 and req.per_page >= 10
+                         and not req.filters and not req.exclude
+                         and not (req.date_from or req.date_to))
+                ids = [int(h["_id"]) for h in res["hits"]["hits"][:10]] if plain else top(text)
+            if not ids:
+                ids = top({"match_phrase": {"fold": {"query": " ".join(folded), "slop": 0}}})
+            if not ids and len(folded) > 1:
+                ids = top({"bool": {"must": [{"term": {"fold": f}} for f in folded]}})
+            with self._lock:
+                return article_texts(self.store, ids)
+
+        return did_you_mean(parsed.positive_text(), total, self._current()[1], best_texts)
 
     @staticmethod
     def _terms(name: str, limit: int, selected: list[str]) -> dict[str, Any]:

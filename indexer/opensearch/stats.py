@@ -17,7 +17,11 @@ same figures come from OpenSearch, so both engines cut a query into the same wor
   recorded in the index's ``_meta`` by the build and by each feed after an ingest
   (``indexer.opensearch.lifecycle.record_vocabulary``);
 - documents with two syllables side by side: a ``match_phrase`` count;
-- a prefix's terms in term order: the ``_validate`` rewrite of a ``prefix`` query.
+- a prefix's terms in term order: the ``_validate`` rewrite of a ``prefix`` query;
+- for did-you-mean, the folded syllables some article holds (the ``fold`` field's document
+  frequencies) and a folded syllable's best exact form: the ``syl`` field's document
+  frequencies of every Vietnamese spelling of it (``archive.textnorm.accented_forms``),
+  which is what the embedded vocabulary reads from its term list.
 
 An instance stands for one state of the index: the engine makes a new one when the index
 changes (``ttl``), as the embedded engine opens a new reader.
@@ -28,7 +32,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from archive.textnorm import fold
+from archive.textnorm import accented_forms, fold
 from indexer.analysis.analyzer import normalize, syllables
 from indexer.opensearch.documents import STAT_FIELDS
 from indexer.opensearch.mapping import stats_alias
@@ -113,6 +117,29 @@ class ClusterStats:
         want = {"words": grams(syl), "fwords": grams(fsyl), "syl": set(syl) | {GAP_TOKEN},
                 "fold": set(fsyl) | {GAP_TOKEN}, "fpair": pairs, "fpair_docs": pairs}
         self._fetch({f: [t for t in ts if (f, t) not in self._freq] for f, ts in want.items()})
+
+    def doc_frequencies(self, field: str, terms: Iterable[str]) -> dict[str, int]:
+        """Documents holding each of ``terms`` in ``field``, asked in one request."""
+        terms = list(dict.fromkeys(terms))
+        self._fetch({field: [t for t in terms if (field, t) not in self._docs]})
+        return {t: self._docs.get((field, t), 0) for t in terms}
+
+    def known_folds(self, folded: Iterable[str]) -> set[str]:
+        """``suggest.SyllableVocabulary.known_folds``: folded syllables some article holds."""
+        return {t for t, n in self.doc_frequencies("fold", folded).items() if n}
+
+    def best_forms(self, folded: Iterable[str]) -> dict[str, tuple[str, int]]:
+        """``suggest.SyllableVocabulary.best_forms``: each known folded syllable's exact
+        form held by the most articles (two requests: which are known, then their forms)."""
+        known = sorted(self.known_folds(folded))
+        forms = {f: accented_forms(f) or [f] for f in known}
+        df = self.doc_frequencies("syl", [t for ts in forms.values() for t in ts])
+        out: dict[str, tuple[str, int]] = {}
+        for f, candidates in forms.items():
+            best = min(candidates, key=lambda t: (-df[t], t))
+            if df[best]:
+                out[f] = (best, df[best])
+        return out
 
     def frequency(self, field: str, term: str) -> int:
         """Occurrences of ``term`` in ``field`` over the index."""

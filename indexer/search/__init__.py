@@ -13,14 +13,14 @@ and ``indexer.opensearch.OpenSearchEngine`` the other.
 """
 from indexer.search.engine import SearchEngine
 from indexer.search.facets import norm_map, resolve_value
-from indexer.search.hits import hit_rows
+from indexer.search.hits import article_texts, hit_rows
 from indexer.search.nodes import ADJACENT, EITHER, GAPPED, Adjacent, AtLeast, Within
 from indexer.search.query import (FALLBACK_MESSAGES, MAX_PREFIX_EXPANSION, QueryError, build,
                                   parse, relaxations)
 from indexer.search.request import (FACETS, MAX_PAGE, MAX_PER_PAGE, SORTS, SearchError,
                                     SearchRequest, day_end, day_start)
 from indexer.search.searcher import ArchiveSearcher
-from indexer.search.suggest import complete_from_texts
+from indexer.search.suggest import complete_from_texts, did_you_mean
 from indexer.search.views import SearcherViews
 
 # The names after ``FALLBACK_MESSAGES`` are the pieces a second engine
@@ -29,4 +29,5 @@ __all__ = ["ArchiveSearcher", "SearchEngine", "SearchRequest", "SearchError", "F
            "SORTS", "MAX_PAGE", "MAX_PER_PAGE", "FALLBACK_MESSAGES",
            "ADJACENT", "EITHER", "GAPPED", "Adjacent", "AtLeast", "Within", "QueryError",
            "MAX_PREFIX_EXPANSION", "build", "parse", "relaxations", "hit_rows", "norm_map", "resolve_value",
-           "complete_from_texts", "SearcherViews", "day_start", "day_end"]
+           "complete_from_texts", "did_you_mean", "article_texts", "SearcherViews",
+           "day_start", "day_end"]

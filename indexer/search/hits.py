@@ -1,4 +1,5 @@
-"""Result rows of ranked article ids, read from the store (entry point: ``hit_rows``).
+"""Result rows of ranked article ids, read from the store (entry points: ``hit_rows``,
+``article_texts``).
 
 Shared by both engines (``indexer.search.searcher`` and ``indexer.opensearch``): a hit's
 fields, its snippet (``indexer.search.snippets``) and the folding of near-duplicate copies
@@ -13,7 +14,7 @@ from archive.store import MAX_DUPLICATE_DISTANCE, Store
 from indexer.entities.people import article_people
 from indexer.search.snippets import snippet
 
-__all__ = ["hit_rows"]
+__all__ = ["hit_rows", "article_texts"]
 
 
 def hit_rows(store: Store, page: Sequence[tuple[int, float | None]], terms: set[str],
@@ -56,3 +57,14 @@ def hit_rows(store: Store, page: Sequence[tuple[int, float | None]], terms: set[
         if row.simhash is not None:
             shown.append((row.simhash, out[-1]))
     return out
+
+
+def article_texts(store: Store, ids: Sequence[int]) -> list[str]:
+    """Headline and paragraphs of the stored articles ``ids``, in id order: the texts
+    did-you-mean reads the words from (``indexer.search.suggest.did_you_mean``)."""
+    rows = store.get_many(ids)
+    texts: list[str] = []
+    for aid in sorted(rows):
+        texts.append(rows[aid].article.title)
+        texts.extend(rows[aid].article.paragraphs)
+    return texts

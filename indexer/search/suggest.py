@@ -1,8 +1,12 @@
-"""Did-you-mean (diacritics restored, typos corrected) and prefix completion.
+"""Did-you-mean (diacritics restored, typos corrected) and prefix completion (entry
+points: ``did_you_mean``, ``complete_from_texts``).
 
 Both come from the index itself: the vocabulary of the ``words`` and ``syl`` fields with
 document frequencies, and — to choose between "giảm" and "giám" for "giam" — the text of the
-documents that match the folded query, where the words are seen in context.
+documents that match the folded query, where the words are seen in context.  An engine
+answers two vocabulary questions (``known_folds``, ``best_forms``; ``Vocabulary`` for the
+embedded index, ``indexer.opensearch.stats.ClusterStats`` on a cluster) and gives the texts
+of its best articles; ``did_you_mean`` does the rest, the same for both.
 """
 from __future__ import annotations
 
@@ -10,15 +14,30 @@ import bisect
 import re
 import string
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Protocol
 
 from archive.textnorm import fold
+from indexer.analysis.analyzer import has_diacritics, normalize, syllables
 from indexer.codec.wordstats import field_terms as _terms
 from indexer.codec.wordstats import word_counts as _word_counts
 
-__all__ = ["Vocabulary", "restore_from_texts", "correct_syllables"]
+__all__ = ["Vocabulary", "SyllableVocabulary", "did_you_mean", "restore_from_texts",
+           "correct_syllables", "complete_from_texts"]
 
 _WORD = re.compile(r"\w+")
+MAX_SUGGESTED_SYLLABLES = 12
+
+
+class SyllableVocabulary(Protocol):
+    """What did-you-mean asks of an engine's syllables."""
+
+    def known_folds(self, folded: Iterable[str]) -> set[str]:
+        """Those of the folded syllables some article holds (in any spelling)."""
+
+    def best_forms(self, folded: Iterable[str]) -> dict[str, tuple[str, int]]:
+        """For each folded syllable some article holds: its exact form held by the most
+        articles, with that number (ties: the first form in code-point order)."""
 
 
 class Vocabulary:
@@ -45,7 +64,8 @@ class Vocabulary:
             best: dict[str, tuple[str, int]] = {}
             for term, df in self._table("syl").items():
                 key = fold(term)
-                if df > best.get(key, ("", -1))[1]:
+                held, held_df = best.get(key, ("", -1))
+                if df > held_df or (df == held_df and term < held):  # ties: code-point order
                     best[key] = (term, df)
             self._syl_best = best
         return self._syl_best
@@ -92,6 +112,14 @@ class Vocabulary:
     def known_fold(self, syllable: str) -> bool:
         return syllable in self.syl_best
 
+    def known_folds(self, folded: Iterable[str]) -> set[str]:
+        best = self.syl_best
+        return {s for s in folded if s in best}
+
+    def best_forms(self, folded: Iterable[str]) -> dict[str, tuple[str, int]]:
+        best = self.syl_best
+        return {s: best[s] for s in folded if s in best}
+
     def word_counts(self, folded: bool) -> tuple[dict[str, int], int]:
         """Occurrences of each word of the ``words`` field (compounds joined by ``_``),
         exact or folded (every exact form of a folded word summed), and their total: the
@@ -122,21 +150,25 @@ class Vocabulary:
         return self._hyphened
 
 
-def correct_syllables(folded: Sequence[str], vocab: Vocabulary) -> list[str]:
-    """Replace folded syllables unknown to the index by their most frequent neighbour at
-    edit distance 1 (typos like "nghoe" → "ngheo").
+def correct_syllables(folded: Sequence[str], vocab: SyllableVocabulary) -> list[str]:
+    """Replace folded syllables unknown to the index by their neighbour at edit distance 1
+    whose best form the most articles hold (typos like "nghoe" → "ngheo"; ties: the first
+    in code-point order).
 
     Neighbours are generated (deletes, transposes, replaces, inserts over a–z), not searched,
-    so the cost is a few hundred dict look-ups per unknown syllable.
+    and asked of the vocabulary in one call: a few hundred look-ups per unknown syllable.
     """
+    known = vocab.known_folds(folded)
+    unknown = {s for s in folded if s not in known and s.isalpha() and len(s) <= 8}
+    if not unknown:
+        return list(folded)
+    edits = {s: sorted(_edits1(s)) for s in unknown}
+    forms = vocab.best_forms({c for cands in edits.values() for c in cands})
     out = []
     for syl in folded:
-        if vocab.known_fold(syl) or not syl.isalpha() or len(syl) > 8:
-            out.append(syl)
-            continue
         best, best_df = syl, 0
-        for cand in _edits1(syl):
-            hit = vocab.syl_best.get(cand)
+        for cand in edits.get(syl, ()):
+            hit = forms.get(cand)
             if hit and hit[1] > best_df:
                 best, best_df = cand, hit[1]
         out.append(best)
@@ -153,8 +185,34 @@ def _edits1(word: str) -> set[str]:
     return set(deletes + transposes + replaces + inserts)
 
 
+def did_you_mean(text: str, total: int, vocab: SyllableVocabulary,
+                 best_texts: Callable[[list[str], bool], list[str]]) -> str | None:
+    """The query's positive ``text`` (it matched ``total`` articles) with its diacritics
+    restored and typos corrected as the best-matching articles write it, or None: nothing
+    to offer, or an accented query that found something.
+
+    ``best_texts(folded, corrected)`` gives the titles and paragraphs of the engine's best
+    articles: the query's own while nothing was ``corrected`` and it matched, else those
+    holding the ``folded`` syllables side by side, else anywhere.
+    """
+    syl = syllables(text)
+    if not syl or len(syl) > MAX_SUGGESTED_SYLLABLES:
+        return None
+    if has_diacritics(text) and total > 0:
+        return None
+    typed = [fold(s) for s in syl]
+    folded = correct_syllables(typed, vocab)
+    restored = restore_from_texts(folded, best_texts(folded, folded != typed), vocab)
+    if not restored:
+        return None
+    suggestion = " ".join(restored)
+    if normalize(suggestion) == normalize(text.lower()):
+        return None
+    return suggestion
+
+
 def restore_from_texts(folded: Sequence[str], texts: Iterable[str],
-                       vocab: Vocabulary | None = None) -> list[str] | None:
+                       vocab: SyllableVocabulary | None = None) -> list[str] | None:
     """Exact spelling of the folded syllable sequence as the matching documents write it.
 
     Whole-sequence occurrences vote first; syllables never seen inside a full occurrence
@@ -204,13 +262,17 @@ def restore_from_texts(folded: Sequence[str], texts: Iterable[str],
             a, b = counter.most_common(1)[0][0]
             out[j] = out[j] or a
             out[j + 1] = out[j + 1] or b
+    unseen = []
     for i, syl in enumerate(folded):
         for votes in (together, singles):
             if out[i] is None and votes[syl]:
                 out[i] = votes[syl].most_common(1)[0][0]
         if out[i] is None:
-            hit = vocab.syl_best.get(syl) if vocab else None
-            out[i] = hit[0] if hit else syl
+            unseen.append(i)
+    forms = vocab.best_forms({folded[i] for i in unseen}) if vocab and unseen else {}
+    for i in unseen:
+        hit = forms.get(folded[i])
+        out[i] = hit[0] if hit else folded[i]
     return [s for s in out if s is not None]
 
 

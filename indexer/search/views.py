@@ -16,13 +16,14 @@ from archive.datadir import DataDir
 from archive.store import Store, StoreError
 from archive.textnorm import fold
 from indexer.entities.people import article_people
-from indexer.analysis.analyzer import has_diacritics, normalize, syllables
+from indexer.analysis.analyzer import normalize, syllables
 from indexer.schema import PAIR_JOIN
 from indexer.search.evaluate import Evaluator
 from indexer.generations import IndexMissing, outdated
 from indexer.search.facets import Columns
+from indexer.search.hits import article_texts
 from indexer.search.query import MAX_PREFIX_EXPANSION
-from indexer.search.suggest import complete_from_texts, correct_syllables, restore_from_texts
+from indexer.search.suggest import complete_from_texts, did_you_mean
 
 __all__ = ["SearcherViews"]
 
@@ -35,38 +36,20 @@ class SearcherViews:
 
     def _suggestion(self, searcher, parsed, total: int, cols: Columns,
                     scores: np.ndarray | None = None) -> str | None:
-        """Did-you-mean: the query with diacritics restored (and typos corrected) as the
-        best-matching articles write it."""
-        text = parsed.positive_text()
-        syl = syllables(text)
-        if not syl or len(syl) > 12:
-            return None
-        if has_diacritics(text) and total > 0:
-            return None
-        vocab = cols.vocabulary()
-        typed = [fold(s) for s in syl]
-        folded = correct_syllables(typed, vocab)
-        if scores is not None and scores.any() and folded == typed:
-            # the query's own best articles (title boost, adjacency) read the words in context
-            docnums = [d for d, _ in Evaluator.top(scores, 10)]
-        else:
-            q = Q.Phrase("fold", folded) if len(folded) > 1 else Q.Term("fold", folded[0])
-            docnums = [d for d, _ in Evaluator.top(self._scores(q), 10)]
-        if not docnums and len(folded) > 1:
-            q = Q.And([Q.Term("fold", s) for s in folded])
-            docnums = [d for d, _ in Evaluator.top(self._scores(q), 10)]
-        rows = self._store.get_many([int(cols.aid[d]) for d in docnums])  # type: ignore
-        texts = []
-        for row in rows.values():
-            texts.append(row.article.title)
-            texts.extend(row.article.paragraphs)
-        restored = restore_from_texts(folded, texts, vocab)
-        if not restored:
-            return None
-        suggestion = " ".join(restored)
-        if normalize(suggestion) == normalize(text.lower()):
-            return None
-        return suggestion
+        """Did-you-mean (``suggest.did_you_mean``) over this index's vocabulary."""
+        def best_texts(folded: list[str], corrected: bool) -> list[str]:
+            if scores is not None and scores.any() and not corrected:
+                # the query's own best articles (title boost, adjacency): words in context
+                docnums = [d for d, _ in Evaluator.top(scores, 10)]
+            else:
+                q = Q.Phrase("fold", folded) if len(folded) > 1 else Q.Term("fold", folded[0])
+                docnums = [d for d, _ in Evaluator.top(self._scores(q), 10)]
+            if not docnums and len(folded) > 1:
+                q = Q.And([Q.Term("fold", s) for s in folded])
+                docnums = [d for d, _ in Evaluator.top(self._scores(q), 10)]
+            return article_texts(self._store, [int(cols.aid[d]) for d in docnums])  # type: ignore
+
+        return did_you_mean(parsed.positive_text(), total, cols.vocabulary(), best_texts)
 
     def generation(self) -> tuple:
         """What answers are computed from right now: the index generation folder, its

@@ -45,3 +45,13 @@ def test_content_hash_tracks_visible_text_only():
     assert a == b and a.content_hash == b.content_hash
     assert a.replace(paragraphs=("q",)).content_hash != a.content_hash
     assert a.to_dict()["paragraphs"] == ["p"] and "raw_html" not in a.to_dict()
+
+
+def test_accented_forms_are_every_spelling_that_folds_back():
+    from archive.textnorm import accented_forms, canonical_tones, fold
+    forms = accented_forms("ngheo")
+    assert {"nghèo", "nghẹo", "nghéo", "ngheo"} <= set(forms)
+    assert all(fold(f) == "ngheo" for f in forms) and forms == sorted(set(forms))
+    assert "đường" in accented_forms("duong") and "hòa" in accented_forms("hoa")
+    assert all(canonical_tones(f) == f for f in accented_forms("thuy"))  # thủy, not thuỷ
+    assert accented_forms("2024") == ["2024"]

@@ -21,6 +21,7 @@ QUERIES = [
     '"nông thôn, mới"', "giam ngheo ben vung", "COVID-19", "5/10", "hạ lóng",
     "thi xa moi",  # "thị xã" + "mới" in no headline, "thí điểm xã … mới" in one
     "dinh Jong un",  # the headline proximity bonus (ranking) on a hyphened name
+    "giam nghoe ben vung",  # did-you-mean corrects the typo and restores the diacritics
 ]
 FILTERED = [
     SearchRequest(q="giảm nghèo", filters={"site": ("tinmau.example",)}),
@@ -41,6 +42,7 @@ def _same_answer(a: dict, b: dict) -> None:
     assert a["fallback"] == b["fallback"]
     assert a["facets"] == b["facets"]
     assert a["months"] == b["months"]
+    assert a["suggestion"] == b["suggestion"]
 
 
 def _all_ids(engine: SearchEngine, req: SearchRequest) -> list[int]:
@@ -52,6 +54,7 @@ def test_the_strict_queries_match_something_and_each_engine_agrees(searcher, ope
     answers = {q: searcher.search(SearchRequest(q=q)) for q in QUERIES}
     assert any(a["fallback"] for a in answers.values())
     assert sum(1 for a in answers.values() if a["total"]) > len(QUERIES) // 2
+    assert sum(1 for a in answers.values() if a["suggestion"]) >= 4  # did-you-mean compared too
 
 
 def test_both_engines_answer_the_search_seam(searcher, opensearch_engine):
@@ -122,6 +125,12 @@ def test_snippets_come_from_our_snippet_code(searcher, opensearch_engine):
 
 def test_completion_restores_diacritics(opensearch_engine):
     assert any(s.startswith("giảm") for s in opensearch_engine.suggest("giam"))
+
+
+def test_did_you_mean_restores_diacritics_and_corrects_typos(opensearch_engine):
+    for q in ("giam ngheo ben vung", "giam nghoe ben vung"):
+        assert opensearch_engine.search(SearchRequest(q=q))["suggestion"] == "giảm nghèo bền vững"
+    assert opensearch_engine.search(SearchRequest(q="giảm nghèo"))["suggestion"] is None
 
 
 def test_bad_requests_are_search_errors(opensearch_engine):

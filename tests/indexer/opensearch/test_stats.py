@@ -104,3 +104,14 @@ def test_meta_holds_the_mapping_version_and_vocabulary_sizes(stats, sources):
     meta = stats.meta()
     assert meta["vnarchive_mapping_version"] == MAPPING_VERSION
     assert meta["words_terms"] == len(_tokens(sources, "words"))
+
+
+def test_did_you_mean_vocabulary_is_the_embedded_one(stats, searcher, sources):
+    # the folded syllables of the archive, a typo and a word no article holds
+    folded = sorted({t for t in _tokens(sources, "fold") if t.isalpha()})[:300]
+    asked = folded + ["nghoe", "zzqqxx"]
+    _, cols = searcher.snapshot()
+    vocab = cols.vocabulary()
+    assert stats.known_folds(asked) == vocab.known_folds(asked) == set(folded)
+    assert stats.best_forms(asked) == vocab.best_forms(asked)
+    assert stats.best_forms(["ngheo"])["ngheo"][0] == "nghèo"

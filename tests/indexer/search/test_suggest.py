@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from archive.textnorm import fold
 from indexer.search.suggest import (Vocabulary, complete_from_texts, correct_syllables,
-                                    restore_from_texts)
+                                    did_you_mean, restore_from_texts)
 
 
 def _vocabulary(searcher) -> Vocabulary:
@@ -68,3 +68,42 @@ def test_hyphened_pairs_are_written_hyphenated_inside_a_word_twice_at_least(sear
         a, b = w.split("-")
         if a and b and sum(n for k, n in folded.items() if f"{a}-{b}" in k) == 1:
             assert (a, b) not in pairs
+
+
+class _Forms:
+    """A vocabulary of a few folded syllables with their best forms."""
+
+    def __init__(self, best: dict[str, tuple[str, int]]) -> None:
+        self.best, self.asked = best, []
+
+    def known_folds(self, folded):
+        return {s for s in folded if s in self.best}
+
+    def best_forms(self, folded):
+        folded = set(folded)
+        self.asked.append(folded)
+        return {s: self.best[s] for s in folded if s in self.best}
+
+
+def test_correction_asks_every_neighbour_at_once_and_breaks_ties_by_spelling():
+    vocab = _Forms({"ngheo": ("nghèo", 5), "nghe": ("nghe", 5), "giam": ("giảm", 9)})
+    # "nghoe" → deletes give "nghe" (5), transposes "ngheo" (5): the same count, so the
+    # first in code-point order wins, whatever the set order of the process
+    assert correct_syllables(["giam", "nghoe"], vocab) == ["giam", "nghe"]
+    assert len(vocab.asked) == 1 and "ngheo" in vocab.asked[0]
+
+
+def test_did_you_mean_restores_from_the_best_texts_and_keeps_quiet_when_nothing_changes():
+    vocab = _Forms({"giam": ("giám", 9), "ngheo": ("nghèo", 5), "long": ("long", 3)})
+    asked = []
+
+    def best_texts(folded, corrected):
+        asked.append((folded, corrected))
+        return ["Công tác giảm nghèo ở Long An"]
+
+    assert did_you_mean("giam nghoe", 3, vocab, best_texts) == "giảm nghèo"
+    assert asked == [(["giam", "ngheo"], True)]
+    assert did_you_mean("giảm nghèo", 3, vocab, best_texts) is None   # accented and found
+    assert did_you_mean("long", 3, vocab, best_texts) is None         # already as written
+    # no text holds them: each syllable takes its best form in the index, if any
+    assert did_you_mean("giam zzqq", 0, vocab, lambda f, c: []) == "giám zzqq"
