@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -131,12 +132,10 @@ def main(argv: list[str] | None = None) -> int:
             src.write_text("".join(itertools.islice(fh, args.limit)), "utf-8")
         ingest_paths([src], data, workers=2)
     if args.copies_to:  # vietnews copied with distinct urls, analyses kept (100k, 300k)
-        import sqlite3
         db = sqlite3.connect(data / "archive.sqlite3")
         print(f"scale: {copy_rows(db, args.copies_to)} articles", flush=True)
         db.close()
     if args.articles:  # the first N articles of the store (for a quick run)
-        import sqlite3
         db = sqlite3.connect(data / "archive.sqlite3")
         keep = db.execute("SELECT id FROM articles ORDER BY id LIMIT 1 OFFSET ?",
                           (args.articles - 1,)).fetchone()

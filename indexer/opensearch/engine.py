@@ -201,6 +201,7 @@ class OpenSearchEngine(PeopleViews):
         started = time.perf_counter()
         parsed, text, fallback = self._text(req.q)
         res = self._search(self._search_body(req, text))
+        total = int(res["hits"]["total"]["value"])
         ranked = [(int(h["_id"]), h.get("_score") if req.sort == "relevance" and text
                    is not None else None) for h in res["hits"]["hits"]]
         terms = set(syllables(parsed.positive_text()))
@@ -210,7 +211,6 @@ class OpenSearchEngine(PeopleViews):
         months: list[dict] = []
         suggestion = None
         if req.with_facets:
-            total = int(res["hits"]["total"]["value"])
             suggestion = self._suggestion(parsed, total, text, req, res)
             aggs = res["aggregations"]
             facets = {n: self._counts(n, aggs[f"f_{n}"], self._resolved(
@@ -219,7 +219,7 @@ class OpenSearchEngine(PeopleViews):
             months = [{"month": b["key"], "count": int(b["doc_count"])}
                       for b in aggs["months"]["m"]["buckets"]]
         return {
-            "query": req.q, "total": int(res["hits"]["total"]["value"]), "page": req.page,
+            "query": req.q, "total": total, "page": req.page,
             "per_page": req.per_page, "took_ms": round((time.perf_counter() - started) * 1000, 2),
             "fallback": fallback,
             "suggestion": suggestion,

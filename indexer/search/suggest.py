@@ -109,9 +109,6 @@ class Vocabulary:
         found.sort(key=lambda e: -e[1])
         return [display for display, _ in found[:limit]]
 
-    def known_fold(self, syllable: str) -> bool:
-        return syllable in self.syl_best
-
     def known_folds(self, folded: Iterable[str]) -> set[str]:
         best = self.syl_best
         return {s for s in folded if s in best}
