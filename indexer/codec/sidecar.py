@@ -50,6 +50,10 @@ _ENTRY = np.dtype([("key", "<u8"), ("offset", "<u8"), ("count", "<u4"), ("npos",
                    ("runs", "<u4"), ("seg", "<u4")])
 _ENTRY_STRUCT = struct.Struct("<QQIIII")  # one entry, unpacked without numpy
 NO_POSITIONS = 0xFFFFFFFF
+# Selective position reads: slices closer than _NEAR positions are read as one, and a
+# pread is worth _READ_COST positions read whole (a syscall against a memory copy).
+_NEAR = 1024
+_READ_COST = 2048
 
 
 def term_key(field: str, btext: bytes) -> int:
@@ -216,6 +220,32 @@ class Sidecar:
         pos = np.frombuffer(buf, dtype=np.uint32, count=npos, offset=head + 8 * count) \
             if positions else None
         return ids, tfs, pos
+
+    def positions(self, key: np.uint64, starts: np.ndarray, lens: np.ndarray):
+        """The positions of some of a term's postings (``starts``/``lens``: ascending,
+        non-overlapping slices of its positions, in positions), concatenated, and where
+        each slice begins in the result; None when these segments lack the term,
+        ``NO_POSITIONS`` when none are stored.  Only the slices are read (nearby ones in
+        one ``pread``) unless reading the term's positions whole costs less: a common
+        syllable's positions run to megabytes, and a phrase needs a few candidates'."""
+        found = self.entry(key)
+        if found is None:
+            return None
+        _, offset, count, npos, runs, _ = found
+        if npos == NO_POSITIONS:
+            return NO_POSITIONS
+        base = self._data + offset + (8 * runs if runs > 1 else 0) + 8 * count
+        ends = starts + lens
+        cut = np.flatnonzero(starts[1:] - ends[:-1] > _NEAR) + 1
+        lo = starts[np.concatenate(([0], cut))]
+        hi = ends[np.concatenate((cut - 1, [len(ends) - 1]))]
+        if len(lo) * _READ_COST + int((hi - lo).sum()) >= npos:
+            return np.frombuffer(os.pread(self.fd, 4 * npos, base), dtype=np.uint32), starts
+        buf = b"".join(os.pread(self.fd, 4 * (h - l), base + 4 * l)
+                       for l, h in zip(lo.tolist(), hi.tolist()))
+        shift = np.cumsum(hi - lo) - (hi - lo) - lo  # a slice's range: its place in buf
+        which = np.repeat(np.arange(len(lo)), np.diff(np.concatenate(([0], cut, [len(ends)]))))
+        return np.frombuffer(buf, dtype=np.uint32), starts + shift[which]
 
     def prefetch(self) -> None:
         """Ask the kernel to read the file into its page cache in the background: a server's

@@ -26,6 +26,7 @@ from whoosh import query as Q
 from archive.textnorm import fold
 from indexer.schema import PAIR_FIELDS, PAIR_JOIN
 from indexer.search.nodes import ADJACENT, Adjacent, AtLeast, Within
+from indexer.search.parts import NO_SCORES, Sparse, empty, matched, span_docs, values
 from indexer.search.postings_cache import (NO_IDS, SHIFT, Cache, TermReader, in_sorted,
                                            intersect_sorted)
 
@@ -55,6 +56,10 @@ class Evaluator:
         self._phrases = Cache(CACHE_PHRASE_DOCS, lambda v: len(v[0]))
         indexed = set(searcher.schema.names())
         self._pairs = {f: p for f, p in PAIR_FIELDS.items() if p in indexed}
+        # While a ``Within``'s scoring part (or an ``AndMaybe``'s optional one) is
+        # evaluated, only the documents the required part matched count: phrases check
+        # positions on those only (sorted docnums; None: every document).
+        self._scope: np.ndarray | None = None
 
     def close(self) -> None:
         self.terms.close()
@@ -68,7 +73,7 @@ class Evaluator:
             return got
         ids, tfs = self.terms.packed(field, text)
         if not len(ids):
-            return ids, _NO_SCORES
+            return ids, NO_SCORES
         tf = tfs.astype(np.float64)
         top = self.terms.idf(field, text) * (K1 + 1)
         kb = K1 * B / self.terms.avg_length(field)
@@ -101,7 +106,8 @@ class Evaluator:
                 got = self._phrase_docs(q.fieldname, list(q.words), steps)
             else:
                 got = self._pair_docs(q.fieldname, pf, list(q.words), steps)
-            self._phrases.put(key, got)
+            if self._scope is None:  # a scoped answer is partial: never cached
+                self._phrases.put(key, got)
         return got if q.boost == 1.0 else (got[0], got[1] * q.boost)
 
     def _pair_docs(self, field: str, pair_field: str, words: list[str],
@@ -120,9 +126,9 @@ class Evaluator:
         for key in needed:
             posts.append(self.terms.packed(*key)[0])
             if not len(posts[-1]):  # one missing pair or syllable: no need to read the others
-                return NO_IDS, _NO_SCORES
+                return NO_IDS, NO_SCORES
         posts.sort(key=len)  # the rarest first: every later step searches fewer candidates
-        cands = posts[0]
+        cands = posts[0] if self._scope is None else intersect_sorted(posts[0], self._scope)
         for p in posts[1:]:
             cands = cands[in_sorted(cands, p)]
         if len(cands) and (len(words) > 2 or not folded or not side_by_side):
@@ -150,7 +156,7 @@ class Evaluator:
             for word, step in zip(words[1:], steps):
                 if not len(spans):
                     return NO_IDS
-                cands = _docs(spans)  # only documents still in the running are expanded
+                cands = span_docs(spans)  # only documents still in the running are expanded
                 got = self.terms.occurrences(field, word, cands)
                 if got is None:
                     break
@@ -160,7 +166,7 @@ class Evaluator:
                     keep |= in_sorted(got, spans + s)
                 spans = got[keep]
             else:
-                return _docs(spans).astype(np.int32)
+                return span_docs(spans).astype(np.int32)
         check = set(cands.tolist())
         only = None if decode_whole else check
         found = self.terms.positions(field, words[0], only)
@@ -176,8 +182,10 @@ class Evaluator:
         """A phrase on an index without pair fields: positions of every candidate."""
         per_word = [self._term_scores(field, w, 1.0) for w in words]
         if not all(len(ids) for ids, _ in per_word):
-            return NO_IDS, _NO_SCORES
+            return NO_IDS, NO_SCORES
         cands = min((ids for ids, _ in per_word), key=len)
+        if self._scope is not None:
+            cands = intersect_sorted(cands, self._scope)
         for ids, _ in per_word:
             cands = intersect_sorted(cands, ids)
         sure = NO_IDS
@@ -229,39 +237,34 @@ class Evaluator:
         if kind is Q.Phrase or kind is Adjacent:
             return self._phrase(q)
         if q is Q.NullQuery or kind is type(Q.NullQuery):
-            return NO_IDS, _NO_SCORES
+            return NO_IDS, NO_SCORES
         if kind is Q.Every:
             return np.full(self.n, q.boost, dtype=np.float64)
         if kind in (Q.And, Q.Or):
             if getattr(q, "scale", None) or getattr(q, "minmatch", 0):
                 raise Unsupported("scaled or minmatch Or")
-            if kind is Q.And:  # an empty part empties the AND: the rest is never read
-                parts = []
-                for sub in q.subqueries:
-                    parts.append(self._node(sub))
-                    if _empty(parts[-1]):
-                        return NO_IDS, _NO_SCORES
-                out = self._and(parts)
+            if kind is Q.And:
+                out = self._and(q.subqueries)
             else:
                 out = self._or([self._node(sub) for sub in q.subqueries])
         elif kind is Q.AndMaybe:
             a = self._node(q.a)
-            if _empty(a):
-                return NO_IDS, _NO_SCORES
+            if empty(a):
+                return NO_IDS, NO_SCORES
             a = self._dense(a, copy=True)
-            b = self._dense(self._node(q.b))
+            b = self._dense(self._scoped(q.b, a))
             out = a + np.where(a > 0, b, 0.0)
         elif kind is Within:
             req = self._node(q.required)
-            if _empty(req):
-                return NO_IDS, _NO_SCORES
-            out = np.where(self._dense(req) > 0, self._dense(self._node(q.scoring)), 0.0)
+            if empty(req):
+                return NO_IDS, NO_SCORES
+            out = np.where(self._dense(req) > 0, self._dense(self._scoped(q.scoring, req)), 0.0)
         elif kind is AtLeast:
             out = self._at_least([self._node(sub) for sub in q.subqueries], q.minimum)
         elif kind is Q.AndNot:
             a = self._node(q.a)
-            if _empty(a):
-                return NO_IDS, _NO_SCORES
+            if empty(a):
+                return NO_IDS, NO_SCORES
             b = self._dense(self._node(q.b))
             out = np.where(b > 0, 0.0, self._dense(a))
         else:
@@ -269,6 +272,16 @@ class Evaluator:
         if q.boost != 1.0:
             out = out * q.boost if isinstance(out, np.ndarray) else (out[0], out[1] * q.boost)
         return out
+
+    def _scoped(self, q: Any, within: Sparse | np.ndarray) -> Sparse | np.ndarray:
+        """``q``'s scores, exact for the documents of ``within`` (others: any value)."""
+        docs = matched(within)
+        outer = self._scope
+        self._scope = docs if outer is None else intersect_sorted(docs, outer)
+        try:
+            return self._node(q)
+        finally:
+            self._scope = outer
 
     def _dense(self, part: Sparse | np.ndarray, copy: bool = False) -> np.ndarray:
         if isinstance(part, np.ndarray):
@@ -278,11 +291,18 @@ class Evaluator:
         return out
 
     def _or(self, parts: list[Sparse | np.ndarray]) -> Sparse | np.ndarray:
-        parts = [p for p in parts if not _empty(p)]
+        parts = [p for p in parts if not empty(p)]
         if not parts:
-            return NO_IDS, _NO_SCORES
+            return NO_IDS, NO_SCORES
         if len(parts) == 1:
             return parts[0]
+        if all(type(p) is tuple for p in parts) and \
+                sum(len(p[0]) for p in parts) * 8 < self.n:  # few documents: stay sparse
+            docs = np.unique(np.concatenate([p[0] for p in parts]))
+            vals = np.zeros(len(docs), dtype=np.float64)
+            for p in parts:
+                vals[np.searchsorted(docs, p[0])] += p[1]
+            return docs, vals
         out = np.zeros(self.n, dtype=np.float64)
         for p in parts:
             if isinstance(p, np.ndarray):
@@ -301,17 +321,33 @@ class Evaluator:
         out[hits < (minimum or max(int(hits.max()), 1))] = 0.0
         return out
 
-    def _and(self, parts: list[Sparse | np.ndarray]) -> Sparse | np.ndarray:
-        if len(parts) == 1:
-            return parts[0]
-        out = self._dense(parts[0], copy=True)
-        ok = out > 0
-        for p in parts[1:]:
-            d = self._dense(p)
-            ok &= d > 0
-            out += d
-        out[~ok] = 0.0
-        return out
+    def _and(self, subqueries: list[Any]) -> Sparse:
+        """Documents matching every part, scores summed in order.  The parts' match sets
+        come first (a ``Within``'s required part only), each within the documents still
+        in the running, and an empty one empties the AND: the rest is never read.  Only
+        then are the ``Within`` parts scored, on the documents that matched them all."""
+        parts: list[Sparse | np.ndarray] = []
+        docs = NO_IDS
+        for sub in subqueries:
+            node = sub.required if type(sub) is Within else sub
+            part = self._node(node) if not parts else self._scoped(node, (docs, None))
+            got = matched(part)
+            docs = got if not parts else intersect_sorted(docs, got)
+            parts.append(part)
+            if not len(docs):
+                return NO_IDS, NO_SCORES
+        total = np.zeros(len(docs), dtype=np.float64)
+        ok = np.ones(len(docs), dtype=bool)
+        for sub, part in zip(subqueries, parts):
+            if type(sub) is Within:  # as ``_node`` scores it: the scoring part's, boosted
+                vals = values(self._scoped(sub.scoring, (docs, None)), docs)
+                if sub.boost != 1.0:
+                    vals = vals * sub.boost
+                ok &= vals > 0
+            else:
+                vals = values(part, docs)
+            total += vals
+        return (docs, total) if ok.all() else (docs[ok], total[ok])
 
     @staticmethod
     def top(scores: np.ndarray, k: int, allowed: np.ndarray | None = None
@@ -331,20 +367,3 @@ class Evaluator:
             docs, vals = docs[keep], vals[keep]
         order = np.lexsort((docs, -vals))[:k]
         return list(zip(docs[order].tolist(), vals[order].tolist()))
-
-
-# (sorted docnums, float64 scores) of one node; dense float64 arrays for combined nodes
-Sparse = tuple[np.ndarray, np.ndarray]
-_NO_SCORES = np.zeros(0, dtype=np.float64)
-
-
-def _docs(spans: np.ndarray) -> np.ndarray:
-    """The distinct documents of sorted doc<<SHIFT|position occurrences, ascending."""
-    docs = spans >> SHIFT
-    if len(docs) > 1:
-        docs = docs[np.concatenate(([True], docs[1:] != docs[:-1]))]
-    return docs
-
-
-def _empty(part: Sparse | np.ndarray) -> bool:
-    return not len(part[0]) if isinstance(part, tuple) else not part.any()

@@ -146,6 +146,7 @@ class TermReader:
         if field not in POSITIONAL:
             return None
         skey = np.uint64(term_key(field, word.encode("utf-8")))
+        every_id, every_tf = self.packed(field, word)  # the sources' postings, in order
         parts = []
         for src in self.sources:
             lo, hi = np.searchsorted(cands, (src.lo, src.hi)).tolist()
@@ -153,19 +154,24 @@ class TermReader:
                 continue
             if src.sidecar is None:
                 return None
-            got = src.sidecar.read(skey, positions=True)
+            first, last = np.searchsorted(every_id, (src.lo, src.hi)).tolist()
+            ids = every_id[first:last]
+            if not len(ids):
+                continue
+            # the candidates searched in the postings: a common word has far more postings
+            at = np.minimum(np.searchsorted(ids, cands[lo:hi]), len(ids) - 1)
+            kept = at[ids[at] == cands[lo:hi]]
+            if not len(kept):
+                continue
+            counts = every_tf[first:last].astype(np.int64)
+            lens = counts[kept]
+            got = src.sidecar.positions(skey, np.cumsum(counts)[kept] - lens, lens)
             if got is None:
                 continue
             if got is NO_POSITIONS:
                 return None
-            ids, tfs, pos = got
-            kept = np.flatnonzero(in_sorted(ids, cands[lo:hi]))
-            if not len(kept):
-                continue
+            pos, starts = got
             # the kept postings' slices of the positions, without expanding the others
-            counts = tfs.astype(np.int64)
-            lens = counts[kept]
-            starts = np.cumsum(counts)[kept] - lens
             firsts = np.cumsum(lens) - lens  # where each kept posting starts in the output
             at = np.repeat(starts - firsts, lens) + np.arange(int(lens.sum()))
             docs = np.repeat(ids[kept].astype(np.int64), lens)
@@ -210,6 +216,15 @@ def in_sorted(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     element of ``a``, no sort (``np.isin`` and ``np.intersect1d`` sort both arrays)."""
     if not len(a) or not len(b):
         return np.zeros(len(a), dtype=bool)
+    top = int(b[-1]) + 1
+    if len(a) * 12 > len(b) + top // 5:  # many dense values (common words' docnums): a
+        # bitmap costs about a nanosecond per value below ``top``, a search 60 per element
+        seen = np.zeros(top, dtype=bool)
+        seen[b] = True
+        out = np.zeros(len(a), dtype=bool)
+        below = int(np.searchsorted(a, top))
+        out[:below] = seen[a[:below]]
+        return out
     at = np.searchsorted(b, a)
     np.minimum(at, len(b) - 1, out=at)
     return b[at] == a

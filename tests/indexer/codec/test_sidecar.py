@@ -45,6 +45,37 @@ def test_builder_round_trip(tmp_path):
     sc.close()
 
 
+def test_positions_of_some_postings_read_in_slices_equal_the_whole(tmp_path):
+    # a common syllable: 20,000 postings of 1-9 positions; a phrase asks for a few of them
+    rng = np.random.default_rng(3)
+    ids = list(range(0, 40_000, 2))
+    positions = [sorted(rng.choice(5000, int(rng.integers(1, 10)), replace=False).tolist())
+                 for _ in ids]
+    b = SidecarBuilder()
+    b.add("syl", "và".encode(), ids, [float(len(p)) for p in positions], positions=positions)
+    b.add("syl", "nghèo".encode(), [5], [1.0], positions=[[7]])
+    assert b.write(tmp_path / "MAIN_z.vnp", "MAIN_z", 40_000)
+    sc = open_sidecar(tmp_path, "MAIN_z", 40_000)
+    key = np.uint64(term_key("syl", "và".encode()))
+    _, tfs, whole = sc.read(key, positions=True)
+    counts = tfs.astype(np.int64)
+    offsets = np.cumsum(counts) - counts
+    for kept in ([3], [0, 1, 2, 9000, 9001, 19_999], sorted(rng.choice(20_000, 50, replace=False)),
+                 list(range(0, 20_000, 3))):  # the last: cheaper read whole
+        kept = np.array(kept)
+        pos, starts = sc.positions(key, offsets[kept], counts[kept])
+        for i, start in zip(kept.tolist(), starts.tolist()):
+            assert pos[start:start + counts[i]].tolist() == positions[i]
+    assert sc.positions(np.uint64(term_key("syl", b"ngheo")), offsets[:1], counts[:1]) is None
+    b = SidecarBuilder()
+    b.add("words", "giảm_nghèo".encode(), [3], [2.0])
+    b.write(tmp_path / "MAIN_w.vnp", "MAIN_w", 8)
+    words = open_sidecar(tmp_path, "MAIN_w", 8)
+    assert words.positions(np.uint64(term_key("words", "giảm_nghèo".encode())),
+                           np.array([0]), np.array([2])) is NO_POSITIONS
+    sc.close(), words.close()
+
+
 def _pickled(deltas: list[int]) -> bytes:
     from pickle import dumps
     return dumps(deltas, 2)
