@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from archive.stored import StoredArticle, decode_analysis, encode_analysis
 from archive.article import Article, now_vn
 from archive.dedup import bands, hamming
 from archive import versions as _versions
@@ -23,19 +24,6 @@ __all__ = ["Store", "StoredArticle", "StoreError", "MAX_DUPLICATE_DISTANCE", "Ca
 
 class StoreError(RuntimeError):
     """The archive file cannot be opened or written."""
-
-
-class StoredArticle:
-    """An article row: the Article plus its archive id and cached analysis."""
-
-    __slots__ = ("id", "article", "analysis", "simhash")
-
-    def __init__(self, id: int, article: Article, analysis: dict[str, Any] | None,
-                 simhash: int | None) -> None:
-        self.id = id
-        self.article = article
-        self.analysis = analysis
-        self.simhash = simhash
 
 
 MAX_DUPLICATE_DISTANCE = 3  # the bands table below holds MAX_DUPLICATE_DISTANCE + 1 bands
@@ -196,8 +184,7 @@ class Store:
     def _write_row(self, article: Article, analysis: dict[str, Any] | None,
                    simhash: int | None) -> int:
         """Insert or overwrite the articles row of ``article.url`` (its current version)."""
-        blob = zlib.compress(json.dumps(analysis, ensure_ascii=False).encode(), 6) \
-            if analysis is not None else None
+        blob = encode_analysis(analysis) if analysis is not None else None
         row = (
             article.url, article.site, article.title, article.sapo,
             json.dumps(article.paragraphs, ensure_ascii=False),
@@ -232,7 +219,7 @@ class Store:
     def update_analysis(self, article_id: int, analysis: dict[str, Any],
                         simhash: int | None) -> None:
         """Replace the cached analysis (and fingerprint) of an unchanged article."""
-        blob = zlib.compress(json.dumps(analysis, ensure_ascii=False).encode(), 6)
+        blob = encode_analysis(analysis)
         self.db.execute("UPDATE articles SET analysis=?, simhash=? WHERE id=?",
                         (blob, _to_sql(simhash), article_id))
         self._write_bands(article_id, simhash)
@@ -310,9 +297,8 @@ class Store:
 
     def _row_to_stored(self, row: sqlite3.Row | tuple) -> StoredArticle:
         id_, analysis, simhash = row[0], row[14], row[15]
-        article = self._row_to_article(row[:14])
-        cache = json.loads(zlib.decompress(analysis)) if analysis else None
-        return StoredArticle(id_, article, cache, _from_sql(simhash))
+        return StoredArticle(id_, self._row_to_article(row[:14]), None, _from_sql(simhash),
+                             analysis)
 
     def get(self, article_id: int) -> StoredArticle | None:
         row = self.db.execute(f"SELECT {_COLUMNS} FROM articles WHERE id=?",
@@ -335,7 +321,7 @@ class Store:
         """The stored analysis when the stored text is unchanged (same content hash)."""
         row = self.db.execute("SELECT analysis FROM articles WHERE url=? AND content_hash=?",
                               (url, content_hash)).fetchone()
-        return json.loads(zlib.decompress(row[0])) if row and row[0] else None
+        return decode_analysis(row[0]) if row and row[0] else None
 
     def raw_html(self, article_id: int, version: int | None = None) -> bytes | None:
         """The archived page of one version (default: the latest capture that has one)."""

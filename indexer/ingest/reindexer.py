@@ -76,14 +76,16 @@ def stored_documents(store: Store, rows: Iterable[Any], tick: Callable[[], None]
     """The index documents of stored rows; a stale analysis cache (another analyser
     version) is redone and stored, and one without its views (a store from before they
     were cached, ``indexer.schema.with_views``) gets them stored, committed once the rows
-    are spent: a second reindex then reads them."""
+    are spent: a second reindex then reads them.  A cache written before entities came
+    first (``archive.stored.laid_out``) is stored again as it is: result rows then read
+    the entities alone."""
     for row in rows:
         analysis = row.analysis
         if not _current(analysis):
             analysis = analyse(row.article, analysis)
         else:
             analysis = with_views(analysis)  # the same object when it has them
-        if analysis is not row.analysis:
+        if analysis is not row.analysis or not row.laid_out:
             store.update_analysis(row.id, analysis, analysis.get("sh"))
         yield document(row.id, row.article, analysis)
         tick()

@@ -39,7 +39,7 @@ class PeopleViews:
                 out[k] = None
                 for aid in ids:
                     row = rows.get(aid)
-                    ents = (row.analysis or {}).get("entities", {}) if row else {}
+                    ents = row.entities if row else {}
                     mine = [p for p in article_people(ents) if p["key"] == k]
                     if mine and mine[0].get("titles"):
                         out[k] = mine[0]["titles"][0]

@@ -36,7 +36,7 @@ def hit_rows(store: Store, page: Sequence[tuple[int, float | None]], terms: set[
             if original is not None:  # a syndicated copy: shown once, credited
                 original["also_published_by"].append({"id": aid, "site": a.site, "url": a.url})
                 continue
-        ents = (row.analysis or {}).get("entities", {})
+        ents = row.entities
         texts = [a.sapo or "", *a.paragraphs] if terms else [a.sapo or "", *a.paragraphs[:1]]
         out.append({
             "id": aid,

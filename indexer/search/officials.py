@@ -75,7 +75,7 @@ class OfficialViews:
             found = None
             for d in cols.by_date(mask, 5, newest=True) or np.flatnonzero(mask)[:5].tolist():
                 row = self._store.get(int(cols.aid[d]))  # type: ignore[union-attr]
-                ents = (row.analysis or {}).get("entities", {}) if row else {}
+                ents = row.entities if row else {}
                 mine = [p for p in article_people(ents) if p["key"] == key]
                 if mine and mine[0].get("titles"):
                     found = mine[0]["titles"][0]
@@ -134,7 +134,7 @@ def person_timeline(key: str, rows) -> list[dict[str, Any]]:
     for row in rows:
         a = row.article
         month = f"{a.published.year:04d}-{a.published.month:02d}" if a.published else None
-        for p in article_people((row.analysis or {}).get("entities", {})):
+        for p in article_people(row.entities):
             if p["key"] != key:
                 continue
             for t in p.get("titles", []):

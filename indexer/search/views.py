@@ -99,7 +99,7 @@ class SearcherViews:
         if row is None:
             return None
         data = row.article.to_dict()
-        ents = (row.analysis or {}).get("entities", {})
+        ents = row.entities
         data.update({
             "id": row.id,
             "provinces": list(ents.get("provinces", [])),

@@ -74,3 +74,29 @@ def test_an_analysis_without_its_views_gets_them_at_reindex(archive_dir, tmp_pat
     data, row, again = _reindexed_with(archive_dir, tmp_path, without_views)
     assert again == row.analysis  # the same views, now kept
     assert _answers(data) == _answers(archive_dir)
+
+
+def test_an_analysis_written_before_entities_came_first_is_stored_again(archive_dir, tmp_path):
+    import json
+    import sqlite3
+    import zlib
+
+    data = tmp_path / "copy"
+    shutil.copytree(archive_dir, data, ignore=shutil.ignore_patterns("write.lock"))
+    store = Store(DataDir(data).store)
+    row = next(store.iter_all())
+    analysis = row.analysis
+    store.close()
+    older = {k: v for k, v in analysis.items() if k != "entities"} | \
+        {"entities": analysis["entities"]}  # an older writer's order: entities last
+    db = sqlite3.connect(DataDir(data).store)
+    db.execute("UPDATE articles SET analysis=? WHERE id=?",
+               (zlib.compress(json.dumps(older, ensure_ascii=False).encode()), row.id))
+    db.commit()
+    db.close()
+    assert not Store(DataDir(data).store, readonly=True).get(row.id).laid_out
+    reindex(data, workers=1)
+    again = Store(DataDir(data).store, readonly=True).get(row.id)
+    assert again.laid_out and again.analysis == analysis
+    assert again.entities == analysis["entities"]
+    assert _answers(data) == _answers(archive_dir)
