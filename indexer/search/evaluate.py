@@ -265,7 +265,7 @@ class Evaluator:
             a = self._node(q.a)
             if empty(a):
                 return NO_IDS, NO_SCORES
-            b = self._dense(self._node(q.b))
+            b = self._dense(self._scoped(q.b, a))  # only what a matched can be excluded
             out = np.where(b > 0, 0.0, self._dense(a))
         else:
             raise Unsupported(kind.__name__)
