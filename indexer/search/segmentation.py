@@ -122,6 +122,8 @@ def _join_pairs(words: list[QueryWord], stats, folded: bool, adjacent_docs=None
             elif adjacent_docs is None or \
                     stats.doc_frequency("fpair", f"{fold(a)}_{fold(b)}") < need:
                 seen = 0  # the folded pair's documents bound the exact pair's: too few
+            elif stats.doc_frequency("words", f"{a}_{b}") >= need:
+                seen = need  # the compound's documents hold the pair: enough, no positions
             else:
                 seen = adjacent_docs(a, b)
             if seen >= need:
