@@ -23,15 +23,19 @@ from indexer.entities.people import article_people
 # ``indexer.index.Tokens``; the name keeps resolving so that those indexes still open.
 sys.modules.setdefault("indexer.index", sys.modules[__name__])
 
-__all__ = ["FACET_FIELDS", "LABEL_FIELDS", "labels", "INDEX_FORMAT", "PAIR_FIELDS", "PAIR_JOIN",
+__all__ = ["FACET_FIELDS", "LABEL_FIELDS", "labels", "INDEX_FORMAT", "VIEWS_FORMAT",
+           "PAIR_FIELDS", "PAIR_JOIN", "GAP_FIELDS", "GAP_TERM", "gap_stream",
            "schema", "document", "document_fields", "pairs", "Tokens", "GAP", "indexed_views",
            "with_views", "has_views"]
 
 # Bump when the fields an article becomes change without the cached segmentation changing
 # (then ``ANALYSER_VERSION`` stays): 2 = punctuation gaps in the positional views, no pairs
-# across them; 3 = year and month on Vietnam's calendar.  Benchmarks key their cached
-# archives on it; ``vnarchive reindex`` rewrites.
-INDEX_FORMAT = 3
+# across them; 3 = year and month on Vietnam's calendar; 4 = the gaps' own postings
+# (``GAP_FIELDS``).  Benchmarks key their cached archives on it; ``vnarchive reindex``
+# rewrites.
+INDEX_FORMAT = 4
+# The token streams cached in the analysis (``with_views``): bumped when they change.
+VIEWS_FORMAT = 3
 
 # Facets kept as keyword fields (multi-valued, exact values) and as in-memory columns.
 FACET_FIELDS = ("province", "province_2025", "official", "program", "site", "year",
@@ -46,6 +50,23 @@ MAX_LABEL_CHARS = 200  # longer "labels" are cleaner accidents, not values to fi
 # pairs are indexed (each pair field adds index write time and doubles the index); the exact views meet them through their syllables' postings (``indexer.search.evaluate``).
 PAIR_FIELDS = {"syl": "fpair", "fold": "fpair", "t_syl": "t_fpair", "t_fold": "t_fpair"}
 PAIR_JOIN = "_"  # syllables never contain "_" (analysis.syllables splits on it)
+
+# Where punctuation stands: a gap takes a position in the positional views and makes no
+# posting there, so whether the one position between two syllables is a gap or another
+# syllable is told by a field of its own, one term at each gap's position.  A phrase's
+# words may stand across punctuation, never across another word.
+GAP_FIELDS = {"syl": "gap", "fold": "gap", "t_syl": "t_gap", "t_fold": "t_gap"}
+GAP_TERM = "p"
+
+
+def gap_stream(tokens: list[str]) -> list[str]:
+    """The ``gap`` field of a positional view: ``GAP_TERM`` where the view has a gap, a gap
+    (a position without posting) everywhere else.
+
+    >>> gap_stream(["long", "|", "an"])
+    ['|', 'p', '|']
+    """
+    return [GAP_TERM if t == GAP else GAP for t in tokens]
 
 
 def pairs(syllables: list[str]) -> list[str]:
@@ -123,6 +144,8 @@ def schema() -> Schema:
         # no positions: only membership and frequency of each pair are ever asked
         fpair=Tokens(analyzer=tokens, phrase=False),
         t_fpair=Tokens(analyzer=tokens, phrase=False),
+        gap=Tokens(analyzer=tokens, phrase=True),
+        t_gap=Tokens(analyzer=tokens, phrase=True),
     )
 
 
@@ -155,14 +178,14 @@ def indexed_views(seg: dict[str, Any]) -> dict[str, str]:
 # in the analysis cache, keyed on INDEX_FORMAT so that a change to what an article becomes
 # recomputes them.  Stores from before get them on their first reindex.
 def has_views(analysis: dict[str, Any]) -> bool:
-    return analysis.get("vf") == INDEX_FORMAT and isinstance(analysis.get("views"), dict)
+    return analysis.get("vf") == VIEWS_FORMAT and isinstance(analysis.get("views"), dict)
 
 
 def with_views(analysis: dict[str, Any]) -> dict[str, Any]:
     """``analysis`` with its views cached (computed from its segmentation if missing)."""
     if has_views(analysis):
         return analysis
-    return {**analysis, "views": indexed_views(analysis["seg"]), "vf": INDEX_FORMAT}
+    return {**analysis, "views": indexed_views(analysis["seg"]), "vf": VIEWS_FORMAT}
 
 
 def _views(analysis: dict[str, Any]) -> dict[str, list[str]]:
@@ -191,6 +214,9 @@ def document_fields(article_id: int, published, site: str, analysis: dict[str, A
         "fpair": pairs(v["fold"]),
         "t_fpair": pairs(v["t_fold"]),
     }
+    for view, field in (("syl", "gap"), ("t_syl", "t_gap")):
+        if GAP in v[view]:
+            doc[field] = gap_stream(v[view])
     if published:
         # Vietnam's calendar, as the date filter and the timeline count days: an article
         # stamped 2024-03-31T17:30Z is 1 April there, and in April's bucket and year.

@@ -36,8 +36,9 @@ __all__ = ["FIELDS", "POSITIONAL", "NO_POSITIONS", "SUFFIX", "MERGED", "SidecarB
            "term_key", "open_sidecar", "open_merged", "merged_stamp", "write_sidecar"]
 
 # The scored text fields: the only ones the evaluator reads postings of.
-FIELDS = frozenset(("words", "syl", "fold", "t_words", "t_syl", "t_fold", "fpair", "t_fpair"))
-POSITIONAL = frozenset(("syl", "fold", "t_syl", "t_fold"))
+FIELDS = frozenset(("words", "syl", "fold", "t_words", "t_syl", "t_fold", "fpair", "t_fpair",
+                    "gap", "t_gap"))
+POSITIONAL = frozenset(("syl", "fold", "t_syl", "t_fold", "gap", "t_gap"))
 SUFFIX = ".vnp"
 MERGED = "postings.vnm"  # not a segment file name: Whoosh's clean-up leaves it alone
 MAGIC = b"VNPOST03"

@@ -6,11 +6,12 @@ question with the same match semantics:
 
 - ``Term`` → ``term``.
 - ``Adjacent`` → ``match_phrase`` (slop 0) when every step is side by side; otherwise a
-  ``span_near`` built left to right: a ``GAPPED`` step puts one ``span_gap`` before the
-  next syllable, an ``EITHER`` step nests the syllables so far in a ``span_near`` of slop 1
-  with the next one.  The documents keep the embedded positions (gap tokens included,
-  ``indexer.opensearch.documents``), so a step of one or two positions means what it
-  means there.
+  ``span_near`` built left to right: a ``GAPPED`` step puts the gap token (``GAP``) before
+  the next syllable, an ``EITHER`` step the next syllable or the gap token and it.  The
+  documents keep the embedded positions with the gap tokens in them
+  (``indexer.opensearch.documents``), so a step across punctuation means what it means
+  there; with ``anything_between`` (the proximity bonus) a ``GAPPED`` step skips any one
+  position (``span_gap``) and an ``EITHER`` step is a ``span_near`` of slop 1.
 - ``Within(required, scoring)`` → ``bool`` with ``required`` as a filter (the match set)
   and ``scoring`` as a ``should`` (the score).
 - ``AtLeast(units, 0)`` → ``bool.should`` with ``minimum_should_match`` the most units any
@@ -27,6 +28,8 @@ from collections.abc import Callable
 from typing import Any
 
 from whoosh import query as Q
+
+from indexer.analysis.analyzer import GAP
 
 from indexer.search import ADJACENT, EITHER, GAPPED, Adjacent, AtLeast, Within
 
@@ -73,15 +76,20 @@ def _adjacent(q: Any) -> Dsl:
         # whitespace-analysed field: the tokens are the words as they are
         return {"match_phrase": {field: {"query": " ".join(words), "slop": 0,
                                          "boost": q.boost}}}
+    loose = getattr(q, "anything_between", False)
+    gap: Dsl = {"span_term": {field: GAP}}
     span: Dsl = {"span_term": {field: words[0]}}
     for word, step in zip(words[1:], steps):
         nxt = {"span_term": {field: word}}
         if step == ADJACENT:
             clauses, slop = [span, nxt], 0
         elif step == GAPPED:
-            clauses, slop = [span, {"span_gap": {field: 1}}, nxt], 0
-        elif step == EITHER:
+            clauses, slop = [span, {"span_gap": {field: 1}} if loose else gap, nxt], 0
+        elif step == EITHER and loose:
             clauses, slop = [span, nxt], 1
+        elif step == EITHER:
+            across = {"span_near": {"clauses": [gap, nxt], "slop": 0, "in_order": True}}
+            clauses, slop = [span, {"span_or": {"clauses": [nxt, across]}}], 0
         else:
             raise ValueError(f"no OpenSearch translation for the step {step}")
         span = {"span_near": {"clauses": clauses, "slop": slop, "in_order": True}}

@@ -24,9 +24,9 @@ import numpy as np
 from whoosh import query as Q
 
 from archive.textnorm import fold
-from indexer.schema import PAIR_FIELDS, PAIR_JOIN
+from indexer.schema import GAP_FIELDS, GAP_TERM, PAIR_FIELDS, PAIR_JOIN
 from indexer.search.nodes import ADJACENT, Adjacent, AtLeast, Within
-from indexer.search.parts import NO_SCORES, Sparse, empty, matched, span_docs, values
+from indexer.search.parts import NO_SCORES, NO_SPANS, Sparse, empty, matched, span_docs, values
 from indexer.search.postings_cache import (NO_IDS, SHIFT, Cache, TermReader, in_sorted,
                                            intersect_sorted)
 
@@ -56,6 +56,9 @@ class Evaluator:
         self._phrases = Cache(CACHE_PHRASE_DOCS, lambda v: len(v[0]))
         indexed = set(searcher.schema.names())
         self._pairs = {f: p for f, p in PAIR_FIELDS.items() if p in indexed}
+        # (an index from before the gap fields knows no gaps: its phrases do not cross
+        # punctuation until ``vnarchive reindex``)
+        self._gaps = {f: g for f, g in GAP_FIELDS.items() if g in indexed}
         # While a ``Within``'s scoring part (or an ``AndMaybe``'s optional one) is
         # evaluated, only the documents the required part matched count: phrases check
         # positions on those only (sorted docnums; None: every document).
@@ -98,20 +101,21 @@ class Evaluator:
         if q.slop != 1:
             raise Unsupported("sloppy phrase")
         steps = q.steps if type(q) is Adjacent else (ADJACENT,) * (len(q.words) - 1)
-        key = (q.fieldname, tuple(q.words), steps)
+        loose = getattr(q, "anything_between", False)
+        key = (q.fieldname, tuple(q.words), steps, loose)
         got = self._phrases.get(key)
         if got is None:
             pf = self._pairs.get(q.fieldname)
             if pf is None:
-                got = self._phrase_docs(q.fieldname, list(q.words), steps)
+                got = self._phrase_docs(q.fieldname, list(q.words), steps, loose)
             else:
-                got = self._pair_docs(q.fieldname, pf, list(q.words), steps)
+                got = self._pair_docs(q.fieldname, pf, list(q.words), steps, loose)
             if self._scope is None:  # a scoped answer is partial: never cached
                 self._phrases.put(key, got)
         return got if q.boost == 1.0 else (got[0], got[1] * q.boost)
 
     def _pair_docs(self, field: str, pair_field: str, words: list[str],
-                   steps: tuple[tuple[int, ...], ...]) -> Sparse:
+                   steps: tuple[tuple[int, ...], ...], loose: bool = False) -> Sparse:
         """Documents with the folded pair of every two syllables that must stand side by
         side, and every syllable of ``words``; positions checked on those candidates unless
         the pairs decide (two folded syllables side by side: a pair never spans a gap)."""
@@ -139,20 +143,24 @@ class Evaluator:
                                              "_".join(words))[0]
                 sure = in_sorted(cands, compound)
             if not sure.all():
-                sure |= in_sorted(cands, self._adjacent(field, words, cands[~sure], steps))
+                sure |= in_sorted(cands, self._adjacent(field, words, cands[~sure], steps,
+                                                        loose=loose))
             cands = cands[sure]
         return self._scores_for(field, words, cands.astype(np.int32))
 
     def _adjacent(self, field: str, words: list[str], cands: np.ndarray,
-                  steps: tuple[tuple[int, ...], ...], decode_whole: bool = False
-                  ) -> np.ndarray:
-        """Documents of ``cands`` (sorted) with ``words`` in order, ``steps`` apart.  Each
-        word's occurrences are doc<<SHIFT|position integers, so adjacency is an
-        intersection of sorted arrays (from the sidecars) or of sets (from Whoosh's blocks,
-        decoded for the candidates only unless ``decode_whole``: then the word is decoded
-        whole and cached)."""
+                  steps: tuple[tuple[int, ...], ...], decode_whole: bool = False,
+                  loose: bool = False) -> np.ndarray:
+        """Documents of ``cands`` (sorted) with ``words`` in order, ``steps`` apart, the
+        positions skipped being gaps (any position with ``loose``).  Each word's
+        occurrences are doc<<SHIFT|position integers, so adjacency is an intersection of
+        sorted arrays (from the sidecars) or of sets (from Whoosh's blocks, decoded for the
+        candidates only unless ``decode_whole``: then the word is decoded whole and
+        cached)."""
+        gap = None if loose else self._gaps.get(field)
         spans = self.terms.occurrences(field, words[0], cands)
         if spans is not None:
+            gaps = None  # gap occurrences in the candidates, read when first needed
             for word, step in zip(words[1:], steps):
                 if not len(spans):
                     return NO_IDS
@@ -161,24 +169,42 @@ class Evaluator:
                 if got is None:
                     break
                 # sorted occurrences: the next word's that follow a span, found by search
-                keep = in_sorted(got, spans + step[0])
-                for s in step[1:]:
-                    keep |= in_sorted(got, spans + s)
+                keep = np.zeros(len(got), dtype=bool)
+                for s in step:
+                    starts = spans
+                    if s > 1 and not loose:  # only where every position skipped is a gap
+                        if gaps is None:
+                            gaps = NO_SPANS if gap is None else \
+                                self.terms.occurrences(gap, GAP_TERM, cands)
+                            gaps = NO_SPANS if gaps is None else gaps
+                        for k in range(1, s):
+                            starts = starts[in_sorted(starts + k, gaps)]
+                    keep |= in_sorted(got, starts + s)
                 spans = got[keep]
             else:
                 return span_docs(spans).astype(np.int32)
         check = set(cands.tolist())
         only = None if decode_whole else check
+        gapset = None
         found = self.terms.positions(field, words[0], only)
         for word, step in zip(words[1:], steps):
-            found = {x + s for x in found for s in step}.intersection(
-                self.terms.positions(field, word, only))
+            nxt: set[int] = set()
+            for s in step:
+                if s > 1 and not loose:
+                    if gapset is None:
+                        gapset = set() if gap is None else \
+                            self.terms.positions(gap, GAP_TERM, only)
+                    nxt.update(x + s for x in found
+                               if all(x + k in gapset for k in range(1, s)))
+                else:
+                    nxt.update(x + s for x in found)
+            found = nxt.intersection(self.terms.positions(field, word, only))
             if not found:
                 return NO_IDS
         return np.array(sorted({x >> SHIFT for x in found}.intersection(check)), dtype=np.int32)
 
-    def _phrase_docs(self, field: str, words: list[str], steps: tuple[tuple[int, ...], ...]
-                     ) -> Sparse:
+    def _phrase_docs(self, field: str, words: list[str], steps: tuple[tuple[int, ...], ...],
+                     loose: bool = False) -> Sparse:
         """A phrase on an index without pair fields: positions of every candidate."""
         per_word = [self._term_scores(field, w, 1.0) for w in words]
         if not all(len(ids) for ids, _ in per_word):
@@ -199,7 +225,7 @@ class Evaluator:
             # a word whose documents are mostly candidates is decoded whole and cached
             few = len(cands) * 2 < min(len(ids) for ids, _ in per_word)
             sure = np.union1d(sure, self._adjacent(field, words, cands, steps,
-                                                   decode_whole=not few))
+                                                   decode_whole=not few, loose=loose))
         total = np.zeros(len(sure), dtype=np.float64)
         for ids, scores in per_word:
             total += scores[np.searchsorted(ids, sure)]

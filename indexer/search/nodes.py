@@ -8,8 +8,10 @@ __all__ = ["Adjacent", "Within", "AtLeast", "ADJACENT", "GAPPED", "EITHER", "NEA
 
 # Allowed position steps from one syllable to the next (``Adjacent.steps``): side by side;
 # across one punctuation gap (typed inside the query word too, "COVID-19"); either (between
-# the words of a quoted phrase); near (at most one position between: the ranking's
-# proximity bonus, ``query.W_NEAR_TITLE``; the same steps as ``EITHER``).
+# the words of a quoted phrase); near (at most one position between, whatever stands
+# there: the ranking's proximity bonus, ``query.W_NEAR_TITLE``, an ``Adjacent`` with
+# ``anything_between``).  A step of 2 is across a gap only: the position between must be
+# punctuation (``indexer.schema.GAP_FIELDS``), not another word.
 ADJACENT, GAPPED, EITHER = (1,), (2,), (1, 2)
 NEAR = EITHER
 
@@ -20,12 +22,15 @@ class Adjacent(Q.Phrase):
     (``indexer.analysis.analyzer.GAP``), so side by side means nothing but spaces between.
     Candidates come from the folded pair fields and the syllables' postings; positions are
     checked on those candidates unless the pairs alone decide (two folded syllables side by
-    side).  Whoosh itself (the fallback) treats it as the exact phrase."""
+    side).  Whoosh itself (the fallback) treats it as the exact phrase.  With
+    ``anything_between`` a step of 2 may skip any position, not only a gap."""
 
     def __init__(self, fieldname: str, words: list[str], boost: float = 1.0,
-                 steps: tuple[tuple[int, ...], ...] | None = None) -> None:
+                 steps: tuple[tuple[int, ...], ...] | None = None,
+                 anything_between: bool = False) -> None:
         super().__init__(fieldname, words, boost=boost)
         self.steps = tuple(steps) if steps else (ADJACENT,) * (len(words) - 1)
+        self.anything_between = anything_between
         assert len(self.steps) == len(words) - 1
 
     @property
@@ -33,7 +38,8 @@ class Adjacent(Q.Phrase):
         return all(s == ADJACENT for s in self.steps)
 
     def __repr__(self) -> str:
-        return f"Adjacent({self.fieldname!r}, {self.words!r}, {self.boost}, {self.steps})"
+        loose = ", anything_between=True" if self.anything_between else ""
+        return f"Adjacent({self.fieldname!r}, {self.words!r}, {self.boost}, {self.steps}{loose})"
 
 
 class Within(Q.Query):

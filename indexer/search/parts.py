@@ -8,11 +8,12 @@ import numpy as np
 
 from indexer.search.postings_cache import SHIFT
 
-__all__ = ["Sparse", "NO_SCORES", "span_docs", "values", "matched", "empty"]
+__all__ = ["Sparse", "NO_SCORES", "NO_SPANS", "span_docs", "values", "matched", "empty"]
 
 # (sorted docnums, float64 scores) of one node; dense float64 arrays for combined nodes
 Sparse = tuple[np.ndarray, np.ndarray]
 NO_SCORES = np.zeros(0, dtype=np.float64)
+NO_SPANS = np.zeros(0, dtype=np.int64)  # no doc<<SHIFT|position occurrences
 
 
 def span_docs(spans: np.ndarray) -> np.ndarray:

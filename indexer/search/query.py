@@ -332,7 +332,7 @@ class _Builder:
             bonus = Q.Or([Adjacent("t_fold", fsyl, boost=W_PHRASE_BONUS * W_TITLE),
                           Adjacent("fold", fsyl, boost=W_PHRASE_BONUS),
                           Adjacent("t_fold", fsyl, boost=W_NEAR_TITLE * W_TITLE,
-                                   steps=(NEAR,) * (len(fsyl) - 1))])
+                                   steps=(NEAR,) * (len(fsyl) - 1), anything_between=True)])
         return units, bonus
 
     def clause(self, clause: Clause) -> Q.Query | None:

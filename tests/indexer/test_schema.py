@@ -92,9 +92,9 @@ def _article():
 
 def test_the_analysis_carries_the_views_the_document_is_made_of():
     from indexer.ingest.ingester import analyse
-    from indexer.schema import INDEX_FORMAT, document, has_views, indexed_views
+    from indexer.schema import VIEWS_FORMAT, document, has_views, indexed_views
     analysis = analyse(_article())
-    assert has_views(analysis) and analysis["vf"] == INDEX_FORMAT
+    assert has_views(analysis) and analysis["vf"] == VIEWS_FORMAT
     assert analysis["views"] == indexed_views(analysis["seg"])
     doc = document(1, _article(), analysis)
     for name, text in analysis["views"].items():
@@ -113,9 +113,9 @@ def test_cached_views_give_the_same_document_as_views_made_from_the_segmentation
 
 def test_views_of_another_index_format_are_not_used():
     from indexer.ingest.ingester import analyse
-    from indexer.schema import INDEX_FORMAT, document, has_views, with_views
+    from indexer.schema import VIEWS_FORMAT, document, has_views, with_views
     cached = analyse(_article())
-    stale = dict(cached, vf=INDEX_FORMAT - 1,
+    stale = dict(cached, vf=VIEWS_FORMAT - 1,
                  views={k: "cũ" for k in cached["views"]})  # what an older format made
     assert not has_views(stale)
     assert document(1, _article(), stale) == document(1, _article(), cached)

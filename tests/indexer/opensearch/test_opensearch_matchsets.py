@@ -19,6 +19,7 @@ EXPECTED = {
     "giam ngheo long an": {"m9"}, "Long An": {"m9"}, "long an": {"m9"},
     '"trước đó khoảng 22h ngày"': {"m6"}, '"truoc do khoang 22h ngay"': {"m6"},
     '"Vĩnh Long An Giang"': {"m7"}, '"tin tặc đòi"': {"m1"}, "hoà bình": {"m8"},
+    '"cũng được"': {"m12"}, '"cung duoc"': {"m12"}, "COVID-19": {"m13"},
 }
 FALLBACKS = {"hạ lóng": "accented_to_folded", "10/5": "adjacent_to_anywhere",
              "Hạ Long tàu vũ trụ": "all_to_most_words", "tin tặc": None}

@@ -69,19 +69,23 @@ def test_two_typed_words_each_required_with_an_adjacency_bonus():
 
 
 def test_a_quoted_phrase_across_a_comma_allows_one_gap_between_its_words():
-    # "nông thôn" is side by side, then "mới" one or two positions on (across the comma)
+    # "nông thôn" is side by side, then "mới" right after or after the gap token (the
+    # comma), never after another word
     required = _dsl('"nông thôn, mới"')["bool"]["filter"][0]["span_near"]
-    assert required["slop"] == 1 and required["in_order"] is True
+    assert required["slop"] == 0 and required["in_order"] is True
     inner, last = required["clauses"]
     assert inner == {"span_near": {"clauses": [{"span_term": {"syl": "nông"}},
                                                {"span_term": {"syl": "thôn"}}],
                                    "slop": 0, "in_order": True}}
-    assert last == {"span_term": {"syl": "mới"}}
+    assert last == {"span_or": {"clauses": [
+        {"span_term": {"syl": "mới"}},
+        {"span_near": {"clauses": [{"span_term": {"syl": "|"}}, {"span_term": {"syl": "mới"}}],
+                       "slop": 0, "in_order": True}}]}}
 
 
-def test_a_gapped_token_puts_one_span_gap_between_its_parts():
+def test_a_gapped_token_puts_the_gap_token_between_its_parts():
     required = _dsl("COVID-19")["bool"]["must"][0]["bool"]["filter"][0]["span_near"]
-    assert required["clauses"] == [{"span_term": {"fold": "covid"}}, {"span_gap": {"fold": 1}},
+    assert required["clauses"] == [{"span_term": {"fold": "covid"}}, {"span_term": {"fold": "|"}},
                                    {"span_term": {"fold": "19"}}]
     assert required["slop"] == 0
 
@@ -107,11 +111,19 @@ def test_the_translation_is_plain_json():
 
 def test_steps_map_to_span_shapes_node_for_node():
     either = to_dsl(Adjacent("fold", ["tin", "tac"], steps=(EITHER,), boost=2.0))
-    assert either == {"span_near": {"clauses": [{"span_term": {"fold": "tin"}},
-                                                {"span_term": {"fold": "tac"}}],
-                                    "slop": 1, "in_order": True, "boost": 2.0}}
+    assert either["span_near"]["slop"] == 0 and either["span_near"]["boost"] == 2.0
+    assert either["span_near"]["clauses"][1]["span_or"]["clauses"][1]["span_near"][
+        "clauses"][0] == {"span_term": {"fold": "|"}}
     gapped = to_dsl(Adjacent("syl", ["5", "10"], steps=(GAPPED,)))["span_near"]
-    assert gapped["clauses"][1] == {"span_gap": {"syl": 1}}
+    assert gapped["clauses"][1] == {"span_term": {"syl": "|"}}
+    # the proximity bonus: any one position between, whatever stands there
+    near = to_dsl(Adjacent("fold", ["tin", "tac"], steps=(EITHER,), boost=2.0,
+                           anything_between=True))
+    assert near == {"span_near": {"clauses": [{"span_term": {"fold": "tin"}},
+                                              {"span_term": {"fold": "tac"}}],
+                                  "slop": 1, "in_order": True, "boost": 2.0}}
+    loose = to_dsl(Adjacent("syl", ["5", "10"], steps=(GAPPED,), anything_between=True))
+    assert loose["span_near"]["clauses"][1] == {"span_gap": {"syl": 1}}
     assert to_dsl(Q.Phrase("t_syl", ["long", "an"])) == {
         "match_phrase": {"t_syl": {"query": "long an", "slop": 0, "boost": 1.0}}}
 

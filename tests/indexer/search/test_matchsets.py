@@ -21,6 +21,10 @@ DOCS = [
     ("m8", "Giữ gìn hoà bình", "Nhân dân mong muốn hoà bình lâu dài."),
     ("m9", "Long An giảm nghèo", "Tỉnh Long An triển khai giảm nghèo bền vững."),
     ("m10", "Cảnh giác lừa đảo", "Người dùng cần cảnh giác với tin tặc giả danh ngân hàng."),
+    ("m11", "Hồ sơ vụ án", "Vụ án cũng đã được đưa ra xét xử."),
+    ("m12", "Kết quả xét tuyển", "Kết quả cũng được công bố sớm."),
+    ("m13", "Ca bệnh mới", "Thêm một ca COVID-19 mới được ghi nhận."),
+    ("m14", "Số ca giảm", "Số ca COVID ngày 19 giảm mạnh."),
 ]
 
 
@@ -69,6 +73,12 @@ def test_quoted_phrase_steps_over_punctuation_between_words(s):
     assert found(s, '"Vĩnh Long An Giang"') == {"m7"}
     # never inside a word: the words of the phrase must each stand whole
     assert found(s, '"tin tặc đòi"') == {"m1"}
+
+
+def test_a_phrase_never_steps_over_another_word(s):
+    # punctuation may stand between a phrase's words, another word may not
+    assert found(s, '"cũng được"') == found(s, '"cung duoc"') == {"m12"}  # not "cũng đã được"
+    assert found(s, "COVID-19") == {"m13"}  # not "COVID ngày 19"
 
 
 def test_nfd_and_tone_placement_give_the_same_set(s):
