@@ -160,7 +160,6 @@ class Evaluator:
         gap = None if loose else self._gaps.get(field)
         spans = self.terms.occurrences(field, words[0], cands)
         if spans is not None:
-            gaps = None  # gap occurrences in the candidates, read when first needed
             for word, step in zip(words[1:], steps):
                 if not len(spans):
                     return NO_IDS
@@ -172,13 +171,14 @@ class Evaluator:
                 keep = np.zeros(len(got), dtype=bool)
                 for s in step:
                     starts = spans
-                    if s > 1 and not loose:  # only where every position skipped is a gap
-                        if gaps is None:
-                            gaps = NO_SPANS if gap is None else \
-                                self.terms.occurrences(gap, GAP_TERM, cands)
-                            gaps = NO_SPANS if gaps is None else gaps
+                    if s > 1 and not loose:  # only where every position skipped is a gap:
+                        # the gaps are read for the few spans the next word follows there
+                        starts = spans[in_sorted(spans + s, got)]
+                        gaps = None if gap is None or not len(starts) else \
+                            self.terms.occurrences(gap, GAP_TERM, span_docs(starts))
                         for k in range(1, s):
-                            starts = starts[in_sorted(starts + k, gaps)]
+                            starts = starts[in_sorted(starts + k,
+                                                      NO_SPANS if gaps is None else gaps)]
                     keep |= in_sorted(got, starts + s)
                 spans = got[keep]
             else:
