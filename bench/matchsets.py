@@ -26,7 +26,10 @@ and the first distinct ones taken (so frequent words are likelier, as with real 
 - ``unaccented`` the same words typed without diacritics (``archive.textnorm.fold``: tones
   and vowel marks removed, đ→d): ``tin tac``;
 - ``syllable``   a single syllable with at least one diacritic, drawn the same way from the
-  syllables of those multi-syllable tokens (a second ``Random(seed + 1)`` shuffle): ``tặc``.
+  syllables of those multi-syllable tokens (a second ``Random(seed + 1)`` shuffle): ``tặc``;
+- ``phrase``     a quoted phrase of 2 or 3 alphabetic syllables, at least one with a
+  diacritic, copied from a sentence of a record's sapo or body (``Random(seed + 2)`` picks
+  the record, the side-by-side run and the window): ``"cũng được"``.
 
 **Truth** (per article; title, sapo and body are separate fields and a match lies within one
 field).  Each field is NFC'd, lower-cased and given one tone placement
@@ -37,7 +40,11 @@ separates, like punctuation; ``_`` separates too).  Then:
 
 - ``accented``:   the word's (normalised) syllables stand side by side, in order;
 - ``unaccented``: the same on the folded text (each syllable folded, đ→d);
-- ``syllable``:   the (normalised) syllable occurs as a whole syllable.
+- ``syllable``:   the (normalised) syllable occurs as a whole syllable;
+- ``phrase``:     the phrase's syllables stand in order with whitespace or punctuation
+  between each two, never a line break or another syllable (the product's phrase steps
+  over punctuation between its words only, so a phrase whose compound has punctuation
+  inside is truth here and no match there: a recall below 1 measures that).
 
 The truth is one pass over the corpus for all words (word n-grams looked up in sets keyed by
 their first syllable), restricted to the urls the archive stored.
@@ -95,7 +102,7 @@ if str(ROOT) not in sys.path:
 
 from bench.common import SHARED, VIETNEWS, table  # noqa: E402
 
-CLASSES = ("accented", "unaccented", "syllable")
+CLASSES = ("accented", "unaccented", "syllable", "phrase")
 ENGINES = ("vnarchive", "opensearch", "fts5")
 DEFAULT_SEED = 14
 DEFAULT_WORDS = 200
@@ -106,6 +113,8 @@ STAMP = "matchsets-stamp.json"
 # whitespace-separated pieces, i.e. the maximal letter/digit runs, and are side by side.
 _BREAK = re.compile(r"[^\w\s]|_|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _SEP = "\x00"          # a token no syllable equals: n-grams across it never match
+_LINE = re.compile(r"[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_SOFT = re.compile(r"[^\w\s\x00]|_")  # what a phrase steps over (not the _SEP token)
 _CUT = f" {_SEP} "
 
 
@@ -169,13 +178,42 @@ def sample(records: list[dict], n: int, seed: int) -> dict[str, list[dict]]:
 
     multi = pick(words, random.Random(seed))
     single = pick(syllables, random.Random(seed + 1))
+    phrases = _phrases(records, n, random.Random(seed + 2))
     return {
         "accented": [{"q": w.replace("_", " "), "key": tuple(_norm(w).split("_"))}
                      for w in multi],
         "unaccented": [{"q": fold(w.replace("_", " ")),
                         "key": tuple(fold(_norm(w)).split("_"))} for w in multi],
         "syllable": [{"q": s, "key": (_norm(s),)} for s in single],
+        "phrase": [{"q": f'"{ph}"', "key": tuple(_norm(ph).split())} for ph in phrases],
     }
+
+
+def _phrases(records: list[dict], n: int, rng: random.Random) -> list[str]:
+    from archive.textnorm import nfc
+    out: list[str] = []
+    seen: set[str] = set()
+    for _ in range(200 * n):
+        if len(out) >= n or not records:
+            break
+        r = records[rng.randrange(len(records))]
+        text = nfc(r.get("body") or r.get("sapo") or "").lower()
+        parts = runs(text)
+        if not parts:
+            continue
+        syl = rng.choice(parts).split()
+        size = rng.choice((2, 2, 3))
+        if len(syl) < size:
+            continue
+        start = rng.randrange(len(syl) - size + 1)
+        window = syl[start:start + size]
+        phrase = " ".join(window)
+        if not all(w.isalpha() for w in window) or not _has_marks(phrase) or \
+                _norm(phrase) in seen:
+            continue
+        seen.add(_norm(phrase))
+        out.append(phrase)
+    return out
 
 
 def custom_queries(text: str) -> dict[str, list[dict]]:
@@ -186,7 +224,9 @@ def custom_queries(text: str) -> dict[str, list[dict]]:
         syl = [s for run in runs(_norm(q)) for s in run.split()]
         if not syl:
             continue
-        if len(syl) == 1:
+        if q.startswith('"') and q.endswith('"') and len(syl) > 1:
+            out["phrase"].append({"q": q, "key": tuple(syl)})
+        elif len(syl) == 1:
             out["syllable"].append({"q": q, "key": (syl[0],)})
         elif _has_marks(q):
             out["accented"].append({"q": q, "key": tuple(syl)})
@@ -209,7 +249,9 @@ def truth(records: list[dict], queries: dict[str, list[dict]]) -> dict[str, dict
     acc_keys = {q["key"] for q in queries["accented"]}
     fold_keys = {q["key"] for q in queries["unaccented"]}
     syl_keys = {q["key"][0] for q in queries["syllable"]}
+    phrase_keys = {q["key"] for q in queries["phrase"]}
     acc_first, fold_first = by_first(acc_keys), by_first(fold_keys)
+    phrase_first = by_first(phrase_keys)
     out: dict[str, dict[tuple, set]] = {c: defaultdict(set) for c in CLASSES}
 
     class Folded(dict):  # fold() once per distinct syllable, not once per occurrence
@@ -227,7 +269,7 @@ def truth(records: list[dict], queries: dict[str, list[dict]]) -> dict[str, dict
                     hits.add(g)
 
     for r in records:
-        acc, fld, syl = set(), set(), set()
+        acc, fld, syl, phr = set(), set(), set(), set()
         for name in ("title", "sapo", "body"):
             text = r.get(name) or ""
             if not text:
@@ -240,6 +282,9 @@ def truth(records: list[dict], queries: dict[str, list[dict]]) -> dict[str, dict
                 scan(toks, acc_keys, acc_first, acc)
             if fold_first:
                 scan([folded[t] for t in toks], fold_keys, fold_first, fld)
+            if phrase_first:  # punctuation stepped over, a line break still separates
+                soft = _SOFT.sub(" ", _LINE.sub(_CUT, _norm(text))).split()
+                scan(soft, phrase_keys, phrase_first, phr)
         url = r["url"]
         for k in acc:
             out["accented"][k].add(url)
@@ -247,6 +292,8 @@ def truth(records: list[dict], queries: dict[str, list[dict]]) -> dict[str, dict
             out["unaccented"][k].add(url)
         for s in syl:
             out["syllable"][(s,)].add(url)
+        for k in phr:
+            out["phrase"][k].add(url)
     return out
 
 
