@@ -21,22 +21,22 @@ from archive.article import Article
 __all__ = ["StoredArticle", "encode_analysis", "decode_analysis", "read_member", "laid_out",
            "FIRST"]
 
-FIRST = ("entities",)  # members written first: the ones read without the rest
+FIRST = "entities"  # the member written first: read without the rest
 _CHUNK = 1024  # decompressed bytes of the first step (entities first: often enough), then 4× each step
 _DECODER = json.JSONDecoder()
 _SPACE = " \t\n\r"
 
 
 def encode_analysis(analysis: dict[str, Any]) -> bytes:
-    ordered = {k: analysis[k] for k in FIRST if k in analysis}
+    ordered = {FIRST: analysis[FIRST]} if FIRST in analysis else {}
     ordered.update(analysis)  # the other members keep their order
     return zlib.compress(json.dumps(ordered, ensure_ascii=False).encode(), 6)
 
 
 def laid_out(blob: bytes) -> bool:
-    """Whether the blob starts with the members of ``FIRST`` (as ``encode_analysis`` writes
-    it; a row written before is re-stored by ``vnarchive reindex``)."""
-    head = b'{"' + FIRST[0].encode() + b'": '
+    """Whether the blob starts with the ``FIRST`` member (as ``encode_analysis`` writes it;
+    a row written before is re-stored by ``vnarchive reindex``)."""
+    head = b'{"' + FIRST.encode() + b'": '
     try:
         return zlib.decompressobj().decompress(blob, len(head)) == head
     except zlib.error:
@@ -122,7 +122,7 @@ def read_member(blob: bytes, name: str, default: Any = None) -> Any:
 class StoredArticle:
     """An article row: the Article plus its archive id and cached analysis.  The analysis
     is decoded when first asked for (``blob``: as stored); ``entities`` alone is read
-    without decoding the rest (``archive.analysisblob``)."""
+    without decoding the rest (``read_member``)."""
 
     __slots__ = ("id", "article", "_analysis", "_blob", "simhash")
 

@@ -30,7 +30,6 @@ from typing import Any
 from whoosh import query as Q
 
 from indexer.analysis.analyzer import GAP
-
 from indexer.search import ADJACENT, EITHER, GAPPED, Adjacent, AtLeast, Within
 
 __all__ = ["to_dsl", "MATCH_ALL", "MATCH_NONE"]

@@ -278,20 +278,20 @@ class Evaluator:
             if empty(a):
                 return NO_IDS, NO_SCORES
             a = self._dense(a, copy=True)
-            b = self._dense(self._scoped(q.b, a))
+            b = self._dense(self._scoped(q.b, matched(a)))
             out = a + np.where(a > 0, b, 0.0)
         elif kind is Within:
             req = self._node(q.required)
             if empty(req):
                 return NO_IDS, NO_SCORES
-            out = np.where(self._dense(req) > 0, self._dense(self._scoped(q.scoring, req)), 0.0)
+            out = np.where(self._dense(req) > 0, self._dense(self._scoped(q.scoring, matched(req))), 0.0)
         elif kind is AtLeast:
             out = self._at_least([self._node(sub) for sub in q.subqueries], q.minimum)
         elif kind is Q.AndNot:
             a = self._node(q.a)
             if empty(a):
                 return NO_IDS, NO_SCORES
-            b = self._dense(self._scoped(q.b, a))  # only what a matched can be excluded
+            b = self._dense(self._scoped(q.b, matched(a)))  # only what a matched can be excluded
             out = np.where(b > 0, 0.0, self._dense(a))
         else:
             raise Unsupported(kind.__name__)
@@ -299,9 +299,8 @@ class Evaluator:
             out = out * q.boost if isinstance(out, np.ndarray) else (out[0], out[1] * q.boost)
         return out
 
-    def _scoped(self, q: Any, within: Sparse | np.ndarray) -> Sparse | np.ndarray:
-        """``q``'s scores, exact for the documents of ``within`` (others: any value)."""
-        docs = matched(within)
+    def _scoped(self, q: Any, docs: np.ndarray) -> Sparse | np.ndarray:
+        """``q``'s scores, exact for ``docs`` (sorted; other documents: any value)."""
         outer = self._scope
         self._scope = docs if outer is None else intersect_sorted(docs, outer)
         try:
@@ -356,7 +355,7 @@ class Evaluator:
         docs = NO_IDS
         for sub in subqueries:
             node = sub.required if type(sub) is Within else sub
-            part = self._node(node) if not parts else self._scoped(node, (docs, None))
+            part = self._node(node) if not parts else self._scoped(node, docs)
             got = matched(part)
             docs = got if not parts else intersect_sorted(docs, got)
             parts.append(part)
@@ -366,7 +365,7 @@ class Evaluator:
         ok = np.ones(len(docs), dtype=bool)
         for sub, part in zip(subqueries, parts):
             if type(sub) is Within:  # as ``_node`` scores it: the scoring part's, boosted
-                vals = values(self._scoped(sub.scoring, (docs, None)), docs)
+                vals = values(self._scoped(sub.scoring, docs), docs)
                 if sub.boost != 1.0:
                     vals = vals * sub.boost
                 ok &= vals > 0

@@ -45,8 +45,6 @@ def matched(part: Sparse | np.ndarray) -> np.ndarray:
     if isinstance(part, np.ndarray):
         return np.flatnonzero(part > 0).astype(np.int32)
     docs, scores = part
-    if scores is None:
-        return docs
     positive = scores > 0
     return docs if positive.all() else docs[positive]
 

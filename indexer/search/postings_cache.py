@@ -159,8 +159,8 @@ class TermReader:
             if not len(ids):
                 continue
             # the candidates searched in the postings: a common word has far more postings
-            at = np.minimum(np.searchsorted(ids, cands[lo:hi]), len(ids) - 1)
-            kept = at[ids[at] == cands[lo:hi]]
+            mine = cands[lo:hi]
+            kept = np.searchsorted(ids, mine[in_sorted(mine, ids)])
             if not len(kept):
                 continue
             counts = every_tf[first:last].astype(np.int64)
